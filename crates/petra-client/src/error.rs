@@ -97,6 +97,10 @@ pub enum Error {
         pages_read: u32,
     },
 
+    /// An argument was rejected before any request was sent.
+    #[error("invalid {argument}: {reason}")]
+    InvalidArgument { argument: String, reason: String },
+
     /// A connection setting is missing or invalid. The message names the setting and never
     /// includes a credential's value.
     #[error("invalid configuration: {setting} {reason}")]
