@@ -76,7 +76,7 @@ pub enum Error {
     /// A 2xx body did not match the wire contract; `json_path` names the first bad value
     /// (for example `products[3].variants[0].pricing.dealer_price`).
     #[error(
-        "{request} returned {status} with a body that does not match the contract at `{json_path}`"
+        "{request} returned {status} with a body that does not match the contract at `{json_path}`: {source}"
     )]
     Decode {
         request: Box<RequestInfo>,

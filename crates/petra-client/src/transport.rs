@@ -79,7 +79,8 @@ impl Transport {
         // redirect to another host would be a surprise for a dealer API.
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("petra-sdk/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(config.timeouts.pool_idle);
         if let Some(connect) = config.timeouts.connect {
             builder = builder.connect_timeout(connect);
         }
