@@ -212,14 +212,14 @@ async fn server_error_then_success() {
     assert_eq!(products.len(), 1);
 }
 
-/// A client without timeouts or pool timers: under paused time Tokio jumps the clock to
-/// the next timer whenever the runtime waits on the mock server's socket.
+/// Builds a client without timeouts or pool timers, because under paused time Tokio jumps
+/// the clock to the next timer whenever the runtime waits on the mock server's socket.
 fn paused_time_client(server: &MockServer) -> PetraClient {
     let config = config(server).with_timeouts(Timeouts::none());
     PetraClient::new(config).unwrap()
 }
 
-/// Answers the first catalog request with `429` and `retry_after`, the next with a page.
+/// Mounts a `429` with `retry_after` for the first catalog request, then a page.
 async fn mount_rate_limited_then_page(server: &MockServer, retry_after: &str) {
     Mock::given(path("/v1/catalog/products"))
         .respond_with(

@@ -52,7 +52,7 @@ impl Captured {
     }
 }
 
-/// Every form in which a credential could leak.
+/// Lists every form in which a credential could leak.
 fn secret_forms() -> Vec<String> {
     let token = base64::engine::general_purpose::STANDARD.encode(format!("{API_KEY}:{PASSWORD}"));
     vec![API_KEY.to_owned(), PASSWORD.to_owned(), token]
