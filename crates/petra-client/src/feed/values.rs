@@ -54,17 +54,21 @@ impl fmt::Debug for Upc {
     }
 }
 
-/// GTIN check digit: weights 3 and 1 alternate from the digit left of the check digit.
 fn check_digit_ok(digits: &str) -> bool {
-    let bytes = digits.as_bytes();
-    let (body, check) = bytes.split_at(bytes.len() - 1);
+    let (body, check) = digits.split_at(digits.len() - 1);
+    u32::from(check.as_bytes()[0] - b'0') == check_digit(body)
+}
+
+/// Computes the GTIN check digit of `body` (ASCII digits): weights 3 and 1 alternate
+/// from the rightmost digit.
+pub(crate) fn check_digit(body: &str) -> u32 {
     let sum: u32 = body
-        .iter()
+        .bytes()
         .rev()
         .enumerate()
         .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
         .sum();
-    (10 - sum % 10) % 10 == u32::from(check[0] - b'0')
+    (10 - sum % 10) % 10
 }
 
 pub(crate) fn parse_upc(raw: &str) -> Result<UpcValue, String> {
