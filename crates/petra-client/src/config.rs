@@ -17,6 +17,23 @@ pub struct Timeouts {
     pub connect: Option<Duration>,
     /// Time allowed for one attempt, from sending the request to the end of the body.
     pub request: Option<Duration>,
+    /// Time an unused pooled connection is kept open before it is closed.
+    pub pool_idle: Option<Duration>,
+}
+
+impl Timeouts {
+    /// Disables every timeout and timer of the HTTP client.
+    ///
+    /// Under Tokio's paused test clock the runtime jumps to the next timer whenever it
+    /// waits on a socket, so any armed timeout fires at once. Tests that pause time use
+    /// this so the only timers left are the retry waits they measure.
+    pub fn none() -> Self {
+        Self {
+            connect: None,
+            request: None,
+            pool_idle: None,
+        }
+    }
 }
 
 impl Default for Timeouts {
@@ -24,6 +41,7 @@ impl Default for Timeouts {
         Self {
             connect: Some(Duration::from_secs(10)),
             request: Some(Duration::from_secs(60)),
+            pool_idle: Some(Duration::from_secs(90)),
         }
     }
 }

@@ -71,8 +71,8 @@ impl fmt::Display for AuthHint {
         if !self.whitespace_trimmed.is_empty() {
             write!(
                 f,
-                "; leading or trailing whitespace was trimmed from the {} when it was loaded, \
-                 so compare the stored value with the one Petra issued",
+                "; leading or trailing whitespace was trimmed from the {} when loaded, so \
+                 compare the stored value with the one Petra issued",
                 join_fields(&self.whitespace_trimmed)
             )?;
         }

@@ -7,6 +7,8 @@
 //! - [`credentials`]: the username or API key and password, trimmed and kept secret.
 //! - [`error`]: the crate's one error type.
 //! - [`error_context`]: the request, reply and hint carried by API errors.
+//! - [`feed`]: the ProdList.csv feed: streaming reader, downloads and a synthetic
+//!   feed generator.
 //! - [`ids`]: identifier newtypes (SKU, PO number, tracking number) and their
 //!   normalisation rules.
 //! - `pagination` (private): cursor listings as streams, with the repeated-page guard.
@@ -21,6 +23,7 @@ pub mod config;
 pub mod credentials;
 pub mod error;
 pub mod error_context;
+pub mod feed;
 pub mod ids;
 mod pagination;
 pub mod rate_limit;

@@ -60,7 +60,7 @@ pub(crate) struct Transport {
     limiter: Option<SharedLimiter>,
 }
 
-/// What follows one attempt.
+/// The step after one attempt.
 enum Step<T> {
     Retry(Duration),
     Done(Result<T, Error>),
@@ -79,7 +79,8 @@ impl Transport {
         // redirect to another host would be a surprise for a dealer API.
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("petra-sdk/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(config.timeouts.pool_idle);
         if let Some(connect) = config.timeouts.connect {
             builder = builder.connect_timeout(connect);
         }
@@ -343,7 +344,7 @@ fn parse_error_body(body: &[u8]) -> (String, String, Vec<FieldProblem>) {
     ("unknown".to_owned(), message, Vec::new())
 }
 
-/// The credentials a `401` body names in its details, or both when it names none.
+/// Lists the credentials a `401` body names in its details, or both when it names none.
 fn credentials_named(problems: &[FieldProblem]) -> Vec<crate::CredentialField> {
     use crate::CredentialField::{Login, Password};
 

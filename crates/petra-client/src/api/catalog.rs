@@ -31,7 +31,7 @@ impl PetraClient {
         self.catalog_with_page_size(DEFAULT_PAGE_LIMIT)
     }
 
-    /// Same as [`PetraClient::catalog`] with `page_size` products per request, clamped to
+    /// Streams the catalog like [`PetraClient::catalog`], with `page_size` products per request, clamped to
     /// `1..=MAX_PAGE_LIMIT`.
     pub fn catalog_with_page_size(
         &self,

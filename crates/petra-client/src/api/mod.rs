@@ -30,7 +30,7 @@ pub trait PetraApi: Send + Sync {
     /// Streams every product of the catalog in Petra's stable order.
     fn catalog(&self) -> BoxStream<'static, Result<Product, Error>>;
 
-    /// Submits a dropship order. Never retried; see [`PetraClient::create_order`].
+    /// Submits a dropship order, once and never retried (see [`PetraClient::create_order`]).
     async fn create_order(&self, order: &CreateOrderRequest) -> Result<Order, Error>;
 
     /// Looks an order up by PO number, ignoring letter case.

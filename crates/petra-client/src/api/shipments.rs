@@ -38,7 +38,7 @@ impl PetraClient {
         self.shipments_since_with_page_size(since, DEFAULT_PAGE_LIMIT)
     }
 
-    /// Same as [`PetraClient::shipments_since`] with `page_size` shipments per request,
+    /// Streams shipments like [`PetraClient::shipments_since`], with `page_size` shipments per request,
     /// clamped to `1..=MAX_PAGE_LIMIT`.
     pub fn shipments_since_with_page_size(
         &self,
