@@ -55,20 +55,15 @@ pub enum Error {
     #[error("the Petra {name} is missing: {fix}")]
     MissingSecret { name: &'static str, fix: String },
 
-    #[error("the Petra {name} is invalid: it {reason}")]
-    InvalidSecret {
-        name: &'static str,
-        reason: &'static str,
+    #[error("failed to {context}: {source}")]
+    Client {
+        context: &'static str,
+        #[source]
+        source: petra_client::Error,
     },
 
-    #[error(
-        "mapping template {template} does not compile:{}",
-        ProblemList(problems)
-    )]
-    Template {
-        template: String,
-        problems: Vec<SettingsProblem>,
-    },
+    #[error("mapping template {template} does not compile: {details}")]
+    Template { template: String, details: String },
 
     #[error("cannot read the mapping template {}: {reason}", path.display())]
     TemplateFile { path: PathBuf, reason: String },
@@ -87,6 +82,9 @@ pub enum Error {
         #[source]
         source: PoolError,
     },
+
+    #[error("internal error: {reason}")]
+    Internal { reason: String },
 
     #[error("the run history failed to {action}: {source}")]
     History {

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use petra_client::Credentials;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -97,53 +98,6 @@ impl ConnectionSettings {
     }
 }
 
-/// The user half of Petra's Basic authentication.
-#[derive(Clone)]
-pub enum Login {
-    Username(SecretString),
-    ApiKey(SecretString),
-}
-
-impl Login {
-    pub fn expose(&self) -> &str {
-        match self {
-            Self::Username(secret) | Self::ApiKey(secret) => secret.expose_secret(),
-        }
-    }
-
-    /// Which credential this is, in the words a fix message uses.
-    pub fn describe(&self) -> &'static str {
-        match self {
-            Self::Username(_) => "username",
-            Self::ApiKey(_) => "API key",
-        }
-    }
-}
-
-impl std::fmt::Debug for Login {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Login::{}([REDACTED])", self.describe())
-    }
-}
-
-/// Credentials of a connection, trimmed of surrounding whitespace.
-#[derive(Clone)]
-pub struct Secrets {
-    pub login: Login,
-    pub password: SecretString,
-    /// Credentials that had leading or trailing whitespace, which was removed.
-    pub trimmed: Vec<&'static str>,
-}
-
-impl std::fmt::Debug for Secrets {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Secrets")
-            .field("login", &self.login)
-            .field("password", &"[REDACTED]")
-            .finish()
-    }
-}
-
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct SecretsFile {
@@ -155,36 +109,25 @@ struct SecretsFile {
 /// Reads environment variables through a function, so tests pass their own.
 pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
-/// Loads the secrets: environment variables first, then the secrets file when set.
+/// Loads the credentials: environment variables first, then the secrets file when set.
 ///
-/// `secrets_file` is resolved by the caller. Values are trimmed; a value holding a control
-/// character (for example a pasted line break) is rejected.
-pub fn load_secrets(secrets_file: Option<&Path>, env: EnvLookup<'_>) -> Result<Secrets, Error> {
+/// `secrets_file` is resolved by the caller. [`Credentials`] trims surrounding
+/// whitespace and rejects control characters, such as a pasted line break.
+pub fn load_credentials(
+    secrets_file: Option<&Path>,
+    env: EnvLookup<'_>,
+) -> Result<Credentials, Error> {
     let file = match secrets_file {
         Some(path) => read_secrets_file(path)?,
         None => SecretsFile::default(),
     };
-    let from_file = |secret: Option<SecretString>| secret.map(|s| s.expose_secret().to_owned());
-
-    let mut trimmed = Vec::new();
-    let username = pick(
-        env(USERNAME_VAR),
-        from_file(file.username),
-        "username",
-        &mut trimmed,
-    )?;
-    let api_key = pick(
-        env(API_KEY_VAR),
-        from_file(file.api_key),
-        "API key",
-        &mut trimmed,
-    )?;
-    let password = pick(
-        env(PASSWORD_VAR),
-        from_file(file.password),
-        "password",
-        &mut trimmed,
-    )?;
+    let pick = |var: &str, from_file: Option<SecretString>| {
+        env(var)
+            .filter(|value| !value.is_empty())
+            .map(SecretString::from)
+            .or(from_file)
+            .filter(|secret| !secret.expose_secret().trim().is_empty())
+    };
 
     let where_to = match secrets_file {
         Some(path) => format!(
@@ -195,27 +138,23 @@ pub fn load_secrets(secrets_file: Option<&Path>, env: EnvLookup<'_>) -> Result<S
             "set {USERNAME_VAR} (or {API_KEY_VAR}) and {PASSWORD_VAR}, or name a secrets_file in [connection]"
         ),
     };
-    let login = match (username, api_key) {
-        (Some(username), _) => Login::Username(username.into()),
-        (None, Some(api_key)) => Login::ApiKey(api_key.into()),
-        (None, None) => {
-            return Err(Error::MissingSecret {
-                name: "username or API key",
-                fix: where_to,
-            })
-        }
+    let login = pick(USERNAME_VAR, file.username).or_else(|| pick(API_KEY_VAR, file.api_key));
+    let Some(login) = login else {
+        return Err(Error::MissingSecret {
+            name: "username or API key",
+            fix: where_to,
+        });
     };
-    let Some(password) = password else {
+    let Some(password) = pick(PASSWORD_VAR, file.password) else {
         return Err(Error::MissingSecret {
             name: "password",
             fix: where_to,
         });
     };
 
-    Ok(Secrets {
-        login,
-        password: password.into(),
-        trimmed,
+    Credentials::from_secrets(login, password).map_err(|source| Error::Client {
+        context: "check the credentials",
+        source,
     })
 }
 
@@ -234,32 +173,6 @@ fn read_secrets_file(path: &Path) -> Result<SecretsFile, Error> {
     })
 }
 
-fn pick(
-    from_env: Option<String>,
-    from_file: Option<String>,
-    name: &'static str,
-    trimmed: &mut Vec<&'static str>,
-) -> Result<Option<String>, Error> {
-    let Some(raw) = from_env.filter(|v| !v.is_empty()).or(from_file) else {
-        return Ok(None);
-    };
-
-    let value = raw.trim();
-    if value.len() != raw.len() {
-        trimmed.push(name);
-    }
-    if value.chars().any(char::is_control) {
-        return Err(Error::InvalidSecret {
-            name,
-            reason: "contains a control character such as a line break; paste it again on one line",
-        });
-    }
-    if value.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(value.to_owned()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,38 +187,32 @@ mod tests {
     }
 
     #[test]
-    fn secrets_from_environment() {
+    fn credentials_from_environment() {
         let env = env_of(&[(USERNAME_VAR, "dealer"), (PASSWORD_VAR, "pw")]);
-        let secrets = load_secrets(None, &env).unwrap();
-        assert_eq!(secrets.login.expose(), "dealer");
-        assert_eq!(secrets.password.expose_secret(), "pw");
+        let credentials = load_credentials(None, &env).unwrap();
+        assert_eq!(credentials.login().expose_secret(), "dealer");
+        assert_eq!(credentials.password().expose_secret(), "pw");
     }
 
     #[test]
-    fn secrets_trim_and_say_so() {
+    fn credentials_trim_whitespace() {
         let env = env_of(&[(USERNAME_VAR, " dealer "), (PASSWORD_VAR, "pw")]);
-        let secrets = load_secrets(None, &env).unwrap();
-        assert_eq!(secrets.login.expose(), "dealer");
-        assert_eq!(secrets.trimmed, ["username"]);
+        let credentials = load_credentials(None, &env).unwrap();
+        assert_eq!(credentials.login().expose_secret(), "dealer");
+        assert_eq!(credentials.trimmed().len(), 1);
     }
 
     #[test]
-    fn secrets_reject_line_break() {
+    fn credentials_reject_line_break() {
         let env = env_of(&[(USERNAME_VAR, "dealer"), (PASSWORD_VAR, "p\nw")]);
-        let err = load_secrets(None, &env).unwrap_err();
-        assert!(matches!(
-            err,
-            Error::InvalidSecret {
-                name: "password",
-                ..
-            }
-        ));
+        let err = load_credentials(None, &env).unwrap_err();
+        assert!(matches!(err, Error::Client { .. }), "{err}");
     }
 
     #[test]
     fn missing_password_names_variable() {
         let env = env_of(&[(API_KEY_VAR, "key")]);
-        let message = load_secrets(None, &env).unwrap_err().to_string();
+        let message = load_credentials(None, &env).unwrap_err().to_string();
         assert!(message.contains(PASSWORD_VAR), "{message}");
     }
 
@@ -316,18 +223,10 @@ mod tests {
         std::fs::write(&path, "api_key = \"k-1\"\npassword = \"from-file\"\n").unwrap();
         let env = env_of(&[(PASSWORD_VAR, "from-env")]);
 
-        let secrets = load_secrets(Some(&path), &env).unwrap();
+        let credentials = load_credentials(Some(&path), &env).unwrap();
 
-        assert_eq!(secrets.login.describe(), "API key");
-        assert_eq!(secrets.password.expose_secret(), "from-env");
-    }
-
-    #[test]
-    fn secrets_debug_hides_values() {
-        let env = env_of(&[(USERNAME_VAR, "dealer"), (PASSWORD_VAR, "hunter2")]);
-        let debug = format!("{:?}", load_secrets(None, &env).unwrap());
-        assert!(!debug.contains("hunter2"), "{debug}");
-        assert!(!debug.contains("dealer"), "{debug}");
+        assert_eq!(credentials.login().expose_secret(), "k-1");
+        assert_eq!(credentials.password().expose_secret(), "from-env");
     }
 
     #[test]
@@ -335,7 +234,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("petra.secrets.toml");
         std::fs::write(&path, "password = \"hunter2\nusername = 1").unwrap();
-        let message = load_secrets(Some(&path), &env_of(&[]))
+        let message = load_credentials(Some(&path), &env_of(&[]))
             .unwrap_err()
             .to_string();
         assert!(!message.contains("hunter2"), "{message}");

@@ -7,11 +7,11 @@ mod source;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use petra_client::{ConnectionConfig, Credentials};
 use serde::{Deserialize, Serialize};
 
 pub use connection::{
-    load_secrets, ConnectionSettings, EnvLookup, Login, Secrets, API_KEY_VAR, PASSWORD_VAR,
-    USERNAME_VAR,
+    load_credentials, ConnectionSettings, EnvLookup, API_KEY_VAR, PASSWORD_VAR, USERNAME_VAR,
 };
 pub use source::{ShipFrom, ShippingMethod, Source, SourceSettings, SourceType};
 
@@ -172,14 +172,38 @@ impl Config {
         }
     }
 
-    /// Loads the connection's secrets from the environment or the secrets file.
-    pub fn secrets(&self, env: EnvLookup<'_>) -> Result<Secrets, Error> {
+    /// Loads the connection's credentials from the environment or the secrets file.
+    pub fn credentials(&self, env: EnvLookup<'_>) -> Result<Credentials, Error> {
         let file = self
             .connection
             .secrets_file
             .as_deref()
             .map(|path| self.resolve(path));
-        load_secrets(file.as_deref(), env)
+        load_credentials(file.as_deref(), env)
+    }
+
+    /// Builds the client configuration of the connection.
+    pub fn client_config(&self, credentials: Credentials) -> Result<ConnectionConfig, Error> {
+        let client_error = |source| Error::Client {
+            context: "read the [connection] settings",
+            source,
+        };
+        let mut config = ConnectionConfig::new(
+            self.connection.name.trim(),
+            self.connection.base_url.trim(),
+            credentials,
+        )
+        .map_err(client_error)?;
+        let timeout = std::time::Duration::from_secs(self.connection.timeout_secs.max(1));
+        config.timeouts.request = Some(timeout);
+        // Only an HTTP feed URL is the client's to download; file and FTP URLs are read
+        // by the feed reader directly.
+        if let Some(feed_url) = self.connection.feed_url() {
+            if feed_url.starts_with("http://") || feed_url.starts_with("https://") {
+                config = config.with_feed_url(feed_url).map_err(client_error)?;
+            }
+        }
+        Ok(config)
     }
 }
 
