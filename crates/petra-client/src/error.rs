@@ -1,5 +1,13 @@
 //! The crate's one error type.
 
+use std::time::Duration;
+
+use crate::error_context::{
+    format_problems, format_retry_after, ApiError, AuthHint, Delivery, NotFoundTarget, RequestInfo,
+};
+use crate::ids::PoNumber;
+use crate::wire::FieldProblem;
+
 /// Everything that can fail in `petra-client`: API calls, feed downloads and feed reads.
 ///
 /// Per-row problems of a feed are not errors of this type: the reader reports them as
@@ -8,6 +16,225 @@
 #[non_exhaustive]
 pub enum Error {
     // API errors.
+    /// `401`: Petra rejected the username or API key, or the password.
+    #[error("authentication failed: {api}; {hint}")]
+    Authentication { hint: AuthHint, api: Box<ApiError> },
 
+    /// `403`: the credentials are valid but API access is not enabled for the account.
+    #[error("API access is not enabled for this Petra account: {api}; ask Petra to enable API access for the account")]
+    AccessNotEnabled { api: Box<ApiError> },
+
+    /// `404`: the order or the URL path does not exist.
+    #[error("{target} not found: {api}")]
+    NotFound {
+        target: NotFoundTarget,
+        api: Box<ApiError>,
+    },
+
+    /// `409`: Petra already has an order with this PO number.
+    #[error("Petra already holds an order with PO {po}: {api}; look the order up instead of sending it again")]
+    DuplicatePo { po: PoNumber, api: Box<ApiError> },
+
+    /// `422` (and `400`): fields of the request are missing or invalid.
+    #[error("request rejected as invalid ({}): {api}", format_problems(problems))]
+    Validation {
+        problems: Vec<FieldProblem>,
+        api: Box<ApiError>,
+    },
+
+    /// `429` that outlasted the retry policy, or any `429` on a request that is never
+    /// retried.
+    #[error(
+        "rate limited after {attempts} attempt(s), {}: {api}",
+        format_retry_after(retry_after)
+    )]
+    RateLimited {
+        retry_after: Option<Duration>,
+        attempts: u32,
+        api: Box<ApiError>,
+    },
+
+    /// `5xx` that outlasted the retry policy, or any `5xx` on a request that is never
+    /// retried.
+    #[error("Petra server error after {attempts} attempt(s): {api}")]
+    Server { attempts: u32, api: Box<ApiError> },
+
+    /// Any other non-2xx status.
+    #[error("unexpected response: {api}")]
+    UnexpectedStatus { api: Box<ApiError> },
+
+    /// The request failed before a complete response arrived.
+    #[error("{request} failed after {attempts} attempt(s) and {delivery}")]
+    Transport {
+        request: Box<RequestInfo>,
+        delivery: Delivery,
+        attempts: u32,
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A 2xx body did not match the wire contract; `json_path` names the first bad value
+    /// (for example `products[3].variants[0].pricing.dealer_price`).
+    #[error(
+        "{request} returned {status} with a body that does not match the contract at `{json_path}`: {source}"
+    )]
+    Decode {
+        request: Box<RequestInfo>,
+        status: u16,
+        json_path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// A paginated listing returned a cursor it had already returned, or a page of items
+    /// already read, so following it would loop forever.
+    #[error(
+        "{request} repeated {repeated} after {pages_read} page(s); stopped instead of looping"
+    )]
+    RepeatedPage {
+        request: Box<RequestInfo>,
+        repeated: String,
+        pages_read: u32,
+    },
+
+    /// An argument was rejected before any request was sent.
+    #[error("invalid {argument}: {reason}")]
+    InvalidArgument { argument: String, reason: String },
+
+    /// A connection setting is missing or invalid. The message names the setting and never
+    /// includes a credential's value.
+    #[error("invalid configuration: {setting} {reason}")]
+    Configuration { setting: String, reason: String },
     // Feed download and feed read errors.
+    /// No row within the search window carries the required column names.
+    #[error(
+        "ProdList header row not found in the first {rows_searched} rows: expected a row \
+         with the columns {required}; check that the file is a Petra ProdList.csv"
+    )]
+    FeedHeaderNotFound {
+        rows_searched: usize,
+        /// The required column names, comma-separated.
+        required: String,
+    },
+
+    /// The file ended inside a quoted field, so its last record is cut short.
+    #[error(
+        "ProdList feed ends inside a quoted field opened in the record at line {line}; \
+         the file is truncated or malformed, download it again"
+    )]
+    FeedUnterminatedQuote { line: u64 },
+
+    /// The body is shorter than the length its source announced.
+    #[error(
+        "ProdList feed is truncated: expected {expected_bytes} bytes, received \
+         {received_bytes}; download it again"
+    )]
+    FeedTruncated {
+        expected_bytes: u64,
+        received_bytes: u64,
+    },
+
+    /// The header was found but no data row follows it.
+    #[error(
+        "ProdList feed has a header at line {header_line} but no data rows; refusing to \
+         treat it as an empty catalog"
+    )]
+    FeedEmpty { header_line: u64 },
+
+    /// Reading the feed bytes failed.
+    #[error("reading the ProdList feed failed near line {line}")]
+    FeedRead {
+        line: u64,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// Opening, creating or writing a local feed file failed.
+    #[error("feed file {path} could not be opened or written")]
+    FeedFile {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The feed URL is malformed or uses a scheme the downloader does not support.
+    #[error("feed URL {url} is not supported: {reason}")]
+    FeedUrl { url: String, reason: String },
+
+    /// An HTTP feed download failed after all retries. `url` has its credentials removed.
+    #[error("downloading the feed from {url} failed")]
+    FeedHttp {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The feed server returned a non-success HTTP status.
+    #[error("feed server at {url} returned HTTP {status}; {hint}")]
+    FeedHttpStatus {
+        url: String,
+        status: u16,
+        hint: &'static str,
+    },
+
+    /// The download ended before the announced length (Content-Length or FTP SIZE).
+    #[error(
+        "feed download from {url} is incomplete: expected {expected_bytes} bytes, received \
+         {received_bytes}; try again later"
+    )]
+    FeedDownloadIncomplete {
+        url: String,
+        expected_bytes: u64,
+        received_bytes: u64,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+
+    /// An FTP or FTPS feed download failed. `url` has its credentials removed.
+    #[error("FTP feed download from {url} failed while {step}")]
+    FeedFtp {
+        url: String,
+        step: &'static str,
+        #[source]
+        source: suppaftp::FtpError,
+    },
+}
+
+impl Error {
+    /// Builds a configuration error for `setting`.
+    pub(crate) fn configuration(setting: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::Configuration {
+            setting: setting.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Returns the reply Petra sent, for errors that come from a non-2xx response.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Self::Authentication { api, .. }
+            | Self::AccessNotEnabled { api }
+            | Self::NotFound { api, .. }
+            | Self::DuplicatePo { api, .. }
+            | Self::Validation { api, .. }
+            | Self::RateLimited { api, .. }
+            | Self::Server { api, .. }
+            | Self::UnexpectedStatus { api } => Some(api),
+            _ => None,
+        }
+    }
+
+    /// Reports whether a failed request may still have taken effect at Petra. That is a
+    /// transport failure after the request may have been sent, or a `502` or `504` to a
+    /// POST, because a gateway sends those after forwarding the request. An order
+    /// creation in that state needs a PO lookup before it is sent again.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Self::Transport { delivery, .. } => *delivery == Delivery::OutcomeUnknown,
+            Self::Server { api, .. } => {
+                api.request.method == reqwest::Method::POST && matches!(api.status, 502 | 504)
+            }
+            _ => false,
+        }
+    }
 }

@@ -1,0 +1,150 @@
+//! Per-field text decoding: UTF-8 where a field is valid UTF-8, Windows-1252 where not.
+//!
+//! Petra's file mixes both in one file (single 0xE9 bytes for `é` next to valid UTF-8
+//! zero-width spaces), so no single decision per file reads it correctly.
+
+use csv::ByteRecord;
+use encoding_rs::WINDOWS_1252;
+
+/// Byte range of one field inside a row's text buffer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+}
+
+impl Span {
+    pub(crate) fn get(self, text: &str) -> &str {
+        &text[self.start as usize..self.end as usize]
+    }
+
+    /// The sub-span of `part`, which must be a slice of `text` at or after `self.start`.
+    pub(crate) fn of_subslice(text: &str, part: &str) -> Span {
+        let start = part.as_ptr() as usize - text.as_ptr() as usize;
+        Span {
+            start: start as u32,
+            end: (start + part.len()) as u32,
+        }
+    }
+}
+
+/// Result of decoding one record.
+#[derive(Debug, Default)]
+pub(crate) struct DecodedRecord {
+    /// Fields decoded with the Windows-1252 fallback.
+    pub(crate) fallback_fields: u32,
+    /// Positions of fields holding one of the five bytes Windows-1252 leaves undefined.
+    pub(crate) undefined_bytes: Vec<usize>,
+}
+
+/// Decodes every field of `record` into `text`, pushing one span per field.
+pub(crate) fn decode_record(
+    record: &ByteRecord,
+    text: &mut String,
+    spans: &mut Vec<Span>,
+) -> DecodedRecord {
+    let mut decoded = DecodedRecord::default();
+    let bytes = record.as_slice();
+
+    // Fast path: the whole record is valid UTF-8 and no field starts inside a multi-byte
+    // sequence, so every field on its own is valid UTF-8.
+    if let Ok(all) = std::str::from_utf8(bytes) {
+        let fields_on_boundaries = (0..record.len()).all(|i| {
+            record
+                .range(i)
+                .is_some_and(|range| all.is_char_boundary(range.start))
+        });
+        if fields_on_boundaries {
+            let base = text.len();
+            text.push_str(all);
+            for i in 0..record.len() {
+                let range = record.range(i).unwrap_or(0..0);
+                spans.push(Span {
+                    start: (base + range.start) as u32,
+                    end: (base + range.end) as u32,
+                });
+            }
+            return decoded;
+        }
+    }
+
+    for (position, field) in record.iter().enumerate() {
+        let start = text.len();
+        match std::str::from_utf8(field) {
+            Ok(valid) => text.push_str(valid),
+            Err(_) => {
+                decoded.fallback_fields += 1;
+                if field
+                    .iter()
+                    .any(|b| matches!(b, 0x81 | 0x8D | 0x8F | 0x90 | 0x9D))
+                {
+                    decoded.undefined_bytes.push(position);
+                }
+                let (cow, _) = WINDOWS_1252.decode_without_bom_handling(field);
+                text.push_str(&cow);
+            }
+        }
+        spans.push(Span {
+            start: start as u32,
+            end: text.len() as u32,
+        });
+    }
+    decoded
+}
+
+/// Decodes one field on its own, with the same rule as [`decode_record`].
+pub(crate) fn decode_field(field: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(field) {
+        Ok(valid) => valid.into(),
+        Err(_) => WINDOWS_1252.decode_without_bom_handling(field).0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(fields: &[&[u8]]) -> (Vec<String>, DecodedRecord) {
+        let record = ByteRecord::from(fields.to_vec());
+        let mut text = String::new();
+        let mut spans = Vec::new();
+        let decoded = decode_record(&record, &mut text, &mut spans);
+        let values = spans
+            .iter()
+            .map(|span| span.get(&text).to_owned())
+            .collect();
+        (values, decoded)
+    }
+
+    #[test]
+    fn cp1252_bytes_fall_back() {
+        let (values, decoded) = decode(&[b"VX-100", b"Hose clamp 10 \x96 20 mm \xAE", b"4.50"]);
+
+        assert_eq!(values[1], "Hose clamp 10 \u{2013} 20 mm \u{AE}");
+        assert_eq!(decoded.fallback_fields, 1);
+    }
+
+    #[test]
+    fn utf8_fields_stay_utf8() {
+        let (values, decoded) = decode(&[b"Home D\xC3\xA9cor", b"Home D\xE9cor"]);
+
+        assert_eq!(values[0], "Home Décor");
+        assert_eq!(values[1], "Home Décor");
+        assert_eq!(decoded.fallback_fields, 1);
+    }
+
+    #[test]
+    fn sequence_split_across_fields() {
+        let (values, decoded) = decode(&[b"a\xE2\x80", b"\x8Bb"]);
+
+        assert_eq!(values[0], "a\u{E2}\u{20AC}");
+        assert_eq!(decoded.fallback_fields, 2);
+    }
+
+    #[test]
+    fn undefined_byte_is_flagged() {
+        let (_, decoded) = decode(&[b"ok", b"bad \x81 byte"]);
+
+        assert_eq!(decoded.undefined_bytes, [1]);
+    }
+}

@@ -1,0 +1,29 @@
+//! Petra's `ProdList.csv` feed: reading, downloading and generating it.
+//!
+//! - [`reader`]: the streaming sync reader, its options and the end-of-file summary.
+//! - [`async_reader`]: the same reader over a tokio `AsyncRead`.
+//! - [`header`]: the 28 ProdList columns and header detection by content.
+//! - [`row`]: the typed row, per-row errors and warnings.
+//! - [`values`]: UPC check digits, money, quantities, flags and HTML entities.
+//! - [`generator`]: a deterministic synthetic feed in Petra's layout.
+//! - `input`: the byte layer: BOM, UTF-16, byte count, quote tracking.
+//! - `decode`: per-field UTF-8 or Windows-1252 decoding.
+//! - `build`: one CSV record to one typed row.
+
+pub mod async_reader;
+mod build;
+mod decode;
+pub mod generator;
+pub mod header;
+mod input;
+pub mod reader;
+pub mod row;
+pub mod values;
+
+pub use async_reader::AsyncProdListReader;
+pub use generator::{generate, GeneratorOptions};
+pub use header::{Column, ColumnMap};
+pub use input::SourceEncoding;
+pub use reader::{FeedSummary, ProdListReader, ReaderOptions};
+pub use row::{FeedWarning, FieldIssue, ProdListRow, RowError};
+pub use values::Upc;

@@ -1,0 +1,380 @@
+//! The streaming ProdList reader over any `std::io::Read`.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use csv::ByteRecord;
+
+use super::build::build_row;
+use super::decode::decode_field;
+use super::header::{trim_text, Column, ColumnMap};
+use super::input::{FeedInput, SourceEncoding};
+use super::row::{FeedWarning, ProdListRow, RowError};
+use crate::Error;
+
+/// Options of a [`ProdListReader`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ReaderOptions {
+    /// Rows (CSV records, blank lines not counted) searched for the header row.
+    pub header_search_rows: usize,
+    /// Length the source announced (an HTTP Content-Length, an FTP SIZE). A shorter body
+    /// fails the read with [`Error::FeedTruncated`].
+    pub expected_len: Option<u64>,
+    /// File-level warnings kept in [`FeedSummary::file_warnings`]; the rest are counted.
+    pub max_file_warnings: usize,
+}
+
+impl Default for ReaderOptions {
+    fn default() -> Self {
+        ReaderOptions {
+            header_search_rows: 10,
+            expected_len: None,
+            max_file_warnings: 100,
+        }
+    }
+}
+
+impl ReaderOptions {
+    /// Sets the length the source announced.
+    pub fn expected_len(mut self, bytes: u64) -> Self {
+        self.expected_len = Some(bytes);
+        self
+    }
+
+    /// Sets how many leading rows are searched for the header.
+    pub fn header_search_rows(mut self, rows: usize) -> Self {
+        self.header_search_rows = rows;
+        self
+    }
+}
+
+/// Counts of a complete read, returned by [`ProdListReader::finish`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FeedSummary {
+    /// Physical line of the header row.
+    pub header_line: u64,
+    /// Rows before the header.
+    pub preamble_rows: u64,
+    /// UTF-16 encoding announced by a byte order mark. `None` means each field was read as
+    /// UTF-8 or, failing that, Windows-1252.
+    pub utf16: Option<SourceEncoding>,
+    /// Rows returned as [`ProdListRow`].
+    pub rows: u64,
+    /// Rows returned as [`RowError`].
+    pub row_errors: u64,
+    /// Warnings of returned rows plus file-level warnings.
+    pub warnings: u64,
+    /// Fields that were not valid UTF-8 and were decoded as Windows-1252.
+    pub windows_1252_fields: u64,
+    /// Rows skipped without a result: blank rows and repeated header rows.
+    pub skipped_rows: u64,
+    /// Bytes read from the source, before any transcoding.
+    pub source_bytes: u64,
+    /// File-level warnings (repeated header rows, duplicate column names, extra fields),
+    /// up to [`ReaderOptions::max_file_warnings`].
+    pub file_warnings: Vec<FeedWarning>,
+}
+
+/// Streaming reader of a ProdList feed, in memory bounded by the longest row.
+///
+/// Iterate to get each data row as a [`ProdListRow`] or a [`RowError`], then call
+/// [`finish`](ProdListReader::finish), which distinguishes a complete file from a truncated
+/// or empty one and returns the [`FeedSummary`]. Stopping at the last row without calling `finish`
+/// leaves a broken download undetected.
+///
+/// ```no_run
+/// use petra_client::feed::ProdListReader;
+///
+/// # fn main() -> Result<(), petra_client::Error> {
+/// let mut reader = ProdListReader::open("ProdList.csv")?;
+/// for row in &mut reader {
+///     match row {
+///         Ok(row) => println!("{} {:?} {}", row.petra_sku(), row.price(), row.available()),
+///         Err(error) => eprintln!("{error}"),
+///     }
+/// }
+/// let summary = reader.finish()?;
+/// println!("{} rows, {} rejected", summary.rows, summary.row_errors);
+/// # Ok(())
+/// # }
+/// ```
+pub struct ProdListReader<R> {
+    csv: csv::Reader<FeedInput<R>>,
+    columns: Arc<ColumnMap>,
+    record: ByteRecord,
+    options: ReaderOptions,
+    summary: FeedSummary,
+    last_line: u64,
+    finished: bool,
+    failure: Option<Error>,
+}
+
+impl ProdListReader<File> {
+    /// Opens a feed file and finds its header.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|source| Error::FeedFile {
+            path: path.to_owned(),
+            source,
+        })?;
+        ProdListReader::new(file)
+    }
+}
+
+impl<R: Read> ProdListReader<R> {
+    /// Starts reading `source` (a file, `&[u8]`, a socket) and finds the header row.
+    /// The reader buffers internally, so `source` needs no `BufReader`.
+    pub fn new(source: R) -> Result<Self, Error> {
+        ProdListReader::with_options(source, ReaderOptions::default())
+    }
+
+    /// Like [`new`](ProdListReader::new), with options.
+    pub fn with_options(source: R, options: ReaderOptions) -> Result<Self, Error> {
+        let csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(64 * 1024)
+            .from_reader(FeedInput::new(source));
+        let mut reader = ProdListReader {
+            csv,
+            columns: Arc::new(ColumnMap::new(&[])),
+            record: ByteRecord::new(),
+            options,
+            summary: FeedSummary::default(),
+            last_line: 0,
+            finished: false,
+            failure: None,
+        };
+
+        reader.find_header()?;
+        Ok(reader)
+    }
+
+    fn find_header(&mut self) -> Result<(), Error> {
+        for _ in 0..self.options.header_search_rows {
+            if !self.read_record()? {
+                break;
+            }
+            let fields: Vec<_> = self.record.iter().map(decode_field).collect();
+            let names: Vec<&str> = fields.iter().map(AsRef::as_ref).collect();
+            if ColumnMap::is_header(&names) {
+                let columns = ColumnMap::new(&names);
+                self.summary.header_line = self.last_line;
+                for name in columns.duplicate_names() {
+                    self.file_warning(None, name, "column name repeated; the first one is read");
+                }
+                self.columns = Arc::new(columns);
+                return Ok(());
+            }
+            self.summary.preamble_rows += 1;
+        }
+
+        Err(Error::FeedHeaderNotFound {
+            rows_searched: self.summary.preamble_rows as usize,
+            required: Column::required_names(),
+        })
+    }
+
+    /// Reads the next record into `self.record`; false at the end of the file.
+    fn read_record(&mut self) -> Result<bool, Error> {
+        let more = self
+            .csv
+            .read_byte_record(&mut self.record)
+            .map_err(|error| Error::FeedRead {
+                line: self.last_line,
+                source: match error.into_kind() {
+                    csv::ErrorKind::Io(io) => io,
+                    other => std::io::Error::other(format!("{other:?}")),
+                },
+            })?;
+        if more {
+            // The record's last byte (its terminator, or its last content byte at the end
+            // of the file) sits just before the parser's position. Subtracting the line
+            // feeds inside its quoted fields gives its first line.
+            let end = self.csv.position().byte();
+            let input = self.csv.get_mut();
+            let mut last_line = input.line_at(end.saturating_sub(1));
+            // A file cut inside a quoted field ends with the record's own content, so its
+            // last byte may be a line feed inside the field rather than a terminator.
+            let cut_inside_quotes = input.exhausted() && input.ends_in_quoted_field();
+            if cut_inside_quotes && self.record.as_slice().ends_with(b"\n") {
+                last_line += 1;
+            }
+            let inner_line_feeds = memchr::memchr_iter(b'\n', self.record.as_slice()).count();
+            self.last_line = last_line.saturating_sub(inner_line_feeds as u64);
+        }
+        Ok(more)
+    }
+
+    /// Returns the header of the file being read.
+    pub fn columns(&self) -> &ColumnMap {
+        &self.columns
+    }
+
+    /// Counts so far; complete only after [`finish`](ProdListReader::finish).
+    pub fn summary(&self) -> &FeedSummary {
+        &self.summary
+    }
+
+    /// Reads any rows not yet taken, checks that the file is complete and returns the
+    /// summary.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::FeedTruncated`] when the source is shorter than
+    /// [`ReaderOptions::expected_len`], [`Error::FeedUnterminatedQuote`] when the file
+    /// ends inside a quoted field, [`Error::FeedEmpty`] when no data row follows the
+    /// header, and [`Error::FeedRead`] when reading failed.
+    pub fn finish(mut self) -> Result<FeedSummary, Error> {
+        while self.next().is_some() {}
+        if let Some(failure) = self.failure.take() {
+            tracing::warn!(error = %failure, "ProdList feed read failed");
+            return Err(failure);
+        }
+
+        let summary = self.summary;
+        tracing::info!(
+            rows = summary.rows,
+            row_errors = summary.row_errors,
+            warnings = summary.warnings,
+            windows_1252_fields = summary.windows_1252_fields,
+            "ProdList feed read"
+        );
+        Ok(summary)
+    }
+
+    fn file_warning(&mut self, column: Option<String>, raw_value: &str, message: &str) {
+        self.summary.warnings += 1;
+        if self.summary.file_warnings.len() < self.options.max_file_warnings {
+            self.summary.file_warnings.push(FeedWarning {
+                line: self.last_line,
+                petra_sku: None,
+                column,
+                raw_value: raw_value.to_owned(),
+                message: message.to_owned(),
+            });
+        }
+    }
+
+    /// Decides what the end of the input means: a complete file or a broken one.
+    fn check_end(&mut self) -> Result<(), Error> {
+        let input = self.csv.get_ref();
+        self.summary.source_bytes = input.source_bytes();
+        self.summary.utf16 = Some(input.encoding()).filter(|e| *e != SourceEncoding::Bytes);
+
+        if let Some(expected) = self.options.expected_len {
+            if input.source_bytes() < expected {
+                return Err(Error::FeedTruncated {
+                    expected_bytes: expected,
+                    received_bytes: input.source_bytes(),
+                });
+            }
+        }
+        if input.ends_in_quoted_field() {
+            return Err(Error::FeedUnterminatedQuote {
+                line: self.last_line,
+            });
+        }
+        if self.summary.rows + self.summary.row_errors == 0 {
+            return Err(Error::FeedEmpty {
+                header_line: self.summary.header_line,
+            });
+        }
+        Ok(())
+    }
+
+    /// Returns true for a row that only repeats the header's column names.
+    fn is_repeated_header(&self) -> bool {
+        let Some(position) = self.columns.position_of(Column::PetraSku) else {
+            return false;
+        };
+        let sku_field = self.record.get(position).unwrap_or_default();
+        if !decode_field(sku_field)
+            .trim()
+            .eq_ignore_ascii_case(Column::PetraSku.name())
+        {
+            return false;
+        }
+        let fields: Vec<_> = self.record.iter().map(decode_field).collect();
+        let names: Vec<&str> = fields.iter().map(AsRef::as_ref).collect();
+        ColumnMap::is_header(&names)
+    }
+
+    /// Warns about non-blank fields past the header's last column.
+    fn check_extra_fields(&mut self) {
+        let width = self.columns.names().len();
+        let extra = self
+            .record
+            .iter()
+            .skip(width)
+            .find(|field| !trim_text(&decode_field(field)).is_empty());
+        if let Some(field) = extra {
+            let value = decode_field(field).into_owned();
+            self.file_warning(
+                None,
+                &value,
+                "row has values past the header's last column; they are ignored",
+            );
+        }
+    }
+}
+
+impl<R: Read> Iterator for ProdListReader<R> {
+    type Item = Result<ProdListRow, RowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.finished {
+                return None;
+            }
+            match self.read_record() {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.finished = true;
+                    self.failure = self.check_end().err();
+                    return None;
+                }
+                Err(error) => {
+                    self.finished = true;
+                    self.failure = Some(error);
+                    return None;
+                }
+            }
+
+            let blank = self
+                .record
+                .iter()
+                .all(|field| field.iter().all(u8::is_ascii_whitespace));
+            if blank {
+                self.summary.skipped_rows += 1;
+                continue;
+            }
+            if self.is_repeated_header() {
+                self.summary.skipped_rows += 1;
+                self.file_warning(None, "", "repeated header row skipped");
+                continue;
+            }
+            if self.record.len() > self.columns.names().len() {
+                self.check_extra_fields();
+            }
+
+            let built = build_row(self.last_line, &self.columns, &self.record);
+            self.summary.windows_1252_fields += u64::from(built.fallback_fields);
+            match &built.row {
+                Ok(row) => {
+                    self.summary.rows += 1;
+                    self.summary.warnings += row.warnings().len() as u64;
+                }
+                Err(error) => {
+                    self.summary.row_errors += 1;
+                    tracing::debug!(line = error.line, %error, "ProdList row rejected");
+                }
+            }
+            return Some(built.row);
+        }
+    }
+}

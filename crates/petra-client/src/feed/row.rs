@@ -1,0 +1,291 @@
+//! The typed ProdList row, per-row errors and warnings.
+
+use std::fmt;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::decode::Span;
+use super::header::{Column, ColumnMap};
+use super::values::Upc;
+use crate::ids::Sku;
+
+/// One data row of a ProdList feed, decoded and validated.
+///
+/// Text accessors return `None` for a blank field or a column the file lacks. Plain-text
+/// columns come trimmed with HTML entities decoded; LONG DESC and SPECS keep their markup.
+/// [`ProdListRow::field`] returns any column's decoded text by header name, untrimmed.
+#[derive(Clone)]
+pub struct ProdListRow {
+    pub(crate) line: u64,
+    pub(crate) columns: Arc<ColumnMap>,
+    /// Decoded fields in file order, then any entity-decoded copies.
+    pub(crate) text: String,
+    /// One span per field of the record, into `text`.
+    pub(crate) raw: Vec<Span>,
+    /// One span per known column: its cleaned text; empty when the file lacks the column.
+    pub(crate) clean: [Span; Column::COUNT],
+    pub(crate) petra_sku: Sku,
+    pub(crate) available: u64,
+    pub(crate) price: Option<Decimal>,
+    pub(crate) map: Option<Decimal>,
+    pub(crate) msrp: Option<Decimal>,
+    pub(crate) weight_unpacked: Option<Decimal>,
+    pub(crate) length: Option<Decimal>,
+    pub(crate) width: Option<Decimal>,
+    pub(crate) height: Option<Decimal>,
+    pub(crate) estimated_ship_weight: Option<Decimal>,
+    pub(crate) upc: Option<Upc>,
+    pub(crate) refurb: bool,
+    pub(crate) discontinued: bool,
+    pub(crate) warnings: Vec<FeedWarning>,
+}
+
+impl ProdListRow {
+    /// Physical line (1-based) where the row starts in the file.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// PETRA SKU, Petra's item id. Never empty: a row without one is a [`RowError`].
+    pub fn petra_sku(&self) -> &Sku {
+        &self.petra_sku
+    }
+
+    /// VENDOR SKU, the manufacturer part number; may equal the PETRA SKU.
+    pub fn vendor_sku(&self) -> Option<&str> {
+        self.text(Column::VendorSku)
+    }
+
+    /// DESCRIPTION, Petra's short upper-case title.
+    pub fn description(&self) -> Option<&str> {
+        self.text(Column::Description)
+    }
+
+    /// AVAILABLE, the quantity Petra can ship.
+    pub fn available(&self) -> u64 {
+        self.available
+    }
+
+    /// PRICE, the dealer cost in USD.
+    pub fn price(&self) -> Option<Decimal> {
+        self.price
+    }
+
+    pub fn brand_name(&self) -> Option<&str> {
+        self.text(Column::BrandName)
+    }
+
+    pub fn weight_unpacked(&self) -> Option<Decimal> {
+        self.weight_unpacked
+    }
+
+    pub fn product_class(&self) -> Option<&str> {
+        self.text(Column::ProductClass)
+    }
+
+    /// UPC, check digit verified; an 11-digit value has its leading zero restored.
+    pub fn upc(&self) -> Option<&Upc> {
+        self.upc.as_ref()
+    }
+
+    /// LONG DESC as HTML: markup and single entities kept, double encoding undone.
+    pub fn long_desc(&self) -> Option<&str> {
+        self.text(Column::LongDesc)
+    }
+
+    pub fn keywords(&self) -> Option<&str> {
+        self.text(Column::Keywords)
+    }
+
+    /// SPECS as HTML: markup and single entities kept, double encoding undone.
+    pub fn specs(&self) -> Option<&str> {
+        self.text(Column::Specs)
+    }
+
+    pub fn subcategory(&self) -> Option<&str> {
+        self.text(Column::Subcategory)
+    }
+
+    pub fn notes1(&self) -> Option<&str> {
+        self.text(Column::Notes1)
+    }
+
+    /// REFURB: `Y` is true, `N` or blank is false.
+    pub fn refurb(&self) -> bool {
+        self.refurb
+    }
+
+    pub fn length(&self) -> Option<Decimal> {
+        self.length
+    }
+
+    pub fn width(&self) -> Option<Decimal> {
+        self.width
+    }
+
+    pub fn height(&self) -> Option<Decimal> {
+        self.height
+    }
+
+    /// MAP, the minimum advertised price; `None` when blank, `N/A` or 0.
+    pub fn map(&self) -> Option<Decimal> {
+        self.map
+    }
+
+    pub fn returnable(&self) -> Option<&str> {
+        self.text(Column::Returnable)
+    }
+
+    pub fn estimated_ship_weight(&self) -> Option<Decimal> {
+        self.estimated_ship_weight
+    }
+
+    pub fn notes2(&self) -> Option<&str> {
+        self.text(Column::Notes2)
+    }
+
+    pub fn subcategory2(&self) -> Option<&str> {
+        self.text(Column::Subcategory2)
+    }
+
+    pub fn subcategory3(&self) -> Option<&str> {
+        self.text(Column::Subcategory3)
+    }
+
+    pub fn msrp(&self) -> Option<Decimal> {
+        self.msrp
+    }
+
+    /// PO ETA DATE as written; Petra documents no date format for it.
+    pub fn po_eta_date(&self) -> Option<&str> {
+        self.text(Column::PoEtaDate)
+    }
+
+    pub fn warranty(&self) -> Option<&str> {
+        self.text(Column::Warranty)
+    }
+
+    pub fn image_url(&self) -> Option<&str> {
+        self.text(Column::ImageUrl)
+    }
+
+    /// Returns true when NOTES1 marks the product discontinued.
+    pub fn is_discontinued(&self) -> bool {
+        self.discontinued
+    }
+
+    /// Cleaned text of a known column (trimmed; entities decoded in plain-text columns),
+    /// or `None` when blank or absent from the file.
+    pub fn text(&self, column: Column) -> Option<&str> {
+        let value = self.clean[column.index()].get(&self.text);
+        (!value.is_empty()).then_some(value)
+    }
+
+    /// Decoded text of the column with this header name (trimmed, without letter case),
+    /// exactly as the file contains it: not trimmed, entities not decoded. `None` when the
+    /// header has no such column; `Some("")` when the row leaves it blank.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        let position = self.columns.position(name)?;
+        Some(self.field_at(position))
+    }
+
+    /// Decoded text of the field at this position, `""` past the row's end.
+    pub fn field_at(&self, position: usize) -> &str {
+        self.raw
+            .get(position)
+            .map_or("", |span| span.get(&self.text))
+    }
+
+    /// Returns the header this row was read with.
+    pub fn columns(&self) -> &ColumnMap {
+        &self.columns
+    }
+
+    /// Problems that did not reject the row: a repaired UPC, an `N/A` price, an
+    /// unreadable measurement.
+    pub fn warnings(&self) -> &[FeedWarning] {
+        &self.warnings
+    }
+}
+
+impl fmt::Debug for ProdListRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProdListRow")
+            .field("line", &self.line)
+            .field("petra_sku", &self.petra_sku)
+            .field("description", &self.description())
+            .field("available", &self.available)
+            .field("price", &self.price)
+            .field("map", &self.map)
+            .field("msrp", &self.msrp)
+            .field("upc", &self.upc)
+            .field("refurb", &self.refurb)
+            .field("discontinued", &self.discontinued)
+            .field("warnings", &self.warnings.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// One invalid field of a rejected row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldIssue {
+    /// Column name as Petra writes it.
+    pub column: String,
+    /// The decoded field as the file contains it.
+    pub raw_value: String,
+    pub reason: String,
+}
+
+/// A row the reader rejected. The reader goes on with the next row.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct RowError {
+    /// Physical line (1-based) where the row starts.
+    pub line: u64,
+    /// PETRA SKU when the row has one.
+    pub petra_sku: Option<Sku>,
+    /// Every invalid field of the row; never empty.
+    pub fields: Vec<FieldIssue>,
+}
+
+impl RowError {
+    fn describe(&self) -> String {
+        let sku = self
+            .petra_sku
+            .as_ref()
+            .map_or_else(String::new, |sku| format!(" (PETRA SKU {sku})"));
+        let fields = self
+            .fields
+            .iter()
+            .map(|issue| format!("{} {:?}: {}", issue.column, issue.raw_value, issue.reason))
+            .collect::<Vec<_>>()
+            .join("; ");
+        format!("ProdList row at line {}{sku} rejected: {fields}", self.line)
+    }
+}
+
+/// A problem the reader worked around: in a row (the row is still returned) or in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedWarning {
+    /// Physical line (1-based) of the row or header concerned.
+    pub line: u64,
+    pub petra_sku: Option<Sku>,
+    /// Column name, when the warning concerns one field.
+    pub column: Option<String>,
+    pub raw_value: String,
+    pub message: String,
+}
+
+impl fmt::Display for FeedWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}", self.line)?;
+        if let Some(sku) = &self.petra_sku {
+            write!(f, " (PETRA SKU {sku})")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, " {column} {:?}", self.raw_value)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}

@@ -1,0 +1,367 @@
+//! Parsing of ProdList values: UPCs with check digits, US-format money and quantities,
+//! Y/N flags and text with HTML entities.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+/// A UPC-A (12 digits) or EAN-13 (13 digits) whose check digit is verified.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Upc(String);
+
+/// Outcome of parsing a UPC field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum UpcValue {
+    Blank,
+    Valid(Upc),
+    /// An 11-digit value whose restored leading zero passes the check digit.
+    Repaired(Upc),
+    /// Scientific notation written by a spreadsheet; the digits are lost.
+    Scientific,
+}
+
+impl Upc {
+    /// Parses 12 or 13 digits and verifies the check digit.
+    pub fn parse(digits: &str) -> Result<Upc, String> {
+        let digits = digits.trim();
+        if !matches!(digits.len(), 12 | 13) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "expected 12 digits (UPC-A) or 13 digits (EAN-13), found {digits:?}"
+            ));
+        }
+        if !check_digit_ok(digits) {
+            return Err(format!("check digit of {digits} is wrong"));
+        }
+        Ok(Upc(digits.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Upc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Upc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Upc({:?})", self.0)
+    }
+}
+
+fn check_digit_ok(digits: &str) -> bool {
+    let (body, check) = digits.split_at(digits.len() - 1);
+    u32::from(check.as_bytes()[0] - b'0') == check_digit(body)
+}
+
+/// Computes the GTIN check digit of `body` (ASCII digits): weights 3 and 1 alternate
+/// from the rightmost digit.
+pub(crate) fn check_digit(body: &str) -> u32 {
+    let sum: u32 = body
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
+        .sum();
+    (10 - sum % 10) % 10
+}
+
+pub(crate) fn parse_upc(raw: &str) -> Result<UpcValue, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Ok(UpcValue::Blank);
+    }
+    if value.bytes().any(|b| b == b'E' || b == b'e') && value.contains('+') {
+        return Ok(UpcValue::Scientific);
+    }
+    if value.len() == 11 && value.bytes().all(|b| b.is_ascii_digit()) {
+        let padded = format!("0{value}");
+        return match Upc::parse(&padded) {
+            Ok(upc) => Ok(UpcValue::Repaired(upc)),
+            Err(_) => Err(format!(
+                "11-digit UPC {value} does not pass the check digit with its leading zero restored"
+            )),
+        };
+    }
+    Upc::parse(value).map(UpcValue::Valid)
+}
+
+/// Outcome of parsing a money or measurement field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Amount {
+    Blank,
+    /// `N/A` or `NA`: absent, worth a warning.
+    NotAvailable,
+    Value(Decimal),
+}
+
+/// Parses a non-negative US-format number: optional `$`, `,` thousands separators in
+/// groups of three, `.` as the decimal point, surrounding whitespace.
+pub(crate) fn parse_amount(raw: &str, currency: bool) -> Result<Amount, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Ok(Amount::Blank);
+    }
+    if value.eq_ignore_ascii_case("N/A") || value.eq_ignore_ascii_case("NA") {
+        return Ok(Amount::NotAvailable);
+    }
+
+    let unsigned = match value.strip_prefix('$') {
+        Some(rest) if currency => rest.trim_start(),
+        _ => value,
+    };
+    if unsigned.starts_with('-') || unsigned.ends_with('-') {
+        return Err("negative amount".to_owned());
+    }
+
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let fraction_ok =
+        fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    if !fraction_ok || !whole_part_ok(whole) || (whole.is_empty() && fraction.is_none()) {
+        return Err(
+            "not a US-format number (expected digits, optional `,` thousands separators \
+             and a `.` decimal point)"
+                .to_owned(),
+        );
+    }
+
+    // Digits without separators fit a stack buffer, because a Decimal has at most 29
+    // significant digits.
+    let mut buffer = [0u8; 64];
+    let mut length = 0;
+    for byte in unsigned.bytes().filter(|&b| b != b',') {
+        if length == buffer.len() {
+            return Err("number has too many digits".to_owned());
+        }
+        buffer[length] = byte;
+        length += 1;
+    }
+    let digits = std::str::from_utf8(&buffer[..length]).unwrap_or_default();
+    Decimal::from_str(digits)
+        .map(Amount::Value)
+        .map_err(|error| format!("number out of range: {error}"))
+}
+
+fn whole_part_ok(whole: &str) -> bool {
+    if !whole.contains(',') {
+        return whole.bytes().all(|b| b.is_ascii_digit());
+    }
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or_default();
+    let first_ok = (1..=3).contains(&first.len()) && first.bytes().all(|b| b.is_ascii_digit());
+    first_ok && groups.all(|group| group.len() == 3 && group.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Parses a non-negative whole quantity: `1,200` is 1200; `12.00` is 12.
+pub(crate) fn parse_quantity(raw: &str) -> Result<u64, String> {
+    let amount = match parse_amount(raw, false) {
+        Ok(amount) => amount,
+        Err(reason) if reason == "negative amount" => return Err("negative quantity".to_owned()),
+        Err(reason) => return Err(reason),
+    };
+    match amount {
+        Amount::Blank => Err("quantity is empty".to_owned()),
+        Amount::NotAvailable => Err("quantity is N/A".to_owned()),
+        Amount::Value(value) if !value.fract().is_zero() => Err("fractional quantity".to_owned()),
+        Amount::Value(value) => {
+            u64::try_from(value.trunc()).map_err(|_| "quantity out of range".to_owned())
+        }
+    }
+}
+
+/// Parses a Y/N flag; blank is `false`.
+pub(crate) fn parse_flag(raw: &str) -> Result<bool, String> {
+    let value = raw.trim();
+    if value.is_empty() || value.eq_ignore_ascii_case("N") || value.eq_ignore_ascii_case("NO") {
+        Ok(false)
+    } else if value.eq_ignore_ascii_case("Y") || value.eq_ignore_ascii_case("YES") {
+        Ok(true)
+    } else {
+        Err("expected Y or N".to_owned())
+    }
+}
+
+/// Returns true when a NOTES1 value marks the product discontinued.
+pub(crate) fn marks_discontinued(notes: &str) -> bool {
+    const WORD: &[u8] = b"discontinu";
+    notes
+        .as_bytes()
+        .windows(WORD.len())
+        .any(|window| window.eq_ignore_ascii_case(WORD))
+}
+
+/// Undoes double HTML encoding: `&amp;bull;` becomes `&bull;`, `&amp;amp;` becomes `&amp;`.
+/// Markup and single entities are left as they are.
+pub(crate) fn undo_double_encoding(text: &str) -> Cow<'_, str> {
+    const DOUBLE: &str = "&amp;";
+    if !text.contains(DOUBLE) {
+        return Cow::Borrowed(text);
+    }
+
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(at) = rest.find(DOUBLE) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + DOUBLE.len()..];
+        if starts_with_entity(after) {
+            out.push('&');
+            changed = true;
+        } else {
+            out.push_str(DOUBLE);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+
+    if !changed {
+        return Cow::Borrowed(text);
+    }
+    // `&amp;amp;bull;` needs a second pass; each pass that changes something shortens
+    // the text, so this ends.
+    match undo_double_encoding(&out) {
+        Cow::Borrowed(_) => Cow::Owned(out),
+        Cow::Owned(shorter) => Cow::Owned(shorter),
+    }
+}
+
+/// Returns true when `text` starts with an entity body such as `bull;`, `#8217;` or `#x2022;`.
+fn starts_with_entity(text: &str) -> bool {
+    let Some(end) = text.find(';') else {
+        return false;
+    };
+    let name = &text[..end];
+    if let Some(number) = name.strip_prefix('#') {
+        let digits = number.strip_prefix(['x', 'X']).unwrap_or(number);
+        let hex = digits.len() != number.len();
+        !digits.is_empty()
+            && digits.len() <= 8
+            && digits.bytes().all(|b| {
+                if hex {
+                    b.is_ascii_hexdigit()
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+    } else {
+        (1..=32).contains(&name.len())
+            && name.as_bytes()[0].is_ascii_alphabetic()
+            && name.bytes().all(|b| b.is_ascii_alphanumeric())
+    }
+}
+
+/// Decodes HTML entities of plain text once, after undoing double encoding.
+pub(crate) fn decode_plain_text(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
+    match undo_double_encoding(text) {
+        Cow::Borrowed(single) => html_escape::decode_html_entities(single),
+        Cow::Owned(single) => Cow::Owned(html_escape::decode_html_entities(&single).into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(raw: &str) -> Decimal {
+        match parse_amount(raw, true) {
+            Ok(Amount::Value(value)) => value,
+            other => panic!("{raw:?} parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn money_formats_parse() {
+        assert_eq!(value("$10.00"), Decimal::new(1000, 2));
+        assert_eq!(value("1,249.99"), Decimal::new(124999, 2));
+        assert_eq!(value("$1,499.00"), Decimal::new(149900, 2));
+        assert_eq!(value(" 7.5 "), Decimal::new(75, 1));
+    }
+
+    #[test]
+    fn european_amount_is_error() {
+        assert!(parse_amount("1.249,99", true).is_err());
+    }
+
+    #[test]
+    fn bad_grouping_is_error() {
+        assert!(parse_amount("12,49.99", true).is_err());
+        assert!(parse_amount("1,2499", true).is_err());
+    }
+
+    #[test]
+    fn blank_and_na_amounts() {
+        assert_eq!(parse_amount("  ", true), Ok(Amount::Blank));
+        assert_eq!(parse_amount("n/a", true), Ok(Amount::NotAvailable));
+    }
+
+    #[test]
+    fn dollar_rejected_outside_money() {
+        assert!(parse_amount("$3", false).is_err());
+    }
+
+    #[test]
+    fn quantity_rules() {
+        assert_eq!(parse_quantity("1,200"), Ok(1200));
+        assert_eq!(parse_quantity(" 12.00 "), Ok(12));
+        assert_eq!(parse_quantity("-3"), Err("negative quantity".to_owned()));
+        assert_eq!(parse_quantity("2.5"), Err("fractional quantity".to_owned()));
+    }
+
+    #[test]
+    fn upc_check_digits() {
+        assert!(Upc::parse("036000291452").is_ok());
+        assert!(Upc::parse("036000291453").is_err());
+        assert!(Upc::parse("6970684277620").is_ok());
+        assert!(Upc::parse("6970684277621").is_err());
+    }
+
+    #[test]
+    fn upc_eleven_digits_repaired() {
+        assert_eq!(
+            parse_upc("36000291452"),
+            Ok(UpcValue::Repaired(Upc("036000291452".to_owned())))
+        );
+        assert!(parse_upc("36000291453").is_err());
+    }
+
+    #[test]
+    fn upc_scientific_is_corrupt() {
+        assert_eq!(parse_upc("6.97068E+12"), Ok(UpcValue::Scientific));
+    }
+
+    #[test]
+    fn double_encoding_undone() {
+        assert_eq!(
+            undo_double_encoding("&amp;bull; a &amp; b"),
+            "&bull; a &amp; b"
+        );
+        assert_eq!(undo_double_encoding("&amp;amp;bull;"), "&bull;");
+        assert_eq!(undo_double_encoding("<p>&bull; x</p>"), "<p>&bull; x</p>");
+    }
+
+    #[test]
+    fn plain_text_entities_decoded() {
+        assert_eq!(
+            decode_plain_text("&bull; A &amp; B &quot;C&quot; Don&rsquo;t"),
+            "\u{2022} A & B \"C\" Don\u{2019}t"
+        );
+        assert_eq!(decode_plain_text("Tools & Home"), "Tools & Home");
+    }
+
+    #[test]
+    fn discontinued_notes_detected() {
+        assert!(marks_discontinued("Item DISCONTINUED by vendor"));
+        assert!(!marks_discontinued("Ships in 2 days"));
+    }
+}

@@ -1,0 +1,569 @@
+//! The ProdList reader against one small fixture file per quirk.
+
+use std::path::PathBuf;
+
+use petra_client::feed::{
+    AsyncProdListReader, Column, FeedSummary, ProdListReader, ProdListRow, ReaderOptions, RowError,
+};
+use petra_client::Error;
+use rust_decimal::Decimal;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/feed")
+        .join(name)
+}
+
+fn fixture_bytes(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(name)).expect("fixture exists")
+}
+
+/// Reads a whole fixture: every row result and the summary.
+fn read_all(name: &str) -> (Vec<Result<ProdListRow, RowError>>, FeedSummary) {
+    let mut reader = ProdListReader::open(fixture(name)).expect("header found");
+    let rows: Vec<_> = reader.by_ref().collect();
+    let summary = reader.finish().expect("complete read");
+    (rows, summary)
+}
+
+fn ok_rows(name: &str) -> Vec<ProdListRow> {
+    read_all(name)
+        .0
+        .into_iter()
+        .map(|row| row.expect("row is valid"))
+        .collect()
+}
+
+fn skus(rows: &[ProdListRow]) -> Vec<&str> {
+    rows.iter().map(|row| row.petra_sku().as_str()).collect()
+}
+
+fn dec(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+#[test]
+fn basic_feed_reads_typed_rows() {
+    let (rows, summary) = read_all("basic.csv");
+    let second = rows[1].as_ref().unwrap();
+
+    assert_eq!(rows.len(), 3);
+    assert_eq!(summary.rows, 3);
+    assert_eq!(summary.header_line, 3);
+    assert_eq!(summary.preamble_rows, 2);
+    assert_eq!(second.petra_sku().as_str(), "1TST0002");
+    assert_eq!(second.vendor_sku(), Some("VND-2"));
+    assert_eq!(second.description(), Some("SECOND ITEM"));
+    assert_eq!(second.available(), 0);
+    assert_eq!(second.price(), Some(dec("3.25")));
+    assert_eq!(second.brand_name(), Some("ACME"));
+    assert_eq!(second.image_url(), Some("https://images.invalid/2.jpg"));
+    assert_eq!(second.line(), 5);
+    assert_eq!(second.msrp(), None);
+    assert_eq!(second.upc(), None);
+}
+
+#[test]
+fn field_by_name_ignores_case() {
+    let rows = ok_rows("basic.csv");
+
+    assert_eq!(rows[0].field(" brand name "), Some("ACME"));
+    assert_eq!(rows[0].field("NOTES2"), Some(""));
+    assert_eq!(rows[0].field("NO SUCH COLUMN"), None);
+}
+
+#[test]
+fn windows_1252_fields_fall_back() {
+    let (rows, summary) = read_all("cp1252_mixed.csv");
+    let first = rows[0].as_ref().unwrap();
+    let second = rows[1].as_ref().unwrap();
+
+    assert_eq!(
+        first.description(),
+        Some("Hose clamp 10 \u{2013} 20 mm \u{AE}")
+    );
+    assert_eq!(first.price(), Some(dec("4.50")));
+    assert_eq!(first.subcategory(), Some("Home Décor"));
+    assert_eq!(second.subcategory(), Some("Home Décor"));
+    assert_eq!(summary.windows_1252_fields, 2);
+}
+
+#[test]
+fn no_c1_or_replacement_chars() {
+    let rows = ok_rows("cp1252_mixed.csv");
+    let text = rows[0].field("DESCRIPTION").unwrap();
+
+    assert!(!text.contains('\u{FFFD}'));
+    assert!(!text.chars().any(|c| ('\u{80}'..='\u{9F}').contains(&c)));
+}
+
+#[test]
+fn zero_width_space_trimmed() {
+    let rows = ok_rows("cp1252_mixed.csv");
+
+    assert_eq!(rows[1].description(), Some("TELLUS MT"));
+    assert_eq!(rows[1].field("DESCRIPTION"), Some("TELLUS MT\u{200B}"));
+}
+
+#[test]
+fn utf16_le_matches_bytes() {
+    let expected = ok_rows("cp1252_mixed.csv");
+    let (rows, summary) = read_all("cp1252_mixed_utf16le.csv");
+
+    assert_eq!(rows.len(), expected.len());
+    for (row, expected) in rows.iter().zip(&expected) {
+        let row = row.as_ref().unwrap();
+        for name in [
+            "PETRA SKU",
+            "DESCRIPTION",
+            "PRICE",
+            "AVAILABLE",
+            "SUBCATEGORY",
+        ] {
+            assert_eq!(row.field(name), expected.field(name), "column {name}");
+        }
+        assert_eq!(row.line(), expected.line());
+        assert_eq!(row.price(), expected.price());
+    }
+    assert_eq!(summary.windows_1252_fields, 0);
+    assert_eq!(
+        summary.utf16,
+        Some(petra_client::feed::SourceEncoding::Utf16Le)
+    );
+}
+
+#[test]
+fn utf16_be_matches_bytes() {
+    let expected = ok_rows("cp1252_mixed.csv");
+    let rows = ok_rows("cp1252_mixed_utf16be.csv");
+
+    assert_eq!(rows[0].description(), expected[0].description());
+    assert_eq!(rows[1].subcategory(), expected[1].subcategory());
+}
+
+#[test]
+fn bom_on_preamble_line() {
+    let (rows, summary) = read_all("bom_preamble.csv");
+
+    assert_eq!(rows.len(), 3);
+    assert_eq!(summary.header_line, 3);
+}
+
+#[test]
+fn bom_on_header_line() {
+    let bytes = [b"\xEF\xBB\xBF".as_slice(), &fixture_bytes("preamble_0.csv")].concat();
+    let mut reader = ProdListReader::new(bytes.as_slice()).unwrap();
+
+    assert_eq!(reader.columns().position_of(Column::VendorSku), Some(0));
+    assert_eq!(reader.next().unwrap().unwrap().vendor_sku(), Some("VND-1"));
+}
+
+#[test]
+fn bom_in_middle_of_file() {
+    // A BOM left at the start of the header line by a tool that joined two files.
+    let bytes = [
+        b"Petra Industries Product List\r\n\xEF\xBB\xBF".as_slice(),
+        &fixture_bytes("preamble_0.csv"),
+    ]
+    .concat();
+    let mut reader = ProdListReader::new(bytes.as_slice()).unwrap();
+
+    assert_eq!(reader.columns().position_of(Column::VendorSku), Some(0));
+    assert_eq!(reader.next().unwrap().unwrap().vendor_sku(), Some("VND-1"));
+}
+
+#[test]
+fn any_preamble_length_works() {
+    for (name, header_line) in [
+        ("preamble_0.csv", 1),
+        ("preamble_1.csv", 2),
+        ("basic.csv", 3),
+        ("preamble_3.csv", 4),
+    ] {
+        let (rows, summary) = read_all(name);
+        assert_eq!(rows.len(), 3, "{name}");
+        assert_eq!(summary.header_line, header_line, "{name}");
+        assert!(rows.iter().all(Result::is_ok), "{name}");
+    }
+}
+
+#[test]
+fn missing_header_names_columns() {
+    let error = ProdListReader::open(fixture("no_header.csv"))
+        .err()
+        .unwrap();
+
+    assert!(matches!(
+        error,
+        Error::FeedHeaderNotFound {
+            rows_searched: 6,
+            ..
+        }
+    ));
+    let message = error.to_string();
+    for column in ["PETRA SKU", "DESCRIPTION", "AVAILABLE", "PRICE"] {
+        assert!(message.contains(column), "{message}");
+    }
+}
+
+#[test]
+fn header_search_window_bounded() {
+    let options = ReaderOptions::default().header_search_rows(2);
+    let error = ProdListReader::with_options(fixture_bytes("basic.csv").as_slice(), options)
+        .err()
+        .unwrap();
+
+    assert!(matches!(
+        error,
+        Error::FeedHeaderNotFound {
+            rows_searched: 2,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn empty_file_has_no_header() {
+    let error = ProdListReader::new(&b""[..]).err().unwrap();
+
+    assert!(matches!(error, Error::FeedHeaderNotFound { .. }));
+}
+
+#[test]
+fn repeated_column_block_read() {
+    let (rows, summary) = read_all("repeated_columns.csv");
+
+    assert_eq!(
+        skus(&rows.into_iter().map(Result::unwrap).collect::<Vec<_>>()),
+        ["1TST0001", "1TST0002"]
+    );
+    assert_eq!(summary.skipped_rows, 1);
+    assert!(summary
+        .file_warnings
+        .iter()
+        .any(|warning| warning.message.contains("repeated header row")));
+    assert!(summary
+        .file_warnings
+        .iter()
+        .any(|warning| warning.raw_value == "PETRA SKU"));
+}
+
+#[test]
+fn lf_and_crlf_read_same() {
+    let crlf = ok_rows("basic.csv");
+    let lf = ok_rows("lf_line_ends.csv");
+
+    assert_eq!(skus(&crlf), skus(&lf));
+    assert_eq!(lf[2].image_url(), crlf[2].image_url());
+    assert_eq!(lf[2].line(), 6);
+}
+
+#[test]
+fn blank_lines_skipped() {
+    let (rows, summary) = read_all("blank_lines.csv");
+    let rows: Vec<_> = rows.into_iter().map(Result::unwrap).collect();
+
+    assert_eq!(skus(&rows), ["1TST0001", "1TST0002"]);
+    assert_eq!(rows[0].line(), 6);
+    assert_eq!(rows[1].line(), 10);
+    assert_eq!(summary.row_errors, 0);
+}
+
+#[test]
+fn trailing_empty_columns_ignored() {
+    let (rows, summary) = read_all("trailing_empty_columns.csv");
+
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(Result::is_ok));
+    assert_eq!(summary.warnings, 0);
+}
+
+#[test]
+fn values_past_header_warned() {
+    let text = "PETRA SKU,DESCRIPTION,AVAILABLE,PRICE\r\nA1,X,1,2.00,surprise\r\n";
+    let mut reader = ProdListReader::new(text.as_bytes()).unwrap();
+    let row = reader.next().unwrap().unwrap();
+    let summary = reader.finish().unwrap();
+
+    assert_eq!(row.petra_sku().as_str(), "A1");
+    assert_eq!(summary.file_warnings[0].raw_value, "surprise");
+}
+
+#[test]
+fn multiline_field_is_one_field() {
+    let (rows, _) = read_all("multiline_quoted.csv");
+    let first = rows[0].as_ref().unwrap();
+    let second = rows[1].as_ref().unwrap();
+
+    assert_eq!(first.long_desc(), Some("<p>one</p>\n<p>two</p>"));
+    assert_eq!(first.description(), Some("12\" SCREEN, BLACK"));
+    assert_eq!(second.long_desc(), Some("<p>Line\r\nbreak</p>"));
+    assert_eq!(second.line(), 6);
+}
+
+#[test]
+fn error_line_is_physical() {
+    let (rows, _) = read_all("multiline_quoted.csv");
+    let error = rows[2].as_ref().unwrap_err();
+
+    assert_eq!(error.line, 8);
+    assert_eq!(error.petra_sku.as_ref().unwrap().as_str(), "1TST0003");
+    assert_eq!(error.fields[0].column, "AVAILABLE");
+    assert_eq!(error.fields[0].raw_value, "-1");
+    assert_eq!(error.fields[0].reason, "negative quantity");
+}
+
+#[test]
+fn upc_rules() {
+    let (rows, summary) = read_all("upc.csv");
+    let upc = |i: usize| {
+        rows[i]
+            .as_ref()
+            .unwrap()
+            .upc()
+            .map(|upc| upc.as_str().to_owned())
+    };
+
+    assert_eq!(upc(0).as_deref(), Some("036000291452"));
+    assert_eq!(upc(1).as_deref(), Some("6970684277620"));
+    assert_eq!(upc(2).as_deref(), Some("036000291452"));
+    assert_eq!(upc(3), None);
+    assert_eq!(upc(6).as_deref(), Some("0036000291452"));
+    assert_eq!(summary.row_errors, 2);
+}
+
+#[test]
+fn upc_repair_is_reported() {
+    let (rows, _) = read_all("upc.csv");
+    let warnings = rows[2].as_ref().unwrap().warnings();
+
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].raw_value, "36000291452");
+    assert!(warnings[0].message.contains("036000291452"));
+}
+
+#[test]
+fn scientific_upc_warns() {
+    let (rows, _) = read_all("upc.csv");
+    let warnings = rows[3].as_ref().unwrap().warnings();
+
+    assert_eq!(warnings[0].column.as_deref(), Some("UPC"));
+    assert_eq!(warnings[0].raw_value, "6.97068E+12");
+}
+
+#[test]
+fn bad_upc_check_digits_rejected() {
+    let (rows, _) = read_all("upc.csv");
+    let unrepairable = rows[4].as_ref().unwrap_err();
+    let wrong_check = rows[5].as_ref().unwrap_err();
+
+    assert_eq!(unrepairable.fields[0].raw_value, "36000291453");
+    assert_eq!(wrong_check.fields[0].column, "UPC");
+    assert!(wrong_check.fields[0].reason.contains("check digit"));
+}
+
+#[test]
+fn money_formats_read() {
+    let (rows, _) = read_all("money.csv");
+    let row = |i: usize| rows[i].as_ref().unwrap();
+
+    assert_eq!(row(0).price(), Some(dec("10.00")));
+    assert_eq!(row(0).msrp(), Some(dec("1249.99")));
+    assert_eq!(row(0).map(), Some(dec("1499.00")));
+    assert_eq!(row(1).price(), Some(dec("7.5")));
+    assert_eq!(row(1).msrp(), None);
+    assert_eq!(row(1).map(), None);
+    assert_eq!(row(2).msrp(), Some(Decimal::ZERO));
+    assert_eq!(row(4).price(), Some(dec("12.99")));
+}
+
+#[test]
+fn map_zero_means_none() {
+    let (rows, _) = read_all("money.csv");
+
+    assert_eq!(rows[2].as_ref().unwrap().map(), None);
+    assert_eq!(rows[4].as_ref().unwrap().map(), None);
+}
+
+#[test]
+fn na_price_absent_with_warning() {
+    let (rows, _) = read_all("money.csv");
+    let row = rows[2].as_ref().unwrap();
+
+    assert_eq!(row.price(), None);
+    assert_eq!(row.warnings()[0].raw_value, "N/A");
+}
+
+#[test]
+fn european_price_is_field_error() {
+    let (rows, summary) = read_all("money.csv");
+    let error = rows[3].as_ref().unwrap_err();
+
+    assert_eq!(error.fields[0].column, "PRICE");
+    assert_eq!(error.fields[0].raw_value, "1.249,99");
+    assert_eq!(error.line, 7);
+    assert_eq!(summary.row_errors, 1);
+    assert_eq!(summary.rows, 4);
+}
+
+#[test]
+fn available_rules() {
+    let (rows, _) = read_all("available.csv");
+
+    assert_eq!(rows[0].as_ref().unwrap().available(), 1200);
+    assert_eq!(
+        rows[1].as_ref().unwrap_err().fields[0].reason,
+        "negative quantity"
+    );
+    assert_eq!(
+        rows[2].as_ref().unwrap_err().fields[0].reason,
+        "fractional quantity"
+    );
+    assert_eq!(rows[3].as_ref().unwrap().available(), 7);
+}
+
+#[test]
+fn plain_text_entities_decoded() {
+    let rows = ok_rows("entities.csv");
+
+    assert_eq!(rows[0].description(), Some("CABLE & ADAPTER \"6FT\""));
+    assert_eq!(rows[0].keywords(), Some("Don\u{2019}t \u{2022} miss"));
+    assert_eq!(rows[0].subcategory(), Some("Tools & Home Improvement"));
+    assert_eq!(rows[1].description(), Some("DOUBLE & ENCODED"));
+}
+
+#[test]
+fn html_columns_keep_markup() {
+    let rows = ok_rows("entities.csv");
+
+    assert_eq!(rows[0].long_desc(), Some("<p>&bull; Fast &amp; quiet</p>"));
+    assert_eq!(
+        rows[0].specs(),
+        Some("&bull; 50 watt power draw;&bull; Covers 280 sq. ft.;")
+    );
+}
+
+#[test]
+fn html_never_double_encoded() {
+    let rows = ok_rows("entities.csv");
+
+    assert_eq!(rows[1].long_desc(), Some("<p>&bull; doubled</p>"));
+    assert_eq!(rows[1].specs(), Some("&bull; twice"));
+    assert_eq!(
+        rows[1].field("LONG DESC"),
+        Some("<p>&amp;bull; doubled</p>")
+    );
+}
+
+#[test]
+fn refurb_and_discontinued() {
+    let (rows, _) = read_all("refurb_discontinued.csv");
+    let row = |i: usize| rows[i].as_ref().unwrap();
+
+    assert!(row(0).refurb());
+    assert!(row(0).is_discontinued());
+    assert!(!row(1).refurb());
+    assert!(!row(1).is_discontinued());
+    assert!(!row(2).refurb());
+    assert_eq!(rows[3].as_ref().unwrap_err().fields[0].column, "REFURB");
+}
+
+#[test]
+fn unterminated_quote_is_error() {
+    let mut reader = ProdListReader::open(fixture("unterminated_quote.csv")).unwrap();
+    let rows: Vec<_> = reader.by_ref().collect();
+    let error = reader.finish().unwrap_err();
+
+    assert_eq!(rows.len(), 3);
+    assert!(
+        matches!(error, Error::FeedUnterminatedQuote { line: 6 }),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn short_body_is_truncated() {
+    let bytes = fixture_bytes("basic.csv");
+    let options = ReaderOptions::default().expected_len(bytes.len() as u64 + 10);
+    let reader = ProdListReader::with_options(bytes.as_slice(), options).unwrap();
+    let error = reader.finish().unwrap_err();
+
+    assert!(matches!(
+        error,
+        Error::FeedTruncated { expected_bytes, received_bytes }
+            if received_bytes == bytes.len() as u64 && expected_bytes == received_bytes + 10
+    ));
+}
+
+#[test]
+fn exact_length_is_complete() {
+    let bytes = fixture_bytes("basic.csv");
+    let options = ReaderOptions::default().expected_len(bytes.len() as u64);
+    let reader = ProdListReader::with_options(bytes.as_slice(), options).unwrap();
+
+    assert_eq!(reader.finish().unwrap().source_bytes, bytes.len() as u64);
+}
+
+#[test]
+fn header_without_rows_is_error() {
+    let reader = ProdListReader::open(fixture("header_only.csv")).unwrap();
+    let error = reader.finish().unwrap_err();
+
+    assert!(matches!(error, Error::FeedEmpty { header_line: 3 }));
+}
+
+#[test]
+fn empty_sku_is_row_error() {
+    let text = "PETRA SKU,DESCRIPTION,AVAILABLE,PRICE\r\n  ,X,1,2.00\r\nB2,Y,1,2.00\r\n";
+    let mut reader = ProdListReader::new(text.as_bytes()).unwrap();
+    let error = reader.next().unwrap().unwrap_err();
+
+    assert_eq!(error.petra_sku, None);
+    assert_eq!(error.fields[0].column, "PETRA SKU");
+    assert_eq!(reader.next().unwrap().unwrap().petra_sku().as_str(), "B2");
+}
+
+#[tokio::test]
+async fn async_reader_matches_sync() {
+    let file = tokio::fs::File::open(fixture("cp1252_mixed.csv"))
+        .await
+        .unwrap();
+    let mut reader = AsyncProdListReader::new(file).await.unwrap();
+    let mut rows = Vec::new();
+    while let Some(row) = reader.next_row().await {
+        rows.push(row.unwrap());
+    }
+    let summary = reader.finish().await.unwrap();
+
+    assert_eq!(
+        rows[0].description(),
+        Some("Hose clamp 10 \u{2013} 20 mm \u{AE}")
+    );
+    assert_eq!(summary.rows, 2);
+    assert_eq!(summary.windows_1252_fields, 2);
+}
+
+#[tokio::test]
+async fn async_reader_reports_truncation() {
+    let file = tokio::fs::File::open(fixture("unterminated_quote.csv"))
+        .await
+        .unwrap();
+    let reader = AsyncProdListReader::new(file).await.unwrap();
+
+    assert!(matches!(
+        reader.finish().await,
+        Err(Error::FeedUnterminatedQuote { .. })
+    ));
+}
+
+#[tokio::test]
+async fn async_reader_header_error() {
+    let file = tokio::fs::File::open(fixture("no_header.csv"))
+        .await
+        .unwrap();
+
+    assert!(matches!(
+        AsyncProdListReader::new(file).await,
+        Err(Error::FeedHeaderNotFound { .. })
+    ));
+}
