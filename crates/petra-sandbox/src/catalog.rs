@@ -9,8 +9,10 @@ use petra_client::wire::{Pricing, Product, Variant};
 use petra_client::Sku;
 use rust_decimal::Decimal;
 
+use std::path::Path;
+
 use crate::config::CatalogSource;
-use crate::Error;
+use crate::{feed_catalog, prodlist, Error};
 
 /// Products sorted by `product_id`, the order every catalog page follows.
 #[derive(Debug)]
@@ -78,11 +80,51 @@ impl Catalog {
     }
 }
 
-/// Returns the products a catalog source names.
-pub(crate) fn load(source: &CatalogSource) -> Result<Vec<Product>, Error> {
+/// A source's products and the ProdList.csv bytes the feed route serves for it.
+#[derive(Debug)]
+pub(crate) struct LoadedCatalog {
+    pub products: Vec<Product>,
+    pub feed: Vec<u8>,
+    /// Feed rows the reader rejected or that had no PRICE.
+    pub rejected_rows: u64,
+}
+
+/// Reads or builds a source's products and its ProdList.csv download. Feed files are
+/// served byte for byte, so the download keeps the file's encoding and quirks.
+pub(crate) fn load(source: &CatalogSource) -> Result<LoadedCatalog, Error> {
+    let rendered = |products: Vec<Product>| {
+        let feed = prodlist::render(&products)?;
+        Ok(LoadedCatalog {
+            products,
+            feed,
+            rejected_rows: 0,
+        })
+    };
+
     match source {
-        CatalogSource::Sample => Ok(sample_products()),
-        CatalogSource::Products(products) => Ok(products.clone()),
+        CatalogSource::Sample => rendered(sample_products()),
+        CatalogSource::Products(products) => rendered(products.clone()),
+        CatalogSource::FeedFile(path) => {
+            let feed = std::fs::read(path).map_err(|source| Error::ReadFeed {
+                path: path.clone(),
+                source,
+            })?;
+            let read = feed_catalog::read_feed(&feed, path)?;
+            Ok(LoadedCatalog {
+                products: read.products,
+                feed,
+                rejected_rows: read.rejected_rows,
+            })
+        }
+        CatalogSource::Generated { rows, seed } => {
+            let feed = feed_catalog::generated_feed(*rows, *seed)?;
+            let read = feed_catalog::read_feed(&feed, Path::new("generated ProdList.csv"))?;
+            Ok(LoadedCatalog {
+                products: read.products,
+                feed,
+                rejected_rows: read.rejected_rows,
+            })
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! faults.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
 
 use petra_client::wire::Product;
 use secrecy::SecretString;
@@ -22,8 +23,11 @@ pub const DEFAULT_ACCOUNT_ID: &str = "DEALER-1042";
 /// Username of the second default account, whose API access is disabled (403).
 pub const DISABLED_USERNAME: &str = "sandbox-no-api";
 
-/// How to start a sandbox. `SandboxConfig::default()` binds 127.0.0.1 on a free port, seeds
-/// the built-in sample catalog, holds the two default accounts, pauses the clock at
+/// Rows of the generated catalog a default sandbox serves.
+pub const DEFAULT_GENERATED_ROWS: u64 = 250;
+
+/// How to start a sandbox. `SandboxConfig::default()` binds 127.0.0.1 on a free port, serves
+/// a generated catalog of `DEFAULT_GENERATED_ROWS` rows (seed 42), holds the two default accounts, pauses the clock at
 /// 2026-06-11T15:00:00Z and injects no fault.
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
@@ -42,7 +46,10 @@ impl Default for SandboxConfig {
         Self {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
-            catalog: CatalogSource::Sample,
+            catalog: CatalogSource::Generated {
+                rows: DEFAULT_GENERATED_ROWS,
+                seed: 42,
+            },
             accounts: Account::defaults(),
             clock: ClockConfig::default(),
             shipping: ShippingConfig::default(),
@@ -94,10 +101,14 @@ impl SandboxConfig {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CatalogSource {
-    /// A small built-in catalog of a few products with one or more variants each.
+    /// Five hand-written products (see [`crate::sample_products`]), for tests that name SKUs.
     Sample,
     /// These products, served as given and rendered as ProdList.csv for the feed download.
     Products(Vec<Product>),
+    /// A ProdList.csv file, read with the feed reader and served byte for byte.
+    FeedFile(PathBuf),
+    /// The synthetic ProdList.csv of `petra_client::feed::generate`, served as written.
+    Generated { rows: u64, seed: u64 },
 }
 
 /// A dealer account. The username or the API key, with the password, authenticates.

@@ -11,8 +11,9 @@
 //!   body, repeated page), their text form and how they fire.
 //! - [`admin`]: the admin view of received orders and the clock control bodies.
 //! - [`tracking`]: UPS, FedEx and USPS tracking numbers and their check digits.
-//! - [`prodlist`]: the catalog written as Petra's ProdList.csv.
-//! - `catalog`: catalog ordering, cursors and the built-in sample products.
+//! - [`prodlist`]: products written as Petra's ProdList.csv, for catalogs given as products.
+//! - `catalog`: catalog sources, ordering, cursors and the built-in sample products.
+//! - `feed_catalog`: products read from ProdList.csv files and the synthetic generator.
 //! - `order_book`: stored orders, planned shipments and per-PO records.
 //! - `shipping_plan`: how an order splits into shipments and when each ships.
 //! - `validation`: field-by-field validation of order bodies.
@@ -38,6 +39,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod faults;
+mod feed_catalog;
 mod order_book;
 pub mod prodlist;
 mod routes;
@@ -52,7 +54,7 @@ pub use catalog::sample_products;
 pub use clock::{ClockConfig, SandboxClock};
 pub use config::{
     Account, CatalogSource, SandboxConfig, ShippedAtMix, ShippingConfig, DEFAULT_ACCOUNT_ID,
-    DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME, DISABLED_USERNAME,
+    DEFAULT_API_KEY, DEFAULT_GENERATED_ROWS, DEFAULT_PASSWORD, DEFAULT_USERNAME, DISABLED_USERNAME,
 };
 pub use error::Error;
 pub use faults::engine::FaultReport;

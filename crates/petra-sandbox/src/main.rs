@@ -1,13 +1,15 @@
 //! `petra-sandbox`: serves a local Petra-compatible API until interrupted.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::Parser;
 use petra_sandbox::{
-    Account, ClockConfig, FaultConfig, Sandbox, SandboxConfig, ShippingConfig, DEFAULT_ACCOUNT_ID,
-    DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME, DISABLED_USERNAME,
+    Account, CatalogSource, ClockConfig, FaultConfig, Sandbox, SandboxConfig, ShippingConfig,
+    DEFAULT_ACCOUNT_ID, DEFAULT_API_KEY, DEFAULT_GENERATED_ROWS, DEFAULT_PASSWORD,
+    DEFAULT_USERNAME, DISABLED_USERNAME,
 };
 use tracing_subscriber::EnvFilter;
 
@@ -19,6 +21,19 @@ struct Args {
     /// test credentials to the network.
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     bind: IpAddr,
+
+    /// ProdList.csv file to serve as the catalog and as the feed download. Without it the
+    /// sandbox serves a generated catalog.
+    #[arg(long, value_name = "FILE")]
+    feed: Option<PathBuf>,
+
+    /// Rows of the generated catalog, when no --feed is given.
+    #[arg(long, default_value_t = DEFAULT_GENERATED_ROWS)]
+    generated_rows: u64,
+
+    /// Seed of the generated catalog.
+    #[arg(long, default_value_t = 42)]
+    generated_seed: u64,
 
     /// TCP port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 8787)]
@@ -91,11 +106,19 @@ async fn run(args: Args) -> Result<(), petra_sandbox::Error> {
         partial_rate: args.partial_rate,
         ..ShippingConfig::default()
     };
+    let catalog = match args.feed {
+        Some(path) => CatalogSource::FeedFile(path),
+        None => CatalogSource::Generated {
+            rows: args.generated_rows,
+            seed: args.generated_seed,
+        },
+    };
     let config = SandboxConfig {
         bind: args.bind,
         port: args.port,
         ..SandboxConfig::default()
     }
+    .with_catalog(catalog)
     .with_accounts(accounts)
     .with_clock(clock)
     .with_shipping(shipping)

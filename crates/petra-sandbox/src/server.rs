@@ -28,7 +28,7 @@ use crate::faults::FaultConfig;
 use crate::order_book::OrderBook;
 use crate::prodlist::FeedDownload;
 use crate::state::AppState;
-use crate::{catalog, prodlist, routes, Error};
+use crate::{catalog, routes, Error};
 
 /// Starts sandboxes.
 pub struct Sandbox;
@@ -52,10 +52,17 @@ impl Sandbox {
     pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, Error> {
         config.validate()?;
 
-        let products = catalog::load(&config.catalog)?;
-        let feed = FeedDownload::new(prodlist::render(&products)?)?;
+        // Reading a feed file or generating one is blocking work.
+        let source = config.catalog.clone();
+        let loaded = tokio::task::spawn_blocking(move || catalog::load(&source))
+            .await
+            .map_err(|error| {
+                Error::config("catalog", format!("catalog loading failed: {error}"))
+            })??;
+        let feed = FeedDownload::new(loaded.feed)?;
+        let rejected_rows = loaded.rejected_rows;
         let state = Arc::new(AppState {
-            catalog: Catalog::new(products),
+            catalog: Catalog::new(loaded.products),
             feed,
             accounts: config.accounts,
             clock: SandboxClock::new(&config.clock),
@@ -85,6 +92,7 @@ impl Sandbox {
         tracing::info!(
             addr = %local_addr,
             products = state.catalog.products().len(),
+            rejected_rows,
             "sandbox started"
         );
         Ok(RunningSandbox {

@@ -68,6 +68,55 @@ async fn command_applies_fault_spec() {
     assert_eq!(response.status(), 503);
 }
 
+#[tokio::test]
+async fn command_serves_feed_file() {
+    let feed = std::env::var_os("PETRA_REAL_FEED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/data/petra/prodlist-2026-06-11.csv"
+            )
+            .into()
+        });
+    assert!(
+        feed.is_file(),
+        "real feed not found at {}; set PETRA_REAL_FEED",
+        feed.display()
+    );
+    let (_child, base_url) = start(&["--feed", feed.to_str().unwrap()]);
+
+    let body = reqwest::Client::builder()
+        .no_proxy()
+        .no_gzip()
+        .build()
+        .unwrap()
+        .get(format!("{base_url}/feed/ProdList.csv"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+
+    assert_eq!(body.as_ref(), std::fs::read(&feed).unwrap().as_slice());
+}
+
+#[test]
+fn command_rejects_missing_feed() {
+    let output = Command::new(env!("CARGO_BIN_EXE_petra-sandbox"))
+        .args(["--port", "0", "--feed", "/nonexistent/ProdList.csv"])
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("failed to read the catalog feed"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn command_rejects_bad_fault_spec() {
     let output = Command::new(env!("CARGO_BIN_EXE_petra-sandbox"))

@@ -8,13 +8,12 @@ use std::time::Duration;
 use common::{error_code, order, Harness};
 use petra_client::wire::CatalogPage;
 use petra_sandbox::{
-    Fault, FaultConfig, FaultRule, RetryAfter, RouteSelector, SandboxConfig, ShippingConfig,
-    Trigger,
+    Fault, FaultConfig, FaultRule, RetryAfter, RouteSelector, ShippingConfig, Trigger,
 };
 
 async fn with_faults(spec: &str) -> Harness {
     let faults: FaultConfig = spec.parse().unwrap();
-    let config = SandboxConfig::default()
+    let config = common::sample_config()
         .with_shipping(ShippingConfig::whole_orders())
         .with_faults(faults);
     Harness::with_config(config).await

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime};
 use common::{error_code, order, Harness};
 use petra_client::wire::{Order, Shipment, ShipmentPage};
 use petra_sandbox::tracking::{is_valid_fedex, is_valid_ups, is_valid_usps};
-use petra_sandbox::{SandboxConfig, ShippedAtMix, ShippingConfig};
+use petra_sandbox::{ShippedAtMix, ShippingConfig};
 
 const SINCE: &str = "2026-06-01T00:00:00Z";
 
@@ -116,7 +116,7 @@ async fn order_status_follows_shipments() {
 
 #[tokio::test]
 async fn partial_shipments_add_up() {
-    let config = SandboxConfig::default().with_shipping(ShippingConfig::always_partial());
+    let config = common::sample_config().with_shipping(ShippingConfig::always_partial());
     let harness = Harness::with_config(config).await;
     let lines = [
         ("1KSK02U22GE02", 3),
@@ -155,7 +155,7 @@ async fn partial_shipments_add_up() {
 
 #[tokio::test]
 async fn single_line_splits_quantity() {
-    let config = SandboxConfig::default().with_shipping(ShippingConfig::always_partial());
+    let config = common::sample_config().with_shipping(ShippingConfig::always_partial());
     let harness = Harness::with_config(config).await;
     harness
         .place(&order("PO-QTY", &[("JBLFLIP6BLKAM", 5)]))
@@ -173,7 +173,7 @@ async fn single_line_splits_quantity() {
 
 #[tokio::test]
 async fn partial_order_is_partially_shipped() {
-    let config = SandboxConfig::default().with_shipping(ShippingConfig::always_partial());
+    let config = common::sample_config().with_shipping(ShippingConfig::always_partial());
     let harness = Harness::with_config(config).await;
     harness
         .place(&order("PO-HALF", &[("JBLFLIP6BLKAM", 5)]))
@@ -184,7 +184,7 @@ async fn partial_order_is_partially_shipped() {
     let second = DateTime::parse_from_rfc3339(shipments[1].shipped_at.as_deref().unwrap()).unwrap();
 
     let restarted = Harness::with_config(
-        SandboxConfig::default().with_shipping(ShippingConfig::always_partial()),
+        common::sample_config().with_shipping(ShippingConfig::always_partial()),
     )
     .await;
     restarted
@@ -324,7 +324,7 @@ async fn shipped_at_takes_every_form() {
         },
         ..ShippingConfig::whole_orders()
     };
-    let harness = Harness::with_config(SandboxConfig::default().with_shipping(shipping)).await;
+    let harness = Harness::with_config(common::sample_config().with_shipping(shipping)).await;
     for index in 0..40 {
         harness
             .place(&order(&format!("PO-FORM-{index}"), &[("910-002225", 1)]))

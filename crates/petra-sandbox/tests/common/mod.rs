@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use petra_sandbox::{
-    RunningSandbox, Sandbox, SandboxConfig, ShippingConfig, DEFAULT_PASSWORD, DEFAULT_USERNAME,
+    CatalogSource, RunningSandbox, Sandbox, SandboxConfig, ShippingConfig, DEFAULT_PASSWORD,
+    DEFAULT_USERNAME,
 };
 use reqwest::{Client, RequestBuilder, Response};
 use serde_json::{json, Value};
@@ -18,8 +19,7 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start() -> Self {
-        Self::with_config(SandboxConfig::default().with_shipping(ShippingConfig::whole_orders()))
-            .await
+        Self::with_config(sample_config()).await
     }
 
     pub async fn with_config(config: SandboxConfig) -> Self {
@@ -74,6 +74,13 @@ impl Harness {
         assert_eq!(response.status(), 201, "creating {body}");
         response.json().await.expect("order body is JSON")
     }
+}
+
+/// Builds the usual test setup: the sample catalog, every order shipping whole.
+pub fn sample_config() -> SandboxConfig {
+    SandboxConfig::default()
+        .with_catalog(CatalogSource::Sample)
+        .with_shipping(ShippingConfig::whole_orders())
 }
 
 /// Builds a valid order for `po` with the given (SKU, quantity) lines.
