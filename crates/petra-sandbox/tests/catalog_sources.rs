@@ -8,7 +8,7 @@ use common::Harness;
 use petra_client::wire::CatalogPage;
 use petra_sandbox::{CatalogSource, Error, Sandbox, SandboxConfig, DEFAULT_GENERATED_ROWS};
 
-/// The real Petra feed: `PETRA_REAL_FEED` or the copy next to the repository.
+/// Returns the path of the real Petra feed: `PETRA_REAL_FEED` or the copy beside the repository.
 fn real_feed() -> PathBuf {
     let path = std::env::var_os("PETRA_REAL_FEED")
         .map(PathBuf::from)
