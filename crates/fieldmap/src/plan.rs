@@ -1,0 +1,398 @@
+//! The compiled plan and how it maps one record.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::condition::Cond;
+use crate::convert::{into_target, is_empty};
+use crate::explain::{Explanation, Fallback, MappingKind};
+use crate::mapped::MappedRecord;
+use crate::record::Record;
+use crate::record_error::{FieldProblem, RecordError};
+use crate::transform::Step;
+use crate::value::{FieldType, Value, Work};
+
+/// A template compiled against a source and a target schema, ready to map records.
+///
+/// A plan is immutable and `Send + Sync`; share one across threads to map in parallel.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    name: String,
+    names: Arc<[Box<str>]>,
+    fields: Vec<FieldPlan>,
+    key: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FieldPlan {
+    pub(crate) name: Box<str>,
+    pub(crate) field_type: FieldType,
+    pub(crate) required: bool,
+    pub(crate) kind: MappingKind,
+    pub(crate) producer: Producer,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Producer {
+    Single(Action),
+    Rules {
+        rules: Vec<(Cond, Action)>,
+        otherwise: Action,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Action {
+    Const(Value),
+    Pipe {
+        source: usize,
+        steps: Vec<Step>,
+    },
+    Lookup {
+        source: usize,
+        steps: Vec<Step>,
+        table: Arc<Lookup>,
+        on_miss: Miss,
+    },
+    Skip,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Miss {
+    PassThrough,
+    Default(Value),
+    Error,
+}
+
+/// A mapping set compiled for one target type: folded key to (original key, value).
+#[derive(Debug)]
+pub(crate) struct Lookup {
+    pub(crate) name: Box<str>,
+    pub(crate) case_insensitive: bool,
+    pub(crate) entries: HashMap<Box<str>, (Box<str>, Value)>,
+}
+
+/// The route by which an action produced its value, for explanations. It is `Copy` and
+/// allocation-free, so computing it costs nothing when no explanation is requested.
+#[derive(Debug, Clone, Copy)]
+enum Via<'p> {
+    Direct,
+    Entry { set: &'p str, key: &'p str },
+    Miss { set: &'p str, fallback: Fallback },
+}
+
+/// The rule branch that produced one field's value.
+#[derive(Debug, Clone, Copy)]
+enum Branch {
+    Single,
+    Rule(usize),
+    Otherwise,
+}
+
+/// Receives explanations; the no-op implementation compiles away.
+trait Tracer {
+    fn record(&mut self, make: impl FnOnce() -> Explanation);
+    fn finish(self) -> Option<Vec<Explanation>>;
+}
+
+struct NoTrace;
+
+impl Tracer for NoTrace {
+    #[inline(always)]
+    fn record(&mut self, _make: impl FnOnce() -> Explanation) {}
+
+    #[inline(always)]
+    fn finish(self) -> Option<Vec<Explanation>> {
+        None
+    }
+}
+
+struct Trace(Vec<Explanation>);
+
+impl Tracer for Trace {
+    fn record(&mut self, make: impl FnOnce() -> Explanation) {
+        self.0.push(make());
+    }
+
+    fn finish(self) -> Option<Vec<Explanation>> {
+        Some(self.0)
+    }
+}
+
+impl Plan {
+    pub(crate) fn new(name: String, fields: Vec<FieldPlan>, key: Option<usize>) -> Self {
+        let names = fields.iter().map(|field| field.name.clone()).collect();
+        Self {
+            name,
+            names,
+            fields,
+            key,
+        }
+    }
+
+    /// Returns the template's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Returns the target field names in output order.
+    pub fn target_names(&self) -> &[Box<str>] {
+        &self.names
+    }
+
+    /// Returns the output index of a target field.
+    pub fn target_index(&self, name: &str) -> Option<usize> {
+        self.names
+            .iter()
+            .position(|candidate| candidate.as_ref() == name)
+    }
+
+    /// Maps one record. `row` is the caller's row number, reported in a
+    /// [`RecordError`] together with the record's key and every failing field.
+    ///
+    /// ```no_run
+    /// # let template = fieldmap::defaults::template("petra-prodlist-inventory")?;
+    /// # let plan = fieldmap::compile(&template, &fieldmap::schemas::prodlist(), &fieldmap::schemas::inventory())?;
+    /// let row = csv::StringRecord::from(vec!["K02", "1KSK02", "PURIFIER", "3", "91.99"]);
+    /// let mapped = plan.map(&row, 4)?;
+    /// assert_eq!(mapped.get("sku").and_then(|sku| sku.as_text()), Some("1KSK02"));
+    /// # Ok::<(), fieldmap::Error>(())
+    /// ```
+    pub fn map<R: Record + ?Sized>(
+        &self,
+        record: &R,
+        row: u64,
+    ) -> Result<MappedRecord, RecordError> {
+        self.run(record, row, NoTrace)
+    }
+
+    /// Maps one record like [`Plan::map`] and explains each field: which mapping kind,
+    /// rule, mapping-set entry or fallback produced it.
+    pub fn map_explained<R: Record + ?Sized>(
+        &self,
+        record: &R,
+        row: u64,
+    ) -> Result<MappedRecord, RecordError> {
+        self.run(record, row, Trace(Vec::with_capacity(self.fields.len())))
+    }
+
+    fn run<R: Record + ?Sized, T: Tracer>(
+        &self,
+        record: &R,
+        row: u64,
+        mut tracer: T,
+    ) -> Result<MappedRecord, RecordError> {
+        let mut values = Vec::with_capacity(self.fields.len());
+        let mut problems = Vec::new();
+
+        for field in &self.fields {
+            let (branch, action) = field.choose(record);
+            let (outcome, via) = action.run(record, field.field_type);
+            tracer.record(|| explain(field, branch, via));
+
+            let value = match outcome {
+                Ok(value) => value,
+                Err(problem) => {
+                    problems.push(FieldProblem {
+                        field: field.name.to_string(),
+                        value: problem.value,
+                        reason: problem.reason,
+                    });
+                    None
+                }
+            };
+            if field.required
+                && is_empty(value.as_ref())
+                && !problems.iter().any(|p| p.field == *field.name)
+            {
+                problems.push(FieldProblem {
+                    field: field.name.to_string(),
+                    value: describe_output(value.as_ref()),
+                    reason: "required field is empty".to_owned(),
+                });
+            }
+            values.push(value);
+        }
+
+        if !problems.is_empty() {
+            let key = self
+                .key
+                .and_then(|index| values.get(index))
+                .and_then(Option::as_ref)
+                .map(ToString::to_string);
+            return Err(RecordError { row, key, problems });
+        }
+        Ok(MappedRecord::new(
+            Arc::clone(&self.names),
+            values,
+            tracer.finish(),
+        ))
+    }
+}
+
+impl FieldPlan {
+    fn choose<R: Record + ?Sized>(&self, record: &R) -> (Branch, &Action) {
+        match &self.producer {
+            Producer::Single(action) => (Branch::Single, action),
+            Producer::Rules { rules, otherwise } => rules
+                .iter()
+                .enumerate()
+                .find(|(_, (condition, _))| condition.holds(record))
+                .map_or((Branch::Otherwise, otherwise), |(position, (_, action))| {
+                    (Branch::Rule(position), action)
+                }),
+        }
+    }
+}
+
+struct Problem {
+    value: String,
+    reason: String,
+}
+
+impl Action {
+    fn run<'p, R: Record + ?Sized>(
+        &'p self,
+        record: &R,
+        field_type: FieldType,
+    ) -> (Result<Option<Value>, Problem>, Via<'p>) {
+        match self {
+            Action::Skip => (Ok(None), Via::Direct),
+            Action::Const(value) => (Ok(Some(value.clone())), Via::Direct),
+            Action::Pipe { source, steps } => {
+                let outcome = run_steps(Work::from_ref(record.get(*source)), steps)
+                    .and_then(|work| convert(work, field_type));
+                (outcome, Via::Direct)
+            }
+            Action::Lookup {
+                source,
+                steps,
+                table,
+                on_miss,
+            } => {
+                let work = match run_steps(Work::from_ref(record.get(*source)), steps) {
+                    Ok(work) => work,
+                    Err(problem) => return (Err(problem), Via::Direct),
+                };
+                lookup(work, table, on_miss, field_type)
+            }
+        }
+    }
+}
+
+fn run_steps<'a>(mut work: Work<'a>, steps: &[Step]) -> Result<Work<'a>, Problem> {
+    for step in steps {
+        // Only a fallible step needs the input kept for the error message; text steps
+        // never fail, so they take the value without a copy.
+        let kept = step.can_fail().then(|| work.clone());
+        work = step.apply(work).map_err(|reason| Problem {
+            value: kept.map_or_else(String::new, |value| value.describe()),
+            reason,
+        })?;
+    }
+    Ok(work)
+}
+
+fn convert(work: Work<'_>, field_type: FieldType) -> Result<Option<Value>, Problem> {
+    match work {
+        Work::Absent => Ok(None),
+        Work::Null => Ok(Some(Value::Null)),
+        Work::Text(Cow::Owned(text)) if field_type == FieldType::Text => {
+            Ok(Some(Value::Text(text)))
+        }
+        other => {
+            let shown = other.clone();
+            into_target(other, field_type).map_err(|reason| Problem {
+                value: shown.describe(),
+                reason,
+            })
+        }
+    }
+}
+
+fn lookup<'p>(
+    work: Work<'_>,
+    table: &'p Lookup,
+    on_miss: &Miss,
+    field_type: FieldType,
+) -> (Result<Option<Value>, Problem>, Via<'p>) {
+    let key = match &work {
+        Work::Absent => return (Ok(None), Via::Direct),
+        Work::Null => return (Ok(Some(Value::Null)), Via::Direct),
+        other => other.as_text().map(Cow::into_owned).unwrap_or_default(),
+    };
+    let folded = if table.case_insensitive {
+        crate::condition::fold_case(&key)
+    } else {
+        Cow::Borrowed(key.as_str())
+    };
+
+    if let Some((original, value)) = table.entries.get(folded.as_ref()) {
+        return (
+            Ok(Some(value.clone())),
+            Via::Entry {
+                set: &table.name,
+                key: original,
+            },
+        );
+    }
+    match on_miss {
+        Miss::PassThrough => (
+            convert(work, field_type),
+            Via::Miss {
+                set: &table.name,
+                fallback: Fallback::PassThrough,
+            },
+        ),
+        Miss::Default(value) => (
+            Ok(Some(value.clone())),
+            Via::Miss {
+                set: &table.name,
+                fallback: Fallback::Default,
+            },
+        ),
+        Miss::Error => {
+            let problem = Problem {
+                value: key,
+                reason: format!("no entry in mapping set {:?}", table.name),
+            };
+            (
+                Err(problem),
+                Via::Miss {
+                    set: &table.name,
+                    fallback: Fallback::Error,
+                },
+            )
+        }
+    }
+}
+
+fn describe_output(value: Option<&Value>) -> String {
+    match value {
+        None => "(absent)".to_owned(),
+        Some(value) => value.to_string(),
+    }
+}
+
+fn explain(field: &FieldPlan, branch: Branch, via: Via<'_>) -> Explanation {
+    let (rule, otherwise) = match branch {
+        Branch::Single => (None, false),
+        Branch::Rule(position) => (Some(position), false),
+        Branch::Otherwise => (None, true),
+    };
+    let (set, entry, fallback) = match via {
+        Via::Direct => (None, None, None),
+        Via::Entry { set, key } => (Some(set.to_owned()), Some(key.to_owned()), None),
+        Via::Miss { set, fallback } => (Some(set.to_owned()), None, Some(fallback)),
+    };
+    Explanation {
+        field: field.name.to_string(),
+        kind: field.kind,
+        rule,
+        otherwise,
+        set,
+        entry,
+        fallback,
+    }
+}

@@ -1,0 +1,288 @@
+//! Transforms: compiled once from their template form, applied per record.
+//!
+//! Each family lives in its own file with its argument check and its tests:
+//! - `case`: trim, upper, lower, sentence case, title case.
+//! - `replace`: replace and regex replace.
+//! - `html`: strip HTML tags, decode HTML entities.
+//! - `affix`: prefix, suffix, truncate.
+//! - `default_if_empty`: default if empty.
+//! - `list`: split, join.
+//! - `arithmetic`: round, multiply, add, percent markup, clamp.
+//! - `parse_number`: parse number.
+//! - `date`: parse date, format date.
+//! - `gtin`: GTIN/UPC normalisation.
+
+mod affix;
+mod arithmetic;
+mod case;
+pub(crate) mod date;
+mod default_if_empty;
+mod gtin;
+mod html;
+mod list;
+mod parse_number;
+mod replace;
+
+use std::borrow::Cow;
+
+use regex::Regex;
+use rust_decimal::Decimal;
+
+use crate::compile::Context;
+use crate::number::DecimalSeparator;
+use crate::template::{OnInvalid, Transform};
+use crate::value::{FieldType, Value, Work};
+
+pub(crate) use date::DateFormat;
+
+/// A static type while compiling: `None` when the source does not declare one.
+pub(crate) type StaticType = Option<FieldType>;
+
+/// A compiled transform step.
+#[derive(Debug, Clone)]
+pub(crate) enum Step {
+    Trim,
+    Upper,
+    Lower,
+    SentenceCase,
+    TitleCase,
+    Replace {
+        from: Box<str>,
+        to: Box<str>,
+    },
+    RegexReplace {
+        regex: Regex,
+        replacement: Box<str>,
+    },
+    StripHtml,
+    DecodeHtmlEntities,
+    Prefix(Box<str>),
+    Suffix(Box<str>),
+    Truncate(usize),
+    DefaultIfEmpty(Value),
+    Split(Box<str>),
+    Join(Box<str>),
+    Round(u32),
+    Multiply(Decimal),
+    Add(Decimal),
+    PercentMarkup(Decimal),
+    Clamp {
+        min: Option<Decimal>,
+        max: Option<Decimal>,
+    },
+    ParseNumber(DecimalSeparator),
+    ParseDate(DateFormat),
+    FormatDate(DateFormat),
+    Gtin(OnInvalid),
+}
+
+impl Step {
+    /// Whether `apply` can return an error.
+    pub(crate) fn can_fail(&self) -> bool {
+        matches!(
+            self,
+            Step::Split(_)
+                | Step::Round(_)
+                | Step::Multiply(_)
+                | Step::Add(_)
+                | Step::PercentMarkup(_)
+                | Step::Clamp { .. }
+                | Step::ParseNumber(_)
+                | Step::ParseDate(_)
+                | Step::FormatDate(_)
+                | Step::Gtin(_)
+        )
+    }
+
+    /// Applies the step. Absent and null pass through every step except
+    /// `default_if_empty`. The error is the reason shown in the record error.
+    pub(crate) fn apply<'a>(&self, value: Work<'a>) -> Result<Work<'a>, String> {
+        match self {
+            Step::Trim => map_text(value, case::trim),
+            Step::Upper => map_text(value, case::upper),
+            Step::Lower => map_text(value, case::lower),
+            Step::SentenceCase => map_text(value, case::sentence_case),
+            Step::TitleCase => map_text(value, case::title_case),
+            Step::Replace { from, to } => map_text(value, |text| replace::replace(text, from, to)),
+            Step::RegexReplace { regex, replacement } => map_text(value, |text| {
+                replace::regex_replace(text, regex, replacement)
+            }),
+            Step::StripHtml => map_text(value, html::strip_html),
+            Step::DecodeHtmlEntities => map_text(value, html::decode_entities),
+            Step::Prefix(prefix) => map_text(value, |text| affix::prefix(text, prefix)),
+            Step::Suffix(suffix) => map_text(value, |text| affix::suffix(text, suffix)),
+            Step::Truncate(max_chars) => map_text(value, |text| affix::truncate(text, *max_chars)),
+            Step::DefaultIfEmpty(default) => Ok(default_if_empty::apply(value, default)),
+            Step::Split(separator) => list::split(value, separator),
+            Step::Join(separator) => Ok(list::join(value, separator)),
+            Step::Round(places) => {
+                arithmetic::apply(value, |number| Ok(arithmetic::round(number, *places)))
+            }
+            Step::Multiply(factor) => {
+                arithmetic::apply(value, |number| arithmetic::multiply(number, *factor))
+            }
+            Step::Add(addend) => {
+                arithmetic::apply(value, |number| arithmetic::add(number, *addend))
+            }
+            Step::PercentMarkup(percent) => {
+                arithmetic::apply(value, |number| arithmetic::percent_markup(number, *percent))
+            }
+            Step::Clamp { min, max } => {
+                arithmetic::apply(value, |number| Ok(arithmetic::clamp(number, *min, *max)))
+            }
+            Step::ParseNumber(separator) => parse_number::apply(value, *separator),
+            Step::ParseDate(format) => date::parse(value, format),
+            Step::FormatDate(format) => date::format(value, format),
+            Step::Gtin(on_invalid) => gtin::apply(value, *on_invalid),
+        }
+    }
+}
+
+/// Compiles a transform chain, checking each step's argument and input type.
+///
+/// A step that fails its check is reported and dropped, and the type after it becomes
+/// unknown, so one mistake does not cascade into more diagnostics.
+pub(crate) fn compile_chain(
+    transforms: &[Transform],
+    mut current: StaticType,
+    path: &str,
+    context: &mut Context,
+) -> (Vec<Step>, StaticType) {
+    let mut steps = Vec::with_capacity(transforms.len());
+    for (position, transform) in transforms.iter().enumerate() {
+        let step_path = format!("{path}[{position}]");
+        match compile_step(transform, current, &step_path, context) {
+            Some((step, output)) => {
+                steps.push(step);
+                current = output;
+            }
+            None => current = None,
+        }
+    }
+    (steps, current)
+}
+
+fn compile_step(
+    transform: &Transform,
+    input: StaticType,
+    path: &str,
+    context: &mut Context,
+) -> Option<(Step, StaticType)> {
+    match transform {
+        Transform::Trim => Some((Step::Trim, case::output_type(input))),
+        Transform::Upper => Some((Step::Upper, case::output_type(input))),
+        Transform::Lower => Some((Step::Lower, case::output_type(input))),
+        Transform::SentenceCase => Some((Step::SentenceCase, case::output_type(input))),
+        Transform::TitleCase => Some((Step::TitleCase, case::output_type(input))),
+        Transform::Replace { from, to } => replace::compile_replace(from, to, input, path, context),
+        Transform::RegexReplace {
+            pattern,
+            replacement,
+        } => replace::compile_regex_replace(pattern, replacement, input, path, context),
+        Transform::StripHtml => Some((Step::StripHtml, case::output_type(input))),
+        Transform::DecodeHtmlEntities => Some((Step::DecodeHtmlEntities, case::output_type(input))),
+        Transform::Prefix { value } => Some((
+            Step::Prefix(value.as_str().into()),
+            case::output_type(input),
+        )),
+        Transform::Suffix { value } => Some((
+            Step::Suffix(value.as_str().into()),
+            case::output_type(input),
+        )),
+        Transform::Truncate { max_chars } => {
+            affix::compile_truncate(*max_chars, input, path, context)
+        }
+        Transform::DefaultIfEmpty { value } => {
+            default_if_empty::compile(value, input, path, context)
+        }
+        Transform::Split { separator } => list::compile_split(separator, input, path, context),
+        Transform::Join { separator } => list::compile_join(separator, input, path, context),
+        Transform::Round { places } => arithmetic::compile_round(*places, input, path, context),
+        Transform::Multiply { by } => {
+            arithmetic::compile_with_number(by, "by", "multiply", input, path, context)
+                .map(|by| (Step::Multiply(by), Some(FieldType::Number)))
+        }
+        Transform::Add { value } => {
+            arithmetic::compile_with_number(value, "value", "add", input, path, context)
+                .map(|addend| (Step::Add(addend), Some(FieldType::Number)))
+        }
+        Transform::PercentMarkup { percent } => arithmetic::compile_with_number(
+            percent,
+            "percent",
+            "percent_markup",
+            input,
+            path,
+            context,
+        )
+        .map(|percent| (Step::PercentMarkup(percent), Some(FieldType::Number))),
+        Transform::Clamp { min, max } => {
+            arithmetic::compile_clamp(min.as_ref(), max.as_ref(), input, path, context)
+        }
+        Transform::ParseNumber { decimal_separator } => {
+            parse_number::compile(*decimal_separator, input, path, context)
+        }
+        Transform::ParseDate { format } => date::compile_parse(format, input, path, context),
+        Transform::FormatDate { format } => date::compile_format(format, input, path, context),
+        Transform::Gtin { on_invalid } => gtin::compile(*on_invalid, input, path, context),
+    }
+}
+
+/// Applies a text function to text, to each item of a list, or to the text form of a
+/// number, boolean or date. Absent and null pass through.
+pub(crate) fn map_text<'a, F>(value: Work<'a>, function: F) -> Result<Work<'a>, String>
+where
+    F: for<'s> Fn(&'s str) -> Cow<'s, str>,
+{
+    let mapped = match value {
+        Work::Absent | Work::Null => value,
+        Work::Text(Cow::Borrowed(text)) => Work::Text(function(text)),
+        Work::Text(Cow::Owned(text)) => {
+            Work::Text(Cow::Owned(reuse(&text, function(&text)).unwrap_or(text)))
+        }
+        Work::List(items) => Work::List(Cow::Owned(
+            items
+                .iter()
+                .map(|item| function(item).into_owned())
+                .collect(),
+        )),
+        Work::Number(_) | Work::Boolean(_) | Work::Date(_) => {
+            let text = value.as_text().map(Cow::into_owned).unwrap_or_default();
+            let mapped = function(&text).into_owned();
+            Work::Text(Cow::Owned(mapped))
+        }
+    };
+    Ok(mapped)
+}
+
+/// Returns the function's result as an owned string, or `None` when it is the unchanged
+/// input, so an owned input is kept instead of copied.
+fn reuse(input: &str, output: Cow<'_, str>) -> Option<String> {
+    match output {
+        Cow::Borrowed(borrowed) if borrowed.len() == input.len() => None,
+        other => Some(other.into_owned()),
+    }
+}
+
+/// Reports a transform that cannot take the value type it gets.
+pub(crate) fn type_mismatch(
+    context: &mut Context,
+    path: &str,
+    op: &str,
+    input: FieldType,
+    hint: &str,
+) {
+    context.push(
+        crate::diagnostic::Code::TypeMismatch,
+        path,
+        format!("{op} cannot take a {input} value"),
+        hint,
+    );
+}
+
+/// Parses text as a number the way `parse_number` does: empty text becomes null.
+pub(crate) fn parse_number_text<'a>(
+    text: &str,
+    separator: DecimalSeparator,
+) -> Result<Work<'a>, String> {
+    parse_number::parse_text(text, separator)
+}
