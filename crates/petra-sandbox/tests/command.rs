@@ -1,0 +1,130 @@
+//! The `petra-sandbox` command, started as a child process on a free port.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use petra_sandbox::{DEFAULT_PASSWORD, DEFAULT_USERNAME};
+
+/// Kills the child when the test ends, however it ends.
+struct ChildGuard(Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(args: &[&str]) -> (ChildGuard, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_petra-sandbox"))
+        .args(["--port", "0", "--paused-at", "2026-06-11T15:00:00Z"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("petra-sandbox starts");
+    let stdout = child.stdout.take().unwrap();
+    let guard = ChildGuard(child);
+
+    let first_line = BufReader::new(stdout).lines().next().unwrap().unwrap();
+    let base_url = first_line.rsplit(' ').next().unwrap().to_owned();
+    (guard, base_url)
+}
+
+#[tokio::test]
+async fn command_serves_on_loopback() {
+    let (_child, base_url) = start(&[]);
+
+    let response = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!("{base_url}/ping"))
+        .basic_auth(DEFAULT_USERNAME, Some(DEFAULT_PASSWORD))
+        .send()
+        .await
+        .unwrap();
+
+    assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url}");
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["server_time"], "2026-06-11T15:00:00Z");
+}
+
+#[tokio::test]
+async fn command_applies_fault_spec() {
+    let (_child, base_url) = start(&["--faults", "ping:503"]);
+
+    let response = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!("{base_url}/ping"))
+        .basic_auth(DEFAULT_USERNAME, Some(DEFAULT_PASSWORD))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 503);
+}
+
+#[tokio::test]
+async fn command_serves_feed_file() {
+    let feed = std::env::var_os("PETRA_REAL_FEED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/data/petra/prodlist-2026-06-11.csv"
+            )
+            .into()
+        });
+    assert!(
+        feed.is_file(),
+        "real feed not found at {}; set PETRA_REAL_FEED",
+        feed.display()
+    );
+    let (_child, base_url) = start(&["--feed", feed.to_str().unwrap()]);
+
+    let body = reqwest::Client::builder()
+        .no_proxy()
+        .no_gzip()
+        .build()
+        .unwrap()
+        .get(format!("{base_url}/feed/ProdList.csv"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+
+    assert_eq!(body.as_ref(), std::fs::read(&feed).unwrap().as_slice());
+}
+
+#[test]
+fn command_rejects_missing_feed() {
+    let output = Command::new(env!("CARGO_BIN_EXE_petra-sandbox"))
+        .args(["--port", "0", "--feed", "/nonexistent/ProdList.csv"])
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("failed to read the catalog feed"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn command_rejects_bad_fault_spec() {
+    let output = Command::new(env!("CARGO_BIN_EXE_petra-sandbox"))
+        .args(["--port", "0", "--faults", "catalog:explode"])
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown fault `explode`"), "{stderr}");
+}
