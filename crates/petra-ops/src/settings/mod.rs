@@ -16,6 +16,8 @@ pub use connection::{
 pub use source::{ShipFrom, ShippingMethod, Source, SourceSettings, SourceType};
 
 use crate::error::{Error, SettingsProblem};
+pub use crate::fulfillment::FulfillmentSettings;
+pub use crate::shipments::ShipmentSettings;
 
 /// The catalog source of Get Inventory.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +115,8 @@ pub struct Config {
     pub connection: ConnectionSettings,
     pub source: SourceSettings,
     pub inventory: InventorySettings,
+    pub fulfillment: FulfillmentSettings,
+    pub shipments: ShipmentSettings,
     pub store: StoreSettings,
     /// The folder relative paths are resolved against: the folder of `petra.toml`.
     #[serde(skip)]
@@ -144,6 +148,8 @@ impl Config {
         let mut problems = self.connection.problems();
         problems.extend(self.source.problems());
         problems.extend(self.inventory.problems());
+        problems.extend(self.fulfillment.problems());
+        problems.extend(self.shipments.problems());
         if self.inventory.retrieval == Retrieval::Feed && self.connection.feed_url().is_none() {
             problems.push(SettingsProblem {
                 field: "connection.feed_url".into(),
