@@ -541,11 +541,7 @@ impl<'t> Context<'t> {
             return None;
         }
 
-        let table = Arc::new(Lookup {
-            name: name.into(),
-            case_insensitive: set.case_insensitive,
-            entries,
-        });
+        let table = Arc::new(Lookup::new(name, set.case_insensitive, entries));
         self.lookups.insert(cache_key, Arc::clone(&table));
         Some(table)
     }

@@ -8,6 +8,7 @@ use crate::condition::Cond;
 use crate::convert::{into_target, is_empty};
 use crate::explain::{Explanation, Fallback, MappingKind};
 use crate::mapped::MappedRecord;
+use crate::number::{parse_decimal, DecimalSeparator, NumberError};
 use crate::record::Record;
 use crate::record_error::{FieldProblem, RecordError};
 use crate::transform::Step;
@@ -71,6 +72,51 @@ pub(crate) struct Lookup {
     pub(crate) name: Box<str>,
     pub(crate) case_insensitive: bool,
     pub(crate) entries: HashMap<Box<str>, (Box<str>, Value)>,
+    /// The same entries for sets of up to `SMALL_SET` keys, where comparing a few short
+    /// keys is faster than hashing.
+    pub(crate) small: Vec<(Box<str>, Box<str>, Value)>,
+}
+
+/// Sets with at most this many keys are searched linearly.
+pub(crate) const SMALL_SET: usize = 8;
+
+impl Lookup {
+    pub(crate) fn new(
+        name: &str,
+        case_insensitive: bool,
+        entries: HashMap<Box<str>, (Box<str>, Value)>,
+    ) -> Self {
+        let small = if entries.len() <= SMALL_SET {
+            entries
+                .iter()
+                .map(|(folded, (original, value))| {
+                    (folded.clone(), original.clone(), value.clone())
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Self {
+            name: name.into(),
+            case_insensitive,
+            entries,
+            small,
+        }
+    }
+
+    /// Returns the original key and value of a folded key.
+    fn find(&self, folded: &str) -> Option<(&str, &Value)> {
+        if self.entries.len() <= SMALL_SET {
+            return self
+                .small
+                .iter()
+                .find(|(key, _, _)| key.as_ref() == folded)
+                .map(|(_, original, value)| (original.as_ref(), value));
+        }
+        self.entries
+            .get(folded)
+            .map(|(original, value)| (original.as_ref(), value))
+    }
 }
 
 /// The route by which an action produced its value, for explanations. It is `Copy` and
@@ -220,7 +266,8 @@ impl Plan {
                 .key
                 .and_then(|index| values.get(index))
                 .and_then(Option::as_ref)
-                .map(ToString::to_string);
+                .map(ToString::to_string)
+                .filter(|key| !key.trim().is_empty());
             return Err(RecordError { row, key, problems });
         }
         Ok(MappedRecord::new(
@@ -295,13 +342,23 @@ fn run_steps<'a>(mut work: Work<'a>, steps: &[Step]) -> Result<Work<'a>, Problem
 }
 
 fn convert(work: Work<'_>, field_type: FieldType) -> Result<Option<Value>, Problem> {
-    match work {
-        Work::Absent => Ok(None),
-        Work::Null => Ok(Some(Value::Null)),
-        Work::Text(Cow::Owned(text)) if field_type == FieldType::Text => {
-            Ok(Some(Value::Text(text)))
+    match (work, field_type) {
+        (Work::Absent, _) => Ok(None),
+        (Work::Null, _) => Ok(Some(Value::Null)),
+        (Work::Text(text), FieldType::Text) => Ok(Some(Value::Text(text.into_owned()))),
+        (Work::Text(text), FieldType::Number) => {
+            match parse_decimal(&text, DecimalSeparator::Point) {
+                Ok(number) => Ok(Some(Value::Number(number))),
+                Err(NumberError::Empty) => Ok(Some(Value::Null)),
+                Err(_) => Err(Problem {
+                    reason: crate::transform::parse_number_text(&text, DecimalSeparator::Point)
+                        .err()
+                        .unwrap_or_default(),
+                    value: text.into_owned(),
+                }),
+            }
         }
-        other => {
+        (other, _) => {
             let shown = other.clone();
             into_target(other, field_type).map_err(|reason| Problem {
                 value: shown.describe(),
@@ -317,18 +374,22 @@ fn lookup<'p>(
     on_miss: &Miss,
     field_type: FieldType,
 ) -> (Result<Option<Value>, Problem>, Via<'p>) {
-    let key = match &work {
+    let key: Cow<'_, str> = match &work {
         Work::Absent => return (Ok(None), Via::Direct),
         Work::Null => return (Ok(Some(Value::Null)), Via::Direct),
-        other => other.as_text().map(Cow::into_owned).unwrap_or_default(),
+        Work::Text(text) => Cow::Borrowed(text.as_ref()),
+        other => other
+            .as_text()
+            .map(|text| Cow::Owned(text.into_owned()))
+            .unwrap_or_default(),
     };
     let folded = if table.case_insensitive {
         crate::condition::fold_case(&key)
     } else {
-        Cow::Borrowed(key.as_str())
+        Cow::Borrowed(key.as_ref())
     };
 
-    if let Some((original, value)) = table.entries.get(folded.as_ref()) {
+    if let Some((original, value)) = table.find(&folded) {
         return (
             Ok(Some(value.clone())),
             Via::Entry {
@@ -337,30 +398,31 @@ fn lookup<'p>(
             },
         );
     }
+    let set = &table.name;
     match on_miss {
         Miss::PassThrough => (
             convert(work, field_type),
             Via::Miss {
-                set: &table.name,
+                set,
                 fallback: Fallback::PassThrough,
             },
         ),
         Miss::Default(value) => (
             Ok(Some(value.clone())),
             Via::Miss {
-                set: &table.name,
+                set,
                 fallback: Fallback::Default,
             },
         ),
         Miss::Error => {
             let problem = Problem {
-                value: key,
-                reason: format!("no entry in mapping set {:?}", table.name),
+                value: key.into_owned(),
+                reason: format!("no entry in mapping set {set:?}"),
             };
             (
                 Err(problem),
                 Via::Miss {
-                    set: &table.name,
+                    set,
                     fallback: Fallback::Error,
                 },
             )

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use petra_client::feed::{ProdListReader, ReaderOptions};
+use petra_client::feed::{download_feed, DownloadOptions, ProdListReader, ReaderOptions};
 use petra_client::wire::{CreateOrderRequest, OrderLine, ShipTo};
 use petra_client::{
     ConnectionConfig, Credentials, Delivery, Error, Jitter, PetraClient, PoNumber, RetryPolicy,
@@ -458,4 +458,36 @@ async fn truncated_feed_is_detected() {
         matches!(error, Error::FeedTruncated { expected_bytes, .. } if expected_bytes == announced),
         "{error:?}"
     );
+}
+
+#[tokio::test]
+async fn truncated_feed_download_fails() {
+    let sandbox =
+        Sandbox::start(SandboxConfig::default().with_faults("feed:truncate".parse().unwrap()))
+            .await
+            .unwrap();
+    let client = client(&sandbox);
+    let options = DownloadOptions::default().retries(2, Duration::from_millis(10));
+
+    let error = download_feed(
+        client.feed_url(),
+        Some(&client.config().credentials),
+        &options,
+    )
+    .await
+    .unwrap_err();
+
+    // The sandbox gzips the feed for reqwest, and a gzip body carries no length to check,
+    // so a cut gzip stream surfaces as a body error rather than a byte count.
+    let cut_short = match &error {
+        Error::FeedDownloadIncomplete {
+            expected_bytes,
+            received_bytes,
+            ..
+        } => received_bytes < expected_bytes,
+        Error::FeedHttp { source, .. } => source.is_body() || source.is_decode(),
+        _ => false,
+    };
+    assert!(cut_short, "expected a cut-short download, got {error:?}");
+    assert_eq!(sandbox.fault_report().fired, vec![3]);
 }

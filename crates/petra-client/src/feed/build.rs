@@ -104,7 +104,8 @@ pub(crate) fn build_row(line: u64, columns: &Arc<ColumnMap>, record: &ByteRecord
     // Trimmed spans first; entity-decoded copies are appended to `text` afterwards, so
     // no span is taken while `text` grows.
     let mut clean = [Span::default(); Column::COUNT];
-    let mut needs_decoding = Vec::new();
+    // Bit `i` set: column `Column::ALL[i]` contains `&` and may need entity decoding.
+    let mut needs_decoding = 0u32;
     for column in Column::ALL {
         let Some(span) = columns.position_of(column).and_then(|p| raw.get(p)) else {
             continue;
@@ -112,10 +113,13 @@ pub(crate) fn build_row(line: u64, columns: &Arc<ColumnMap>, record: &ByteRecord
         let trimmed = trim_text(span.get(&text));
         clean[column.index()] = Span::of_subslice(&text, trimmed);
         if column.text_kind() != TextKind::Verbatim && trimmed.contains('&') {
-            needs_decoding.push(column);
+            needs_decoding |= 1 << column.index();
         }
     }
-    for column in needs_decoding {
+    for column in Column::ALL
+        .into_iter()
+        .filter(|c| needs_decoding & (1 << c.index()) != 0)
+    {
         let current = clean[column.index()].get(&text);
         let cleaned = match column.text_kind() {
             TextKind::Html => undo_double_encoding(current),

@@ -176,6 +176,12 @@ impl std::fmt::Display for Column {
 /// Trims whitespace plus the two invisible characters feeds carry at field edges:
 /// the byte order mark U+FEFF (which `str::trim` keeps) and the zero-width space U+200B.
 pub(crate) fn trim_text(text: &str) -> &str {
+    // Most fields start and end with a visible ASCII byte, so skip the char scan for them.
+    let bytes = text.as_bytes();
+    let visible = |byte: &u8| byte.is_ascii_graphic();
+    if bytes.first().is_none_or(visible) && bytes.last().is_none_or(visible) {
+        return text;
+    }
     text.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}')
 }
 

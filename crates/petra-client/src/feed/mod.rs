@@ -5,6 +5,7 @@
 //! - [`header`]: the 28 ProdList columns and header detection by content.
 //! - [`row`]: the typed row, per-row errors and warnings.
 //! - [`values`]: UPC check digits, money, quantities, flags and HTML entities.
+//! - [`download`]: fetching the feed over file, HTTP(S) and FTP(S) to a temporary file.
 //! - [`generator`]: a deterministic synthetic feed in Petra's layout.
 //! - `input`: the byte layer: BOM, UTF-16, byte count, quote tracking.
 //! - `decode`: per-field UTF-8 or Windows-1252 decoding.
@@ -13,6 +14,7 @@
 pub mod async_reader;
 mod build;
 mod decode;
+pub mod download;
 pub mod generator;
 pub mod header;
 mod input;
@@ -21,6 +23,7 @@ pub mod row;
 pub mod values;
 
 pub use async_reader::AsyncProdListReader;
+pub use download::{download_feed, DownloadOptions, FeedDownload};
 pub use generator::{generate, GeneratorOptions};
 pub use header::{Column, ColumnMap};
 pub use input::SourceEncoding;

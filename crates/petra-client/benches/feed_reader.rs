@@ -1,0 +1,65 @@
+//! The ProdList reader (decode, validate, typed rows) against a bare `csv::ByteRecord`
+//! parse of the same generated file, in one run. `PETRA_BENCH_ROWS` sets the row count
+//! (default 1,000,000).
+
+use std::hint::black_box;
+use std::io::BufWriter;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use csv::ByteRecord;
+use petra_client::feed::{generate, GeneratorOptions, ProdListReader};
+
+fn bare_parse(path: &Path) -> u64 {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(64 * 1024)
+        .from_path(path)
+        .unwrap();
+    let mut record = ByteRecord::new();
+    let mut records = 0;
+    while reader.read_byte_record(&mut record).unwrap() {
+        records += 1;
+    }
+    records
+}
+
+fn typed_read(path: &Path) -> u64 {
+    let mut reader = ProdListReader::open(path).unwrap();
+    let mut available = 0;
+    for row in &mut reader {
+        available += row.map_or(0, |row| row.available());
+    }
+    reader.finish().unwrap();
+    available
+}
+
+fn feed_reader(c: &mut Criterion) {
+    let rows = std::env::var("PETRA_BENCH_ROWS")
+        .ok()
+        .and_then(|rows| rows.parse().ok())
+        .unwrap_or(1_000_000u64);
+    let feed = tempfile::NamedTempFile::new().unwrap();
+    generate(
+        BufWriter::new(feed.as_file()),
+        GeneratorOptions { rows, seed: 1 },
+    )
+    .unwrap();
+    let bytes = feed.as_file().metadata().unwrap().len();
+    eprintln!("generated {rows} rows, {bytes} bytes");
+
+    let mut group = c.benchmark_group(format!("feed_{rows}_rows"));
+    group.throughput(Throughput::Elements(rows));
+    group.sample_size(10);
+    group.bench_function("bare_csv_byte_record", |b| {
+        b.iter(|| black_box(bare_parse(feed.path())))
+    });
+    group.bench_function("prodlist_reader", |b| {
+        b.iter(|| black_box(typed_read(feed.path())))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, feed_reader);
+criterion_main!(benches);
