@@ -1,1 +1,24 @@
-//! placeholder
+//! The Petra operations and the seams they compose.
+//!
+//! - [`settings`]: `petra.toml`: connection, source, operation and store settings, and
+//!   the secrets loaded beside them.
+//! - [`pool`]: the [`InventoryPool`](pool::InventoryPool) seam, pool items and content
+//!   hashes.
+//! - [`history`]: the [`RunHistory`](history::RunHistory) seam: runs and connection tests.
+//! - [`inventory`]: the Get Inventory operation, its archive guard and its report.
+//! - [`status`]: Connected, Configured and Mapped per operation.
+//! - [`clock`]: the injectable [`Clock`](clock::Clock).
+//! - [`memory`]: in-memory implementations of the seams.
+//! - [`error`]: the crate's one error type.
+
+pub mod clock;
+pub mod error;
+pub mod history;
+pub mod inventory;
+pub mod memory;
+pub mod pool;
+pub mod settings;
+pub mod status;
+
+pub use error::Error;
+pub use petra_client::Sku;

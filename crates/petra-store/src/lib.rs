@@ -1,1 +1,19 @@
-//! placeholder
+//! Embedded SQLite implementations of the `petra-ops` seams.
+//!
+//! - [`store`]: [`SqliteStore`], the handle, its connection and blocking-thread calls.
+//! - [`schema`]: pragmas and the versioned migrations embedded in the crate.
+//! - [`pool`]: [`InventoryPool`](petra_ops::pool::InventoryPool) on the
+//!   `inventory_items` table, with change detection by content hash.
+//! - [`history`]: [`RunHistory`](petra_ops::history::RunHistory) on the `runs` and
+//!   `connection_tests` tables.
+//! - [`error`]: the crate's one error type.
+
+pub mod error;
+pub mod history;
+pub mod pool;
+pub mod schema;
+pub mod store;
+
+pub use error::Error;
+pub use pool::StoredItem;
+pub use store::SqliteStore;

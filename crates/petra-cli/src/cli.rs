@@ -1,0 +1,164 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Dropship integration with Petra Industries: import the catalog, check the connection
+/// and inspect mapping templates.
+///
+/// Secrets come from PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD, or from the
+/// secrets file named in petra.toml, never from the command line.
+#[derive(Debug, Parser)]
+#[command(name = "petra", version, about, long_about = None)]
+pub struct Cli {
+    /// Path of the configuration file.
+    #[arg(
+        long,
+        global = true,
+        default_value = "petra.toml",
+        env = "PETRA_CONFIG"
+    )]
+    pub config: PathBuf,
+
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Log more detail to stderr (-v info, -vv debug). PETRA_LOG overrides it.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented petra.toml to start from.
+    Init(InitArgs),
+    /// Manage the Petra connection.
+    #[command(subcommand)]
+    Connection(ConnectionCommand),
+    /// Run Get Inventory.
+    #[command(subcommand)]
+    Inventory(InventoryCommand),
+    /// Show Connected, Configured and Mapped for each operation, and the last runs.
+    Status,
+    /// Try a mapping template on a file.
+    #[command(subcommand)]
+    Map(MapCommand),
+    /// Work with the built-in mapping templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Start a local Petra sandbox on 127.0.0.1 until Ctrl-C.
+    Sandbox(SandboxArgs),
+    /// Start a sandbox, import its catalog into a SQLite store here and show the result.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConnectionCommand {
+    /// Call Petra with the configured credentials and record the outcome.
+    Test,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InventoryCommand {
+    /// Retrieve the catalog, map it and save it to the inventory pool.
+    Run(InventoryRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryRunArgs {
+    /// Read this ProdList.csv (a path or a file:// URL) instead of the configured
+    /// retrieval.
+    #[arg(long, value_name = "FILE|URL")]
+    pub feed: Option<String>,
+
+    /// Report what would be created, updated, archived and re-activated without writing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Archive even when more than the archive guard's share of active items is absent.
+    #[arg(long)]
+    pub allow_mass_archive: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MapCommand {
+    /// Map the first records of a ProdList.csv and print the result.
+    Preview(MapPreviewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MapPreviewArgs {
+    /// Template file (TOML, or JSON by extension).
+    #[arg(long)]
+    pub template: PathBuf,
+
+    /// ProdList.csv file to map.
+    #[arg(long)]
+    pub input: PathBuf,
+
+    /// Records to map.
+    #[arg(long, default_value_t = 5)]
+    pub limit: usize,
+
+    /// Show for each field which rule produced its value.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Print a built-in template, to save, edit and load back.
+    Export(TemplatesExportArgs),
+    /// List the built-in templates.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesExportArgs {
+    /// Template name, for example petra-prodlist-inventory.
+    pub name: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "toml")]
+    pub format: TemplateFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum TemplateFormat {
+    Toml,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// TCP port on 127.0.0.1; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Import this ProdList.csv instead of the sandbox's sample catalog.
+    #[arg(long, value_name = "FILE")]
+    pub feed: Option<PathBuf>,
+
+    /// SQLite store file to create or reuse.
+    #[arg(long, default_value = "petra-demo.sqlite")]
+    pub store: PathBuf,
+
+    /// Read the feed as it is but let a run archive more than the guard allows.
+    #[arg(long)]
+    pub allow_mass_archive: bool,
+}

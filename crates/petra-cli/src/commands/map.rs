@@ -1,0 +1,77 @@
+//! `petra map preview`: map the first records of a ProdList file with a template.
+
+use fieldmap::{compile, schemas, SourceSchema};
+use petra_client::feed::ProdListReader;
+use petra_ops::inventory::{read_template_file, ProdListRecord};
+use serde_json::json;
+
+use crate::cli::{Cli, MapPreviewArgs};
+use crate::failure::{Exit, Failure};
+use crate::output;
+
+pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
+    let template = read_template_file(&args.template)?;
+    let mut reader = ProdListReader::open(&args.input).map_err(|err| {
+        Failure::new(
+            Exit::Config,
+            format!("cannot read {}: {err}", args.input.display()),
+        )
+    })?;
+    let schema = SourceSchema::from_columns("prodlist", reader.columns().names());
+    let plan = compile(&template, &schema, &schemas::inventory()).map_err(|diagnostics| {
+        Failure::new(
+            Exit::Config,
+            format!(
+                "template {} does not compile:\n{diagnostics}",
+                args.template.display()
+            ),
+        )
+    })?;
+
+    let mut results = Vec::new();
+    for row in (&mut reader).take(args.limit) {
+        let result = match row {
+            Ok(row) => {
+                let mapped = if args.explain {
+                    plan.map_explained(&ProdListRecord(&row), row.line())
+                } else {
+                    plan.map(&ProdListRecord(&row), row.line())
+                };
+                match mapped {
+                    Ok(mapped) => {
+                        let explanations = mapped
+                            .explanations()
+                            .map(|list| list.iter().map(|e| e.to_string()).collect::<Vec<_>>());
+                        json!({ "line": row.line(), "fields": mapped.to_json(), "explain": explanations })
+                    }
+                    Err(error) => json!({ "line": row.line(), "rejected": error.to_string() }),
+                }
+            }
+            Err(error) => json!({ "line": error.line, "rejected": error.to_string() }),
+        };
+        results.push(result);
+    }
+
+    if cli.json {
+        output::print_json(&results);
+        return Ok(Exit::Success);
+    }
+    for result in &results {
+        println!("line {}", result["line"]);
+        if let Some(rejected) = result["rejected"].as_str() {
+            println!("  rejected: {rejected}");
+            continue;
+        }
+        if let Some(fields) = result["fields"].as_object() {
+            for (name, value) in fields {
+                println!("  {name:<13} {value}");
+            }
+        }
+        if let Some(explain) = result["explain"].as_array() {
+            for line in explain {
+                println!("  explain: {}", line.as_str().unwrap_or_default());
+            }
+        }
+    }
+    Ok(Exit::Success)
+}

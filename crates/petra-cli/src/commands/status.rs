@@ -1,0 +1,52 @@
+//! `petra status`: Connected, Configured and Mapped per operation.
+
+use crate::cli::Cli;
+use crate::context;
+use crate::failure::{Exit, Failure};
+use crate::output;
+
+pub async fn run(cli: &Cli) -> Result<Exit, Failure> {
+    let config = context::load_config(&cli.config)?;
+    let store = context::open_store(&config)?;
+    print(&config, &store, cli.json).await?;
+    Ok(Exit::Success)
+}
+
+/// Computes and prints the status.
+pub async fn print(
+    config: &petra_ops::settings::Config,
+    store: &petra_store::SqliteStore,
+    json: bool,
+) -> Result<(), Failure> {
+    let status = petra_ops::status::status(config, store).await?;
+    if json {
+        output::print_json(&status);
+        return Ok(());
+    }
+
+    println!(
+        "Status of connection {} (source {})",
+        status.connection, status.source
+    );
+    for operation in &status.operations {
+        println!("  {}", operation.operation);
+        for (label, check) in [
+            ("Connected ", &operation.connected),
+            ("Configured", &operation.configured),
+            ("Mapped    ", &operation.mapped),
+        ] {
+            let mark = if check.ok { "yes" } else { "no " };
+            println!("    {label} {mark}  {}", check.detail);
+        }
+        match &operation.last_run {
+            Some(run) => println!(
+                "    last run   {} {:?}{}",
+                run.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                run.status,
+                if run.dry_run { " (dry run)" } else { "" }
+            ),
+            None => println!("    last run   never"),
+        }
+    }
+    Ok(())
+}

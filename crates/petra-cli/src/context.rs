@@ -1,0 +1,41 @@
+//! Loading what most commands share: the configuration, the credentials and the store.
+
+use std::path::Path;
+
+use petra_client::PetraClient;
+use petra_ops::settings::Config;
+use petra_store::SqliteStore;
+
+use crate::failure::{Exit, Failure};
+
+/// Reads `petra.toml`; a missing file points at `petra init`.
+pub fn load_config(path: &Path) -> Result<Config, Failure> {
+    if !path.exists() {
+        return Err(Failure::new(
+            Exit::Config,
+            format!("configuration file {} not found", path.display()),
+        )
+        .with_fix("run `petra init` to write one, or pass --config PATH"));
+    }
+    Ok(Config::load(path)?)
+}
+
+/// Reads and validates `petra.toml`.
+pub fn load_valid_config(path: &Path) -> Result<Config, Failure> {
+    let config = load_config(path)?;
+    config.validate()?;
+    Ok(config)
+}
+
+/// Builds the API client from the configuration and the environment's secrets.
+pub fn client(config: &Config) -> Result<PetraClient, Failure> {
+    let env = |name: &str| std::env::var(name).ok();
+    let credentials = config.credentials(&env)?;
+    let client_config = config.client_config(credentials)?;
+    PetraClient::new(client_config).map_err(|err| Failure::new(Exit::Config, err.to_string()))
+}
+
+/// Opens the store named in the configuration.
+pub fn open_store(config: &Config) -> Result<SqliteStore, Failure> {
+    Ok(SqliteStore::open(config.resolve(&config.store.path))?)
+}

@@ -1,0 +1,146 @@
+//! `petra demo` as a user runs it: the sample catalog, and Petra's real ProdList.csv
+//! imported, re-imported, shrunk, restored and broken.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const ITEMS: u64 = 2_387;
+
+fn real_feed() -> PathBuf {
+    let path = std::env::var_os("PETRA_REAL_FEED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/data/petra/prodlist-2026-06-11.csv"
+            ))
+        });
+    assert!(
+        path.is_file(),
+        "real ProdList feed not found at {}; set PETRA_REAL_FEED to its path",
+        path.display()
+    );
+    path
+}
+
+/// Writes the real feed without the data rows whose index (0-based) `drop` accepts.
+fn derived_feed(dir: &Path, name: &str, drop: impl Fn(usize) -> bool) -> PathBuf {
+    let bytes = std::fs::read(real_feed()).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for (index, record) in reader.byte_records().enumerate() {
+        let record = record.unwrap();
+        // The first three records are the two preamble lines and the header.
+        if index < 3 || !drop(index - 3) {
+            writer.write_byte_record(&record).unwrap();
+        }
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, writer.into_inner().unwrap()).unwrap();
+    path
+}
+
+/// Runs `petra demo --json` in `dir` and returns its exit code and report.
+fn demo(dir: &Path, feed: Option<&Path>) -> (i32, Value) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_petra"));
+    command.current_dir(dir).args(["demo", "--json"]);
+    if let Some(feed) = feed {
+        command.arg("--feed").arg(feed);
+    }
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let document: Value = serde_json::from_str(&stdout).unwrap_or_else(|err| {
+        panic!(
+            "demo printed no JSON ({err}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code().unwrap_or(-1), document)
+}
+
+fn count(document: &Value, field: &str) -> u64 {
+    document["report"][field].as_u64().unwrap()
+}
+
+#[test]
+fn demo_imports_sample_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let (code, document) = demo(dir.path(), None);
+
+    assert_eq!(code, 0, "{document}");
+    assert!(count(&document, "created") > 0);
+    assert_eq!(count(&document, "rejected"), 0);
+    assert!(dir.path().join("petra-demo.sqlite").is_file());
+}
+
+#[test]
+fn real_feed_scenarios() {
+    let dir = tempfile::tempdir().unwrap();
+    let feeds = tempfile::tempdir().unwrap();
+    let full = real_feed();
+    let shrunk = derived_feed(feeds.path(), "shrunk.csv", |index| {
+        index % 23 == 0 && index < 2_300
+    });
+    let header_only = derived_feed(feeds.path(), "header-only.csv", |_| true);
+
+    let (code, first) = demo(dir.path(), Some(&full));
+    assert_eq!(code, 0, "{first}");
+    assert_eq!(count(&first, "created"), ITEMS);
+    assert_eq!(count(&first, "rejected"), 0);
+
+    let (_, second) = demo(dir.path(), Some(&full));
+    assert_eq!(count(&second, "unchanged"), ITEMS);
+
+    let (_, removed) = demo(dir.path(), Some(&shrunk));
+    assert_eq!(count(&removed, "archived"), 100);
+
+    let (_, restored) = demo(dir.path(), Some(&full));
+    assert_eq!(count(&restored, "reactivated"), 100);
+
+    let (code, empty) = demo(dir.path(), Some(&header_only));
+    assert_eq!(code, 5, "an incomplete retrieval exits with 5");
+    assert_eq!(count(&empty, "archived"), 0);
+    assert_eq!(empty["report"]["archive"]["action"], "refused");
+    let reason = empty["report"]["archive"]["reason"].as_str().unwrap();
+    assert!(reason.contains("incomplete"), "{reason}");
+}
+
+#[test]
+fn truncated_feed_archives_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let feeds = tempfile::tempdir().unwrap();
+    demo(dir.path(), Some(&real_feed()));
+    // Cut the file in the middle of a row, as an interrupted download leaves it.
+    let bytes = std::fs::read(real_feed()).unwrap();
+    let truncated = feeds.path().join("truncated.csv");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+
+    let (_, document) = demo(dir.path(), Some(&truncated));
+
+    assert_eq!(count(&document, "archived"), 0);
+    assert_eq!(document["report"]["archive"]["action"], "refused");
+}
+
+#[test]
+fn missing_feed_names_path() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = Command::new(env!("CARGO_BIN_EXE_petra"))
+        .current_dir(dir.path())
+        .args(["demo", "--feed", "no-such-file.csv"])
+        .output()
+        .unwrap();
+
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no-such-file.csv"), "{stderr}");
+}

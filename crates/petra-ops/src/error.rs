@@ -1,0 +1,95 @@
+//! The crate's one error type.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::pool::PoolError;
+
+/// One broken rule of the settings: the field path in `petra.toml` and what to change.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SettingsProblem {
+    pub field: String,
+    pub reason: String,
+}
+
+impl fmt::Display for SettingsProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.field, self.reason)
+    }
+}
+
+struct ProblemList<'a>(&'a [SettingsProblem]);
+
+impl fmt::Display for ProblemList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for problem in self.0 {
+            write!(f, "\n  - {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can fail in `petra-ops`.
+///
+/// Per-record problems (a row that does not map) are not errors of this type: a run
+/// reports them as rejections and goes on.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("invalid settings ({} problems):{}", problems.len(), ProblemList(problems))]
+    InvalidSettings { problems: Vec<SettingsProblem> },
+
+    #[error("cannot read {}: {source}", path.display())]
+    ReadFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("invalid configuration file {}: {reason}", path.display())]
+    ConfigFile { path: PathBuf, reason: String },
+
+    #[error("invalid secrets file {}: {reason}", path.display())]
+    SecretsFile { path: PathBuf, reason: String },
+
+    #[error("the Petra {name} is missing: {fix}")]
+    MissingSecret { name: &'static str, fix: String },
+
+    #[error("failed to {context}: {source}")]
+    Client {
+        context: &'static str,
+        #[source]
+        source: petra_client::Error,
+    },
+
+    #[error("mapping template {template} does not compile: {details}")]
+    Template { template: String, details: String },
+
+    #[error("cannot read the mapping template {}: {reason}", path.display())]
+    TemplateFile { path: PathBuf, reason: String },
+
+    #[error("retrieving the catalog from {location} failed: {source}")]
+    Retrieval {
+        location: String,
+        #[source]
+        source: petra_client::Error,
+    },
+
+    #[error("the inventory pool failed to {action} for source {source_name:?}: {source}")]
+    Pool {
+        action: &'static str,
+        source_name: String,
+        #[source]
+        source: PoolError,
+    },
+
+    #[error("internal error: {reason}")]
+    Internal { reason: String },
+
+    #[error("the run history failed to {action}: {source}")]
+    History {
+        action: &'static str,
+        #[source]
+        source: PoolError,
+    },
+}

@@ -1,0 +1,81 @@
+//! Archiving items absent from a complete retrieval, in pages so memory stays bounded
+//! whatever the size of the pool.
+
+use chrono::{DateTime, Utc};
+
+use super::collector::SeenSkus;
+use super::guard::{decide, ArchiveDecision, ArchiveInputs};
+use super::report::ArchiveOutcome;
+use crate::pool::{InventoryPool, ItemStatus, PoolError};
+use crate::Sku;
+
+/// Active SKUs read per page.
+const PAGE: usize = 5_000;
+
+/// Counts the active items absent from `seen`, checks them against the guard, and archives them unless
+/// it refuses or the run is a dry run. `inputs.candidates` is filled in here.
+pub(crate) async fn archive_absent(
+    pool: &dyn InventoryPool,
+    source: &str,
+    seen: &SeenSkus,
+    mut inputs: ArchiveInputs<'_>,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<ArchiveOutcome, PoolError> {
+    if !inputs.enabled {
+        return Ok(ArchiveOutcome::Disabled);
+    }
+
+    // Counting first lets the guard see the whole picture before anything changes.
+    let mut candidates = 0u64;
+    let mut after: Option<Sku> = None;
+    loop {
+        let page = pool
+            .list_skus(source, ItemStatus::Active, after.clone(), PAGE)
+            .await?;
+        candidates += page
+            .iter()
+            .filter(|sku| !seen.contains(sku.as_str()))
+            .count() as u64;
+        if page.len() < PAGE {
+            break;
+        }
+        after = page.last().cloned();
+    }
+    inputs.candidates = candidates;
+
+    match decide(&inputs) {
+        ArchiveDecision::Disabled => return Ok(ArchiveOutcome::Disabled),
+        ArchiveDecision::Refuse(reason) => {
+            return Ok(ArchiveOutcome::Refused {
+                would_archive: inputs.retrieval.is_ok().then_some(candidates),
+                reason,
+            })
+        }
+        ArchiveDecision::Archive if dry_run || candidates == 0 => {
+            return Ok(ArchiveOutcome::Applied { count: candidates })
+        }
+        ArchiveDecision::Archive => {}
+    }
+
+    let mut archived = 0u64;
+    let mut after: Option<Sku> = None;
+    loop {
+        let page = pool
+            .list_skus(source, ItemStatus::Active, after.clone(), PAGE)
+            .await?;
+        let full = page.len() == PAGE;
+        after = page.last().cloned();
+        let absent: Vec<Sku> = page
+            .into_iter()
+            .filter(|sku| !seen.contains(sku.as_str()))
+            .collect();
+        if !absent.is_empty() {
+            archived += pool.archive(source, absent, now).await?;
+        }
+        if !full {
+            break;
+        }
+    }
+    Ok(ArchiveOutcome::Applied { count: archived })
+}

@@ -1,0 +1,245 @@
+//! Turns mapping results into pool batches while keeping the run's counts, rejections,
+//! warnings and the set of SKUs seen.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::io::Write;
+
+use fieldmap::{MappedRecord, RecordError, Value};
+use petra_client::Sku;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::report::{Rejection, MAX_LISTED};
+use crate::pool::PoolItem;
+
+/// Fingerprints of the SKUs a retrieval returned.
+///
+/// A 64-bit fingerprint per SKU keeps memory at about 16 bytes per item whatever the SKU
+/// length. NOTE: two SKUs sharing a fingerprint (an estimated 1 in 30 million chance for
+/// a million items) would keep an absent item from being archived in that run. A shared
+/// fingerprint can never archive an item that is present.
+#[derive(Default)]
+pub struct SeenSkus {
+    fingerprints: HashSet<u64, BuildHasherDefault<DefaultHasher>>,
+}
+
+impl SeenSkus {
+    fn fingerprint(sku: &str) -> u64 {
+        // DefaultHasher::default() uses fixed keys, so fingerprints are stable in a run.
+        BuildHasherDefault::<DefaultHasher>::default().hash_one(sku)
+    }
+
+    /// Adds a SKU and returns false when it was already seen.
+    pub fn insert(&mut self, sku: &str) -> bool {
+        self.fingerprints.insert(Self::fingerprint(sku))
+    }
+
+    pub fn contains(&self, sku: &str) -> bool {
+        self.fingerprints.contains(&Self::fingerprint(sku))
+    }
+
+    pub fn len(&self) -> usize {
+        self.fingerprints.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fingerprints.is_empty()
+    }
+}
+
+/// Positions of the fields the pool needs in the plan's output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyFields {
+    pub sku: usize,
+    pub quantity: usize,
+}
+
+/// Accumulates one run's mapped items into batches.
+pub struct Collector {
+    keys: KeyFields,
+    batch_size: usize,
+    batch: Vec<PoolItem>,
+    pub seen: SeenSkus,
+    pub records: u64,
+    pub rejected: u64,
+    pub rejections: Vec<Rejection>,
+    pub warning_count: u64,
+    pub warnings: Vec<String>,
+}
+
+impl Collector {
+    pub fn new(keys: KeyFields, batch_size: usize) -> Self {
+        Self {
+            keys,
+            batch_size,
+            batch: Vec::with_capacity(batch_size),
+            seen: SeenSkus::default(),
+            records: 0,
+            rejected: 0,
+            rejections: Vec::new(),
+            warning_count: 0,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Adds a mapped record and returns a full batch when one is ready.
+    pub fn accept(&mut self, line: u64, mapped: &MappedRecord) -> Option<Vec<PoolItem>> {
+        self.records += 1;
+        match pool_item(mapped, self.keys) {
+            Ok(item) => {
+                if !self.seen.insert(item.sku.as_str()) {
+                    self.warn(format!(
+                        "line {line}: SKU {} appears more than once in the catalog; the later record wins",
+                        item.sku
+                    ));
+                }
+                self.batch.push(item);
+            }
+            Err((sku, field, value, reason)) => {
+                if let Some(sku) = &sku {
+                    self.seen.insert(sku);
+                }
+                self.reject(vec![Rejection {
+                    line,
+                    sku,
+                    field,
+                    value,
+                    reason,
+                }]);
+            }
+        }
+
+        if self.batch.len() >= self.batch_size {
+            Some(self.take_batch())
+        } else {
+            None
+        }
+    }
+
+    /// Records a record the plan rejected. Its SKU, when known, still counts as seen,
+    /// because the item is in the catalog even though this copy is unusable.
+    pub fn reject_mapping(&mut self, line: u64, error: &RecordError) {
+        self.records += 1;
+        if let Some(sku) = &error.key {
+            self.seen.insert(sku);
+        }
+        let rejections = error
+            .problems
+            .iter()
+            .map(|problem| Rejection {
+                line,
+                sku: error.key.clone(),
+                field: problem.field.clone(),
+                value: problem.value.clone(),
+                reason: problem.reason.clone(),
+            })
+            .collect();
+        self.reject(rejections);
+    }
+
+    /// Records a row the feed reader rejected before mapping.
+    pub fn reject_row(&mut self, error: &petra_client::feed::RowError) {
+        self.records += 1;
+        let sku = error.petra_sku.as_ref().map(|sku| sku.as_str().to_owned());
+        if let Some(sku) = &sku {
+            self.seen.insert(sku);
+        }
+        let rejections = error
+            .fields
+            .iter()
+            .map(|issue| Rejection {
+                line: error.line,
+                sku: sku.clone(),
+                field: issue.column.clone(),
+                value: issue.raw_value.clone(),
+                reason: issue.reason.clone(),
+            })
+            .collect();
+        self.reject(rejections);
+    }
+
+    fn reject(&mut self, rejections: Vec<Rejection>) {
+        self.rejected += 1;
+        let room = MAX_LISTED.saturating_sub(self.rejections.len());
+        self.rejections.extend(rejections.into_iter().take(room));
+    }
+
+    /// Records a warning; only the first ones are kept in full.
+    pub fn warn(&mut self, message: String) {
+        self.warning_count += 1;
+        if self.warnings.len() < MAX_LISTED {
+            self.warnings.push(message);
+        }
+    }
+
+    /// Takes the items collected so far.
+    pub fn take_batch(&mut self) -> Vec<PoolItem> {
+        std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size))
+    }
+}
+
+type ItemProblem = (Option<String>, String, String, String);
+
+/// Builds a pool item from a mapped record: its SKU, its whole-number quantity and its
+/// fields serialized once.
+fn pool_item(mapped: &MappedRecord, keys: KeyFields) -> Result<PoolItem, ItemProblem> {
+    let sku = match mapped.value(keys.sku) {
+        Some(Value::Text(text)) if !text.trim().is_empty() => Sku::new(text),
+        other => {
+            return Err((
+                None,
+                "sku".into(),
+                other.map(ToString::to_string).unwrap_or_default(),
+                "is missing; every item needs a SKU".into(),
+            ))
+        }
+    };
+
+    let quantity = match mapped.value(keys.quantity) {
+        Some(Value::Number(number)) if number.is_sign_negative() => Err("is negative"),
+        Some(Value::Number(number)) if !number.fract().is_zero() => Err("is not a whole number"),
+        Some(Value::Number(number)) => number.to_u64().ok_or("is too large"),
+        _ => Err("is missing"),
+    };
+    let quantity = quantity.map_err(|reason| {
+        let value = mapped
+            .value(keys.quantity)
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        (
+            Some(sku.to_string()),
+            "quantity".into(),
+            value,
+            reason.into(),
+        )
+    })?;
+
+    Ok(PoolItem::from_json(sku, quantity, fields_json(mapped)))
+}
+
+/// Writes the set fields of a record as one JSON object. Numbers are written as strings,
+/// like `MappedRecord::to_json`, so no precision is lost; text takes a direct path
+/// because it is most of every record.
+fn fields_json(mapped: &MappedRecord) -> String {
+    let mut out = Vec::with_capacity(512);
+    out.push(b'{');
+    let mut first = true;
+    for (name, value) in mapped.iter() {
+        let Some(value) = value else { continue };
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+
+        // Writing to a Vec cannot fail, and strings always serialize.
+        let _ = serde_json::to_writer(&mut out, name);
+        out.push(b':');
+        let _ = match value {
+            Value::Text(text) => serde_json::to_writer(&mut out, text),
+            Value::Number(number) => write!(out, "\"{number}\"").map_err(serde_json::Error::io),
+            other => serde_json::to_writer(&mut out, &other.to_json()),
+        };
+    }
+    out.push(b'}');
+    String::from_utf8(out).unwrap_or_default()
+}

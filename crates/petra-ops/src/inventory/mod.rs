@@ -1,0 +1,365 @@
+//! Get Inventory: retrieve Petra's catalog, map it, save it to the inventory pool, and
+//! archive or re-activate items.
+//!
+//! - [`report`]: the run report kept as history.
+//! - [`guard`]: the pure archive decision.
+//! - `template`: choosing and compiling the mapping template.
+//! - `records`: fieldmap record adapters for ProdList rows and API variants.
+//! - `collector`: batches, rejections, warnings and the seen-SKU set of a run.
+//! - `retrieve`: reading the feed or the API.
+//! - `archive`: archiving absent items after the guard allowed it.
+
+mod archive;
+mod collector;
+pub mod guard;
+mod records;
+pub mod report;
+mod retrieve;
+mod template;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use petra_client::PetraApi;
+use tokio::sync::mpsc;
+use tracing::Instrument;
+use uuid::Uuid;
+
+pub use collector::SeenSkus;
+pub use records::{ApiLayout, ApiVariantRecord, ProdListRecord};
+pub use report::{ArchiveOutcome, InventoryReport, Rejection};
+pub use template::{read_template_file, TemplateChoice, API_DEFAULT, PRODLIST_DEFAULT};
+
+use crate::clock::Clock;
+use crate::error::Error;
+use crate::history::{Operation, RunHistory, RunRecord, RunStatus};
+use crate::pool::{BatchOutcome, InventoryPool, ItemStatus, PoolItem, UpsertOptions};
+use crate::settings::{InventorySettings, Source};
+use guard::ArchiveInputs;
+use retrieve::Retrieved;
+
+/// The catalog source of a run.
+#[derive(Clone)]
+pub enum CatalogSource {
+    /// The paged catalog of the HTTP API.
+    Api(Arc<dyn PetraApi>),
+    /// A ProdList.csv file on disk.
+    FeedFile(PathBuf),
+}
+
+impl CatalogSource {
+    fn describe(&self) -> String {
+        match self {
+            Self::Api(api) => format!(
+                "the Petra API ({})",
+                api.feed_url().origin().ascii_serialization()
+            ),
+            Self::FeedFile(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// Options of one run, usually from the command line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Report what would change without writing to the pool.
+    pub dry_run: bool,
+    /// Archive even when more than the guard's fraction of active items is absent.
+    pub allow_mass_archive: bool,
+}
+
+/// Progress of a run, passed to the progress callback after each batch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Records written (or, in a dry run, checked) so far.
+    pub records: u64,
+}
+
+/// A callback that receives [`Progress`] after each batch.
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+/// The Get Inventory operation for one source.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use petra_ops::clock::SystemClock;
+/// use petra_ops::inventory::{CatalogSource, GetInventory, RunOptions};
+/// use petra_ops::memory::{MemoryHistory, MemoryPool};
+/// use petra_ops::settings::{InventorySettings, SourceSettings};
+///
+/// let source = SourceSettings::default().validate()?;
+/// let operation = GetInventory::new(source, InventorySettings::default());
+/// let pool = MemoryPool::new();
+/// let history = MemoryHistory::new();
+///
+/// let report = operation
+///     .run(
+///         CatalogSource::FeedFile("ProdList.csv".into()),
+///         &pool,
+///         &history,
+///         &SystemClock,
+///         RunOptions::default(),
+///     )
+///     .await?;
+/// println!("{} created, {} rejected", report.created, report.rejected);
+/// # Ok(()) }
+/// ```
+pub struct GetInventory {
+    source: Source,
+    settings: InventorySettings,
+    template: TemplateChoice,
+    progress: Option<ProgressFn>,
+}
+
+impl GetInventory {
+    /// Builds the operation with the template named in `settings`, or the default.
+    pub fn new(source: Source, settings: InventorySettings) -> Self {
+        let template = match &settings.template {
+            Some(path) => TemplateChoice::File(path.clone()),
+            None => TemplateChoice::Default,
+        };
+        Self {
+            source,
+            settings,
+            template,
+            progress: None,
+        }
+    }
+
+    /// Uses another mapping template.
+    pub fn with_template(mut self, template: TemplateChoice) -> Self {
+        self.template = template;
+        self
+    }
+
+    /// Calls `progress` after every batch.
+    pub fn with_progress(mut self, progress: ProgressFn) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// Compiles the template against the standard schema of a retrieval, without reading
+    /// any record: the Mapped check of the status.
+    pub fn check_template(&self, from_api: bool) -> Result<(), Error> {
+        let (default_name, schema) = if from_api {
+            (API_DEFAULT, fieldmap::schemas::petra_catalog_api())
+        } else {
+            (PRODLIST_DEFAULT, fieldmap::schemas::prodlist())
+        };
+        let loaded = self.template.load(default_name)?;
+        template::compile_inventory(&loaded, &schema).map(|_| ())
+    }
+
+    /// Runs Get Inventory once and records it in `history`.
+    ///
+    /// Rejected records and a refused archive are part of the report, not errors. An
+    /// error means the run could not go on: the template does not compile, or the pool or
+    /// the history failed. The run is then recorded as failed when the history allows.
+    pub async fn run(
+        &self,
+        catalog: CatalogSource,
+        pool: &dyn InventoryPool,
+        history: &dyn RunHistory,
+        clock: &dyn Clock,
+        options: RunOptions,
+    ) -> Result<InventoryReport, Error> {
+        let run_id = Uuid::new_v4();
+        let span = tracing::info_span!(
+            "get_inventory",
+            operation = Operation::GetInventory.as_str(),
+            source = self.source.name(),
+            run_id = %run_id,
+            dry_run = options.dry_run,
+        );
+        self.run_recorded(run_id, catalog, pool, history, clock, options)
+            .instrument(span)
+            .await
+    }
+
+    async fn run_recorded(
+        &self,
+        run_id: Uuid,
+        catalog: CatalogSource,
+        pool: &dyn InventoryPool,
+        history: &dyn RunHistory,
+        clock: &dyn Clock,
+        options: RunOptions,
+    ) -> Result<InventoryReport, Error> {
+        let started_at = clock.now();
+        history
+            .start_run(RunRecord {
+                run_id,
+                operation: Operation::GetInventory,
+                source: self.source.name().to_owned(),
+                dry_run: options.dry_run,
+                started_at,
+                finished_at: None,
+                status: RunStatus::Running,
+                report: None,
+            })
+            .await
+            .map_err(|source| Error::History {
+                action: "record the run start",
+                source,
+            })?;
+        tracing::info!(from = %catalog.describe(), "Get Inventory started");
+
+        let result = self.execute(run_id, catalog, pool, clock, options).await;
+
+        let finished_at = clock.now();
+        let (status, record) = match &result {
+            Ok(report) if report.succeeded() => {
+                (RunStatus::Succeeded, serde_json::to_value(report))
+            }
+            Ok(report) => (RunStatus::Failed, serde_json::to_value(report)),
+            Err(err) => (
+                RunStatus::Failed,
+                Ok(serde_json::json!({ "error": err.to_string() })),
+            ),
+        };
+        let record = record.unwrap_or_else(|err| serde_json::json!({ "error": err.to_string() }));
+        history
+            .finish_run(run_id, status, finished_at, record)
+            .await
+            .map_err(|source| Error::History {
+                action: "record the run end",
+                source,
+            })?;
+
+        match &result {
+            Ok(report) => tracing::info!(
+                created = report.created,
+                updated = report.updated,
+                unchanged = report.unchanged,
+                archived = report.archived,
+                reactivated = report.reactivated,
+                rejected = report.rejected,
+                "Get Inventory finished"
+            ),
+            Err(err) => tracing::warn!(error = %err, "Get Inventory failed"),
+        }
+        result
+    }
+
+    async fn execute(
+        &self,
+        run_id: Uuid,
+        catalog: CatalogSource,
+        pool: &dyn InventoryPool,
+        clock: &dyn Clock,
+        options: RunOptions,
+    ) -> Result<InventoryReport, Error> {
+        let started = Instant::now();
+        let started_at = clock.now();
+        let source = self.source.name();
+        let pool_error = |action| {
+            let source_name = source.to_owned();
+            move |err| Error::Pool {
+                action,
+                source_name,
+                source: err,
+            }
+        };
+        let active_before = pool
+            .count(source, ItemStatus::Active)
+            .await
+            .map_err(pool_error("count active items"))?;
+        let retrieved_from = catalog.describe();
+
+        let (batches_tx, mut batches_rx) = mpsc::channel::<Vec<PoolItem>>(2);
+        let batch_size = self.settings.batch_size.max(1);
+        let producer = match catalog {
+            CatalogSource::FeedFile(path) => {
+                let loaded = self.template.load(PRODLIST_DEFAULT)?;
+                tokio::task::spawn_blocking(move || {
+                    retrieve::read_feed_file(path, loaded, batch_size, batches_tx)
+                })
+            }
+            CatalogSource::Api(api) => {
+                let loaded = self.template.load(API_DEFAULT)?;
+                tokio::spawn(async move {
+                    retrieve::read_api(api.as_ref(), loaded, batch_size, batches_tx).await
+                })
+            }
+        };
+
+        let upsert = UpsertOptions {
+            reactivate: self.settings.archive,
+        };
+        let mut outcome = BatchOutcome::default();
+        let mut written = 0u64;
+        while let Some(batch) = batches_rx.recv().await {
+            written += batch.len() as u64;
+            let counts = if options.dry_run {
+                pool.preview_batch(source, batch, upsert).await
+            } else {
+                pool.upsert_batch(source, batch, upsert, clock.now()).await
+            };
+            // Dropping the receiver on error stops the reader at its next batch.
+            outcome.add(&counts.map_err(pool_error("write a batch"))?);
+            if let Some(progress) = &self.progress {
+                progress(Progress { records: written });
+            }
+        }
+        let Retrieved {
+            collector,
+            completeness,
+        } = producer.await.map_err(|join_error| Error::Internal {
+            reason: format!("the catalog reader stopped: {join_error}"),
+        })??;
+
+        let archive = archive::archive_absent(
+            pool,
+            source,
+            &collector.seen,
+            ArchiveInputs {
+                enabled: self.settings.archive,
+                retrieval: completeness.as_ref().map(|_| ()).map_err(String::as_str),
+                records: collector.records,
+                active: active_before,
+                candidates: 0,
+                max_fraction: self.settings.archive_guard,
+                allow_mass_archive: options.allow_mass_archive,
+            },
+            options.dry_run,
+            clock.now(),
+        )
+        .await
+        .map_err(pool_error("archive absent items"))?;
+        if let ArchiveOutcome::Refused { reason, .. } = &archive {
+            tracing::warn!(%reason, "archive rejected by the guard");
+        }
+
+        let finished_at = clock.now();
+        Ok(InventoryReport {
+            run_id,
+            source: source.to_owned(),
+            retrieved_from,
+            dry_run: options.dry_run,
+            started_at,
+            finished_at,
+            duration_ms: started.elapsed().as_millis() as u64,
+            retrieval_complete: completeness.is_ok(),
+            retrieval_error: completeness.err(),
+            records: collector.records,
+            created: outcome.created,
+            updated: outcome.updated,
+            unchanged: outcome.unchanged,
+            reactivated: outcome.reactivated,
+            archived: match &archive {
+                ArchiveOutcome::Applied { count } => *count,
+                _ => 0,
+            },
+            archive,
+            rejected: collector.rejected,
+            rejections: collector.rejections,
+            warning_count: collector.warning_count,
+            warnings: collector.warnings,
+        })
+    }
+}

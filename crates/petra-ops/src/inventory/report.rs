@@ -1,0 +1,75 @@
+//! The Get Inventory report, kept as run history.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Rejections and warnings listed one by one in a report; the counts cover the rest.
+pub const MAX_LISTED: usize = 1_000;
+
+/// One field of a record that was rejected: where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// Line of the feed file where the row starts, or the variant's position in the API
+    /// catalog (1-based).
+    pub line: u64,
+    pub sku: Option<String>,
+    pub field: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// The outcome for items absent from the retrieval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ArchiveOutcome {
+    /// Archiving is switched off in the settings.
+    Disabled,
+    /// The items were archived (or, in a dry run, would be).
+    Applied { count: u64 },
+    /// Nothing was archived, for the reason given.
+    Refused {
+        would_archive: Option<u64>,
+        reason: String,
+    },
+}
+
+/// The outcome of one Get Inventory run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InventoryReport {
+    pub run_id: Uuid,
+    pub source: String,
+    /// Origin of the catalog: the API base URL, a feed URL or a file path.
+    pub retrieved_from: String,
+    pub dry_run: bool,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub duration_ms: u64,
+    /// Whether every record of the catalog was read. Archiving needs a complete read.
+    pub retrieval_complete: bool,
+    /// Reason the retrieval is incomplete, when it is.
+    pub retrieval_error: Option<String>,
+    /// Records read: mapped, rejected or duplicate.
+    pub records: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub reactivated: u64,
+    pub archived: u64,
+    pub archive: ArchiveOutcome,
+    /// Records rejected, each with at least one entry in `rejections`.
+    pub rejected: u64,
+    /// The first [`MAX_LISTED`] rejections, one per field.
+    pub rejections: Vec<Rejection>,
+    pub warning_count: u64,
+    /// The first [`MAX_LISTED`] warnings.
+    pub warnings: Vec<String>,
+}
+
+impl InventoryReport {
+    /// Whether the run applied everything it read and decided about archiving without a
+    /// failure. Rejected records and a refused archive do not make a run fail.
+    pub fn succeeded(&self) -> bool {
+        self.retrieval_complete
+    }
+}

@@ -1,0 +1,300 @@
+//! The inventory pool seam: where mapped variants are saved, archived and re-activated.
+//!
+//! The trait is batch-shaped so each backend writes a batch its fastest way (one SQLite
+//! transaction, one SQL statement, one HTTP call). [`MemoryPool`](crate::memory::MemoryPool)
+//! and `petra_store::SqliteStore` implement it.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use petra_client::Sku;
+use serde::{Deserialize, Serialize};
+
+/// The error type a pool returns. Any error a backend has fits, and the operation adds
+/// which source and batch failed.
+pub type PoolError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Whether an item of the pool is for sale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    Active,
+    /// Absent from the latest complete retrieval: quantity 0, kept for when it returns.
+    Archived,
+}
+
+impl ItemStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Archived => "archived",
+        }
+    }
+}
+
+/// A 128-bit digest of a variant's mapped fields and quantity. Equal digests mean the
+/// item did not change, so the pool skips the write.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ContentHash(pub [u8; 16]);
+
+impl ContentHash {
+    /// Digests `bytes` with BLAKE3, keeping the first 16 bytes.
+    pub fn of(bytes: &[u8]) -> Self {
+        Self::from_digest(blake3::hash(bytes))
+    }
+
+    fn from_digest(full: blake3::Hash) -> Self {
+        let mut short = [0u8; 16];
+        short.copy_from_slice(&full.as_bytes()[..16]);
+        Self(short)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ContentHash(")?;
+        for byte in self.0 {
+            write!(f, "{byte:02x}")?;
+        }
+        write!(f, ")")
+    }
+}
+
+/// One mapped variant, ready for the pool.
+///
+/// `fields` is the mapped record as a JSON object in the target field order, and the
+/// content hash covers exactly those bytes, so two items with the same fields always have
+/// the same hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolItem {
+    pub sku: Sku,
+    pub quantity: u64,
+    fields_json: String,
+    content_hash: ContentHash,
+}
+
+impl PoolItem {
+    /// Builds an item from its mapped fields, serialized once here.
+    pub fn new(
+        sku: Sku,
+        quantity: u64,
+        fields: &serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        let fields_json = serde_json::Value::Object(fields.clone()).to_string();
+        Self::from_json(sku, quantity, fields_json)
+    }
+
+    /// Builds an item from fields already serialized as a JSON object.
+    pub fn from_json(sku: Sku, quantity: u64, fields_json: String) -> Self {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(&quantity.to_le_bytes());
+        hasher.update(fields_json.as_bytes());
+        let content_hash = ContentHash::from_digest(hasher.finalize());
+        Self {
+            sku,
+            quantity,
+            fields_json,
+            content_hash,
+        }
+    }
+
+    /// The mapped fields as a JSON object.
+    pub fn fields_json(&self) -> &str {
+        &self.fields_json
+    }
+
+    /// The mapped fields, parsed.
+    pub fn fields(&self) -> serde_json::Map<String, serde_json::Value> {
+        match serde_json::from_str(&self.fields_json) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        }
+    }
+
+    pub fn content_hash(&self) -> ContentHash {
+        self.content_hash
+    }
+}
+
+/// Options of a batch upsert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpsertOptions {
+    /// Re-activate archived items present in the batch. When false, their fields are
+    /// updated but they stay archived with quantity 0.
+    pub reactivate: bool,
+}
+
+/// Counts of the changes an upsert made (or, in a preview, would make) to a batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchOutcome {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub reactivated: u64,
+}
+
+impl BatchOutcome {
+    /// Adds another batch's counts to this one.
+    pub fn add(&mut self, other: &BatchOutcome) {
+        self.created += other.created;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.reactivated += other.reactivated;
+    }
+
+    /// Counts one item.
+    pub fn record(&mut self, change: ItemChange) {
+        match change {
+            ItemChange::Created => self.created += 1,
+            ItemChange::Updated => self.updated += 1,
+            ItemChange::Unchanged => self.unchanged += 1,
+            ItemChange::Reactivated => self.reactivated += 1,
+        }
+    }
+}
+
+/// The change an upsert makes to one item, given the stored state of its SKU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemChange {
+    Created,
+    Updated,
+    Unchanged,
+    Reactivated,
+}
+
+impl ItemChange {
+    /// Decides the change for an item from the stored status and hash of its SKU
+    /// (`None` when the pool does not hold it). Backends share this rule so they agree.
+    pub fn classify(
+        stored: Option<(ItemStatus, ContentHash)>,
+        incoming: ContentHash,
+        options: UpsertOptions,
+    ) -> Self {
+        match stored {
+            None => Self::Created,
+            Some((ItemStatus::Archived, _)) if options.reactivate => Self::Reactivated,
+            Some((_, hash)) if hash == incoming => Self::Unchanged,
+            Some(_) => Self::Updated,
+        }
+    }
+}
+
+/// The inventory pool of a merchant platform.
+///
+/// Items are keyed by (source name, SKU) and every method takes a whole batch. A backend
+/// should apply each call atomically, so a run stopped between calls leaves the pool
+/// consistent and the next run finishes the work.
+#[async_trait]
+pub trait InventoryPool: Send + Sync {
+    /// Creates or updates the items of a batch and returns what it did. Items whose content
+    /// hash matches the stored one must cost no write.
+    async fn upsert_batch(
+        &self,
+        source: &str,
+        items: Vec<PoolItem>,
+        options: UpsertOptions,
+        now: DateTime<Utc>,
+    ) -> Result<BatchOutcome, PoolError>;
+
+    /// Returns what [`upsert_batch`](Self::upsert_batch) would do, writing nothing.
+    async fn preview_batch(
+        &self,
+        source: &str,
+        items: Vec<PoolItem>,
+        options: UpsertOptions,
+    ) -> Result<BatchOutcome, PoolError>;
+
+    /// Lists up to `limit` SKUs of a source with the given status, in ascending SKU order
+    /// and strictly after `after`, so callers page through any number of items.
+    async fn list_skus(
+        &self,
+        source: &str,
+        status: ItemStatus,
+        after: Option<Sku>,
+        limit: usize,
+    ) -> Result<Vec<Sku>, PoolError>;
+
+    /// Counts the items of a source with the given status.
+    async fn count(&self, source: &str, status: ItemStatus) -> Result<u64, PoolError>;
+
+    /// Archives the given active items (status archived, quantity 0) and returns how many
+    /// changed. Unknown or already archived SKUs are ignored.
+    async fn archive(
+        &self,
+        source: &str,
+        skus: Vec<Sku>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, PoolError>;
+
+    /// Re-activates the given archived items with their last known quantity and returns
+    /// how many changed. Unknown or active SKUs are ignored.
+    async fn unarchive(
+        &self,
+        source: &str,
+        skus: Vec<Sku>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, PoolError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APPLY: UpsertOptions = UpsertOptions { reactivate: true };
+
+    #[test]
+    fn classify_new_sku_as_created() {
+        let hash = ContentHash::of(b"a");
+        assert_eq!(ItemChange::classify(None, hash, APPLY), ItemChange::Created);
+    }
+
+    #[test]
+    fn classify_same_hash_as_unchanged() {
+        let hash = ContentHash::of(b"a");
+        let stored = Some((ItemStatus::Active, hash));
+        assert_eq!(
+            ItemChange::classify(stored, hash, APPLY),
+            ItemChange::Unchanged
+        );
+    }
+
+    #[test]
+    fn classify_other_hash_as_updated() {
+        let stored = Some((ItemStatus::Active, ContentHash::of(b"a")));
+        let change = ItemChange::classify(stored, ContentHash::of(b"b"), APPLY);
+        assert_eq!(change, ItemChange::Updated);
+    }
+
+    #[test]
+    fn classify_archived_as_reactivated() {
+        let hash = ContentHash::of(b"a");
+        let stored = Some((ItemStatus::Archived, hash));
+        assert_eq!(
+            ItemChange::classify(stored, hash, APPLY),
+            ItemChange::Reactivated
+        );
+    }
+
+    #[test]
+    fn classify_archived_without_reactivate() {
+        let hash = ContentHash::of(b"a");
+        let stored = Some((ItemStatus::Archived, hash));
+        let keep = UpsertOptions { reactivate: false };
+        assert_eq!(
+            ItemChange::classify(stored, hash, keep),
+            ItemChange::Unchanged
+        );
+    }
+
+    #[test]
+    fn item_hash_covers_quantity() {
+        let a = PoolItem::from_json(Sku::new("A"), 1, r#"{"sku":"A"}"#.into());
+        let b = PoolItem::from_json(Sku::new("A"), 2, r#"{"sku":"A"}"#.into());
+        assert_ne!(a.content_hash(), b.content_hash());
+    }
+}

@@ -1,0 +1,242 @@
+//! Connection settings and the secrets that go with them.
+//!
+//! Secrets never come from `petra.toml` or the command line: they are read from
+//! environment variables or from a separate secrets file, and held in `secrecy` types.
+
+use std::path::{Path, PathBuf};
+
+use petra_client::Credentials;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::error::{Error, SettingsProblem};
+
+/// Environment variable holding the Petra username.
+pub const USERNAME_VAR: &str = "PETRA_USERNAME";
+/// Environment variable holding a Petra API key, used in place of the username.
+pub const API_KEY_VAR: &str = "PETRA_API_KEY";
+/// Environment variable holding the Petra password.
+pub const PASSWORD_VAR: &str = "PETRA_PASSWORD";
+
+/// The `[connection]` table of `petra.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConnectionSettings {
+    /// A name for this connection, used in status and run history.
+    pub name: String,
+    /// Base URL of Petra's HTTP API, for example `https://api.petra.example/v1`.
+    pub base_url: String,
+    /// URL of this dealer's `ProdList.csv` (file, http or ftp).
+    pub feed_url: Option<String>,
+    /// A TOML file with `username` (or `api_key`) and `password`, read when the
+    /// environment variables are not set. Relative to `petra.toml`.
+    pub secrets_file: Option<PathBuf>,
+    /// Seconds one HTTP request may take.
+    pub timeout_secs: u64,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            name: "petra".to_owned(),
+            base_url: String::new(),
+            feed_url: None,
+            secrets_file: None,
+            timeout_secs: 30,
+        }
+    }
+}
+
+impl ConnectionSettings {
+    /// Lists every rule the settings break.
+    pub fn problems(&self) -> Vec<SettingsProblem> {
+        let mut problems = Vec::new();
+        let mut problem = |field: &str, reason: String| {
+            problems.push(SettingsProblem {
+                field: format!("connection.{field}"),
+                reason,
+            })
+        };
+
+        if self.name.trim().is_empty() {
+            problem("name", "is missing".to_owned());
+        }
+        if self.base_url.trim().is_empty() {
+            problem(
+                "base_url",
+                "is missing; set the API base URL, for example https://api.petra.example/v1"
+                    .to_owned(),
+            );
+        } else if let Err(err) = Url::parse(self.base_url.trim()) {
+            problem(
+                "base_url",
+                format!("{:?} is not a URL ({err})", self.base_url),
+            );
+        }
+        if let Some(feed_url) = &self.feed_url {
+            if !feed_url.trim().is_empty() && Url::parse(feed_url.trim()).is_err() {
+                problem(
+                    "feed_url",
+                    format!("{feed_url:?} is not a URL; use file://, http(s):// or ftp://"),
+                );
+            }
+        }
+        if self.timeout_secs == 0 {
+            problem("timeout_secs", "must be at least 1".to_owned());
+        }
+
+        problems
+    }
+
+    /// The feed URL, if one is set and not blank.
+    pub fn feed_url(&self) -> Option<&str> {
+        self.feed_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|url| !url.is_empty())
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SecretsFile {
+    username: Option<SecretString>,
+    api_key: Option<SecretString>,
+    password: Option<SecretString>,
+}
+
+/// Reads environment variables through a function, so tests pass their own.
+pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// Loads the credentials: environment variables first, then the secrets file when set.
+///
+/// `secrets_file` is resolved by the caller. [`Credentials`] trims surrounding
+/// whitespace and rejects control characters, such as a pasted line break.
+pub fn load_credentials(
+    secrets_file: Option<&Path>,
+    env: EnvLookup<'_>,
+) -> Result<Credentials, Error> {
+    let file = match secrets_file {
+        Some(path) => read_secrets_file(path)?,
+        None => SecretsFile::default(),
+    };
+    let pick = |var: &str, from_file: Option<SecretString>| {
+        env(var)
+            .filter(|value| !value.is_empty())
+            .map(SecretString::from)
+            .or(from_file)
+            .filter(|secret| !secret.expose_secret().trim().is_empty())
+    };
+
+    let where_to = match secrets_file {
+        Some(path) => format!(
+            "set {USERNAME_VAR} (or {API_KEY_VAR}) and {PASSWORD_VAR}, or add them to {}",
+            path.display()
+        ),
+        None => format!(
+            "set {USERNAME_VAR} (or {API_KEY_VAR}) and {PASSWORD_VAR}, or name a secrets_file in [connection]"
+        ),
+    };
+    let login = pick(USERNAME_VAR, file.username).or_else(|| pick(API_KEY_VAR, file.api_key));
+    let Some(login) = login else {
+        return Err(Error::MissingSecret {
+            name: "username or API key",
+            fix: where_to,
+        });
+    };
+    let Some(password) = pick(PASSWORD_VAR, file.password) else {
+        return Err(Error::MissingSecret {
+            name: "password",
+            fix: where_to,
+        });
+    };
+
+    Credentials::from_secrets(login, password).map_err(|source| Error::Client {
+        context: "check the credentials",
+        source,
+    })
+}
+
+fn read_secrets_file(path: &Path) -> Result<SecretsFile, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
+        path: path.to_owned(),
+        source,
+    })?;
+    // The TOML error could quote a secret, so only its position is kept.
+    toml::from_str(&text).map_err(|err| Error::SecretsFile {
+        path: path.to_owned(),
+        reason: match err.span() {
+            Some(span) => format!("invalid TOML near byte {}", span.start),
+            None => "invalid TOML".to_owned(),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn credentials_from_environment() {
+        let env = env_of(&[(USERNAME_VAR, "dealer"), (PASSWORD_VAR, "pw")]);
+        let credentials = load_credentials(None, &env).unwrap();
+        assert_eq!(credentials.login().expose_secret(), "dealer");
+        assert_eq!(credentials.password().expose_secret(), "pw");
+    }
+
+    #[test]
+    fn credentials_trim_whitespace() {
+        let env = env_of(&[(USERNAME_VAR, " dealer "), (PASSWORD_VAR, "pw")]);
+        let credentials = load_credentials(None, &env).unwrap();
+        assert_eq!(credentials.login().expose_secret(), "dealer");
+        assert_eq!(credentials.trimmed().len(), 1);
+    }
+
+    #[test]
+    fn credentials_reject_line_break() {
+        let env = env_of(&[(USERNAME_VAR, "dealer"), (PASSWORD_VAR, "p\nw")]);
+        let err = load_credentials(None, &env).unwrap_err();
+        assert!(matches!(err, Error::Client { .. }), "{err}");
+    }
+
+    #[test]
+    fn missing_password_names_variable() {
+        let env = env_of(&[(API_KEY_VAR, "key")]);
+        let message = load_credentials(None, &env).unwrap_err().to_string();
+        assert!(message.contains(PASSWORD_VAR), "{message}");
+    }
+
+    #[test]
+    fn secrets_file_fills_gaps() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("petra.secrets.toml");
+        std::fs::write(&path, "api_key = \"k-1\"\npassword = \"from-file\"\n").unwrap();
+        let env = env_of(&[(PASSWORD_VAR, "from-env")]);
+
+        let credentials = load_credentials(Some(&path), &env).unwrap();
+
+        assert_eq!(credentials.login().expose_secret(), "k-1");
+        assert_eq!(credentials.password().expose_secret(), "from-env");
+    }
+
+    #[test]
+    fn bad_secrets_file_hides_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("petra.secrets.toml");
+        std::fs::write(&path, "password = \"hunter2\nusername = 1").unwrap();
+        let message = load_credentials(Some(&path), &env_of(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+}

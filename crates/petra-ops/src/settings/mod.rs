@@ -1,0 +1,278 @@
+//! Settings read from `petra.toml`: the connection, the source, the operations and the
+//! store, validated together so one error lists every problem.
+
+mod connection;
+mod source;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use petra_client::{ConnectionConfig, Credentials};
+use serde::{Deserialize, Serialize};
+
+pub use connection::{
+    load_credentials, ConnectionSettings, EnvLookup, API_KEY_VAR, PASSWORD_VAR, USERNAME_VAR,
+};
+pub use source::{ShipFrom, ShippingMethod, Source, SourceSettings, SourceType};
+
+use crate::error::{Error, SettingsProblem};
+
+/// The catalog source of Get Inventory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Retrieval {
+    /// The paged catalog of the HTTP API.
+    #[default]
+    Api,
+    /// The ProdList.csv file at the connection's feed URL.
+    Feed,
+}
+
+/// The `[inventory]` table: settings of Get Inventory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InventorySettings {
+    pub retrieval: Retrieval,
+    /// A mapping template file (TOML or JSON); the built-in default when unset.
+    /// Relative to `petra.toml`.
+    pub template: Option<PathBuf>,
+    /// Archive items absent from a complete retrieval and re-activate returning ones.
+    pub archive: bool,
+    /// The largest fraction of active items one run may archive without
+    /// `--allow-mass-archive`, from 0.0 to 1.0.
+    pub archive_guard: f64,
+    /// Mapped variants written per pool transaction.
+    pub batch_size: usize,
+    /// When a scheduler should run Get Inventory, as a cron expression in UTC.
+    pub schedule: Option<String>,
+}
+
+impl Default for InventorySettings {
+    fn default() -> Self {
+        Self {
+            retrieval: Retrieval::Api,
+            template: None,
+            archive: true,
+            archive_guard: 0.20,
+            batch_size: 2_000,
+            schedule: None,
+        }
+    }
+}
+
+impl InventorySettings {
+    fn problems(&self) -> Vec<SettingsProblem> {
+        let mut problems = Vec::new();
+        if !(0.0..=1.0).contains(&self.archive_guard) {
+            problems.push(SettingsProblem {
+                field: "inventory.archive_guard".into(),
+                reason: format!(
+                    "{} is outside 0.0 to 1.0; use a fraction such as 0.2 for 20%",
+                    self.archive_guard
+                ),
+            });
+        }
+        if self.batch_size == 0 || self.batch_size > 100_000 {
+            problems.push(SettingsProblem {
+                field: "inventory.batch_size".into(),
+                reason: format!("{} is outside 1 to 100000", self.batch_size),
+            });
+        }
+        if let Some(schedule) = &self.schedule {
+            if let Err(err) = croner::Cron::from_str(schedule) {
+                problems.push(SettingsProblem {
+                    field: "inventory.schedule".into(),
+                    reason: format!("{schedule:?} is not a cron expression ({err})"),
+                });
+            }
+        }
+        problems
+    }
+}
+
+/// The `[store]` table: where the embedded store keeps its database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreSettings {
+    /// SQLite database file, relative to `petra.toml`.
+    pub path: PathBuf,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        Self {
+            path: PathBuf::from("petra.sqlite"),
+        }
+    }
+}
+
+/// Everything `petra.toml` holds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub connection: ConnectionSettings,
+    pub source: SourceSettings,
+    pub inventory: InventorySettings,
+    pub store: StoreSettings,
+    /// The folder relative paths are resolved against: the folder of `petra.toml`.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+impl Config {
+    /// Reads and parses `petra.toml`, without validating it.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut config = Self::parse(&text).map_err(|reason| Error::ConfigFile {
+            path: path.to_owned(),
+            reason,
+        })?;
+        config.base_dir = path.parent().map(Path::to_owned).unwrap_or_default();
+        Ok(config)
+    }
+
+    /// Parses the TOML text of `petra.toml`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|err| err.to_string())
+    }
+
+    /// Lists every problem of every table, empty when the configuration is valid.
+    pub fn problems(&self) -> Vec<SettingsProblem> {
+        let mut problems = self.connection.problems();
+        problems.extend(self.source.problems());
+        problems.extend(self.inventory.problems());
+        if self.inventory.retrieval == Retrieval::Feed && self.connection.feed_url().is_none() {
+            problems.push(SettingsProblem {
+                field: "connection.feed_url".into(),
+                reason: "is missing but inventory.retrieval is \"feed\"; set the feed URL or use retrieval = \"api\"".into(),
+            });
+        }
+        problems
+    }
+
+    /// Returns an error listing every problem, or nothing when the configuration is valid.
+    pub fn validate(&self) -> Result<(), Error> {
+        let problems = self.problems();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::InvalidSettings { problems })
+        }
+    }
+
+    /// Resolves a path from the file against the folder of `petra.toml`.
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_owned()
+        } else {
+            self.base_dir.join(path)
+        }
+    }
+
+    /// Loads the connection's credentials from the environment or the secrets file.
+    pub fn credentials(&self, env: EnvLookup<'_>) -> Result<Credentials, Error> {
+        let file = self
+            .connection
+            .secrets_file
+            .as_deref()
+            .map(|path| self.resolve(path));
+        load_credentials(file.as_deref(), env)
+    }
+
+    /// Builds the client configuration of the connection.
+    pub fn client_config(&self, credentials: Credentials) -> Result<ConnectionConfig, Error> {
+        let client_error = |source| Error::Client {
+            context: "read the [connection] settings",
+            source,
+        };
+        let mut config = ConnectionConfig::new(
+            self.connection.name.trim(),
+            self.connection.base_url.trim(),
+            credentials,
+        )
+        .map_err(client_error)?;
+        let timeout = std::time::Duration::from_secs(self.connection.timeout_secs.max(1));
+        config.timeouts.request = Some(timeout);
+        // Only an HTTP feed URL is the client's to download; file and FTP URLs are read
+        // by the feed reader directly.
+        if let Some(feed_url) = self.connection.feed_url() {
+            if feed_url.starts_with("http://") || feed_url.starts_with("https://") {
+                config = config.with_feed_url(feed_url).map_err(client_error)?;
+            }
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[connection]
+base_url = "http://127.0.0.1:9/v1"
+"#;
+
+    #[test]
+    fn minimal_config_is_valid() {
+        let config = Config::parse(MINIMAL).unwrap();
+        assert_eq!(config.problems(), []);
+    }
+
+    #[test]
+    fn config_defaults_guard_to_twenty_percent() {
+        let config = Config::parse(MINIMAL).unwrap();
+        assert_eq!(config.inventory.archive_guard, 0.20);
+    }
+
+    #[test]
+    fn unknown_key_is_rejected() {
+        let err = Config::parse("[connection]\npassword = \"x\"\n").unwrap_err();
+        assert!(err.contains("password"), "{err}");
+    }
+
+    #[test]
+    fn problems_span_all_tables() {
+        let text = r#"
+[connection]
+base_url = "not a url"
+[source]
+name = ""
+[inventory]
+retrieval = "feed"
+archive_guard = 1.5
+schedule = "every hour"
+"#;
+        let config = Config::parse(text).unwrap();
+
+        let fields: Vec<String> = config.problems().into_iter().map(|p| p.field).collect();
+
+        assert_eq!(
+            fields,
+            [
+                "connection.base_url",
+                "source.name",
+                "inventory.archive_guard",
+                "inventory.schedule",
+                "connection.feed_url",
+            ]
+        );
+    }
+
+    #[test]
+    fn relative_paths_follow_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("petra.toml");
+        std::fs::write(&path, MINIMAL).unwrap();
+
+        let config = Config::load(&path).unwrap();
+
+        assert_eq!(
+            config.resolve(&config.store.path),
+            dir.path().join("petra.sqlite")
+        );
+    }
+}

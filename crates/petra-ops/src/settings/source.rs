@@ -1,0 +1,299 @@
+//! Source settings: what kind of source Petra is for the merchant, and how it ships.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, SettingsProblem};
+
+/// The role a source plays for the merchant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceType {
+    #[default]
+    VendorWarehouse,
+    InternalWarehouse,
+    ExternalWarehouse,
+    /// Supplies product data only; it never fulfills orders.
+    ProductDataSource,
+}
+
+/// A way the source ships, for example UPS Ground with code `UPSG`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingMethod {
+    pub name: String,
+    pub code: String,
+}
+
+/// The ship-from location of orders.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShipFrom {
+    pub address: String,
+    pub city: String,
+    /// Two-letter state or province code, for example `AZ`.
+    pub state_code: String,
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2 country code, for example `US`.
+    pub country_code: String,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+}
+
+/// Source settings as written in `petra.toml`, not yet validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SourceSettings {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub source_type: SourceType,
+    pub fulfills_orders: bool,
+    pub shipping_methods: Vec<ShippingMethod>,
+    pub ship_from: Option<ShipFrom>,
+}
+
+impl Default for SourceSettings {
+    fn default() -> Self {
+        Self {
+            name: "Petra Industries".to_owned(),
+            source_type: SourceType::VendorWarehouse,
+            fulfills_orders: false,
+            shipping_methods: Vec::new(),
+            ship_from: None,
+        }
+    }
+}
+
+/// Source settings that passed [`SourceSettings::validate`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    settings: SourceSettings,
+}
+
+impl Source {
+    pub fn name(&self) -> &str {
+        &self.settings.name
+    }
+
+    pub fn settings(&self) -> &SourceSettings {
+        &self.settings
+    }
+}
+
+impl SourceSettings {
+    /// Checks every rule and returns all problems in one error, so a user fixes the file
+    /// in one pass.
+    pub fn validate(self) -> Result<Source, Error> {
+        let problems = self.problems();
+        if problems.is_empty() {
+            Ok(Source { settings: self })
+        } else {
+            Err(Error::InvalidSettings { problems })
+        }
+    }
+
+    /// Lists every rule the settings break, empty when they are valid.
+    pub fn problems(&self) -> Vec<SettingsProblem> {
+        let mut problems = Vec::new();
+        let mut problem = |field: &str, reason: &str| {
+            problems.push(SettingsProblem {
+                field: format!("source.{field}"),
+                reason: reason.to_owned(),
+            })
+        };
+
+        if self.name.trim().is_empty() {
+            problem(
+                "name",
+                "is missing; name the source, for example \"Petra Industries\"",
+            );
+        }
+        if self.fulfills_orders && self.source_type == SourceType::ProductDataSource {
+            problem(
+                "fulfills_orders",
+                "must be false for a product-data-source, which never fulfills orders",
+            );
+        }
+        if self.fulfills_orders && self.shipping_methods.is_empty() {
+            problem(
+                "shipping_methods",
+                "needs at least one method (name and code, for example UPS Ground / UPSG) when the source fulfills orders",
+            );
+        }
+        for (index, method) in self.shipping_methods.iter().enumerate() {
+            if method.name.trim().is_empty() {
+                problem(&format!("shipping_methods[{index}].name"), "is missing");
+            }
+            if method.code.trim().is_empty() {
+                problem(&format!("shipping_methods[{index}].code"), "is missing");
+            }
+        }
+
+        match &self.ship_from {
+            Some(ship_from) => check_ship_from(ship_from, &mut problem),
+            None if self.fulfills_orders => problem(
+                "ship_from",
+                "is missing; a source that fulfills orders needs a ship-from location",
+            ),
+            None => {}
+        }
+
+        problems
+    }
+}
+
+fn check_ship_from(ship_from: &ShipFrom, problem: &mut impl FnMut(&str, &str)) {
+    let required = [
+        ("address", &ship_from.address),
+        ("city", &ship_from.city),
+        ("state_code", &ship_from.state_code),
+        ("postal_code", &ship_from.postal_code),
+        ("country_code", &ship_from.country_code),
+    ];
+    for (field, value) in required {
+        if value.trim().is_empty() {
+            problem(&format!("ship_from.{field}"), "is missing");
+        }
+    }
+
+    let state = ship_from.state_code.trim();
+    if !state.is_empty() && !is_upper_code(state, 2..=3) {
+        problem(
+            "ship_from.state_code",
+            "must be a 2- or 3-letter code such as AZ",
+        );
+    }
+    let country = ship_from.country_code.trim();
+    if !country.is_empty() && !is_upper_code(country, 2..=2) {
+        problem(
+            "ship_from.country_code",
+            "must be a 2-letter ISO 3166-1 code such as US",
+        );
+    }
+    if let Some(email) = &ship_from.contact_email {
+        if !email.trim().is_empty() && !email.contains('@') {
+            problem("ship_from.contact_email", "is not an email address");
+        }
+    }
+}
+
+fn is_upper_code(code: &str, lengths: std::ops::RangeInclusive<usize>) -> bool {
+    lengths.contains(&code.len()) && code.bytes().all(|byte| byte.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fulfilling_source() -> SourceSettings {
+        SourceSettings {
+            name: "Petra Industries".into(),
+            source_type: SourceType::VendorWarehouse,
+            fulfills_orders: true,
+            shipping_methods: vec![ShippingMethod {
+                name: "UPS Ground".into(),
+                code: "UPSG".into(),
+            }],
+            ship_from: Some(ShipFrom {
+                address: "2101 S Hohokam Dr".into(),
+                city: "Tempe".into(),
+                state_code: "AZ".into(),
+                postal_code: "85282".into(),
+                country_code: "US".into(),
+                ..ShipFrom::default()
+            }),
+        }
+    }
+
+    fn problem_fields(settings: SourceSettings) -> Vec<String> {
+        settings.problems().into_iter().map(|p| p.field).collect()
+    }
+
+    #[test]
+    fn valid_fulfilling_source_passes() {
+        assert!(fulfilling_source().validate().is_ok());
+    }
+
+    #[test]
+    fn default_source_is_vendor_warehouse() {
+        let settings = SourceSettings::default();
+        assert_eq!(settings.source_type, SourceType::VendorWarehouse);
+        assert!(settings.validate().is_ok());
+    }
+
+    #[test]
+    fn product_data_source_cannot_fulfill() {
+        let mut settings = fulfilling_source();
+        settings.source_type = SourceType::ProductDataSource;
+        assert_eq!(problem_fields(settings), ["source.fulfills_orders"]);
+    }
+
+    #[test]
+    fn fulfilling_needs_shipping_method() {
+        let mut settings = fulfilling_source();
+        settings.shipping_methods.clear();
+        assert_eq!(problem_fields(settings), ["source.shipping_methods"]);
+    }
+
+    #[test]
+    fn fulfilling_needs_ship_from() {
+        let mut settings = fulfilling_source();
+        settings.ship_from = None;
+        assert_eq!(problem_fields(settings), ["source.ship_from"]);
+    }
+
+    #[test]
+    fn every_problem_listed_once() {
+        let settings = SourceSettings {
+            name: " ".into(),
+            source_type: SourceType::ProductDataSource,
+            fulfills_orders: true,
+            shipping_methods: vec![ShippingMethod {
+                name: "".into(),
+                code: "".into(),
+            }],
+            ship_from: Some(ShipFrom {
+                state_code: "arizona".into(),
+                country_code: "USA".into(),
+                contact_email: Some("dock".into()),
+                ..ShipFrom::default()
+            }),
+        };
+
+        let fields = problem_fields(settings);
+
+        assert_eq!(
+            fields,
+            [
+                "source.name",
+                "source.fulfills_orders",
+                "source.shipping_methods[0].name",
+                "source.shipping_methods[0].code",
+                "source.ship_from.address",
+                "source.ship_from.city",
+                "source.ship_from.postal_code",
+                "source.ship_from.state_code",
+                "source.ship_from.country_code",
+                "source.ship_from.contact_email",
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_settings_error_lists_all() {
+        let mut settings = fulfilling_source();
+        settings.name.clear();
+        settings.shipping_methods.clear();
+
+        let message = settings.validate().unwrap_err().to_string();
+
+        assert!(message.contains("source.name"), "{message}");
+        assert!(message.contains("source.shipping_methods"), "{message}");
+    }
+
+    #[test]
+    fn source_type_reads_kebab_case() {
+        let settings: SourceSettings =
+            toml::from_str("name = \"P\"\ntype = \"product-data-source\"").unwrap();
+        assert_eq!(settings.source_type, SourceType::ProductDataSource);
+    }
+}

@@ -1,0 +1,158 @@
+//! Status per operation: Connected (the last Test Connection passed), Configured (the
+//! settings are valid) and Mapped (the template compiles against its schemas).
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::history::{Operation, RunHistory, RunStatus};
+use crate::inventory::GetInventory;
+use crate::settings::{Config, Retrieval};
+
+/// One yes/no check with the reason behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub ok: bool,
+    pub detail: String,
+}
+
+impl Check {
+    fn yes(detail: impl Into<String>) -> Self {
+        Self {
+            ok: true,
+            detail: detail.into(),
+        }
+    }
+
+    fn no(detail: impl Into<String>) -> Self {
+        Self {
+            ok: false,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// The latest run of an operation, in brief.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LastRun {
+    pub started_at: DateTime<Utc>,
+    pub status: RunStatus,
+    pub dry_run: bool,
+}
+
+/// Status of one operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OperationStatus {
+    pub operation: Operation,
+    pub connected: Check,
+    pub configured: Check,
+    pub mapped: Check,
+    pub last_run: Option<LastRun>,
+}
+
+/// Status of every operation of a connection.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Status {
+    pub connection: String,
+    pub source: String,
+    pub operations: Vec<OperationStatus>,
+}
+
+/// Computes the status from the configuration and the history. Nothing is sent to Petra:
+/// Connected reflects the last recorded Test Connection.
+pub async fn status(config: &Config, history: &dyn RunHistory) -> Result<Status, Error> {
+    let connection = config.connection.name.clone();
+    let last_test = history
+        .last_connection_test(&connection)
+        .await
+        .map_err(|source| Error::History {
+            action: "read the last connection test",
+            source,
+        })?;
+    let connected = match last_test {
+        Some(test) if test.passed => {
+            Check::yes(format!("tested {}: {}", test.tested_at, test.message))
+        }
+        Some(test) => Check::no(format!("failed {}: {}", test.tested_at, test.message)),
+        None => Check::no("never tested; run `petra connection test`"),
+    };
+
+    let problems = config.problems();
+    let configured = if problems.is_empty() {
+        Check::yes("settings are valid")
+    } else {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        Check::no(list.join("; "))
+    };
+
+    let mut operations = Vec::new();
+    for operation in Operation::ALL {
+        let (configured, mapped) = match operation {
+            Operation::GetInventory => (configured.clone(), inventory_mapped(config)),
+            Operation::SendFulfillmentRequests => (
+                fulfillment_configured(config, &configured),
+                default_mapped("fulfillment-requests"),
+            ),
+            Operation::GetShipments => (configured.clone(), default_mapped("shipments")),
+        };
+        let last_run = history
+            .recent_runs(operation, &config.source.name, 1)
+            .await
+            .map_err(|source| Error::History {
+                action: "read the last run",
+                source,
+            })?
+            .into_iter()
+            .next()
+            .map(|run| LastRun {
+                started_at: run.started_at,
+                status: run.status,
+                dry_run: run.dry_run,
+            });
+        operations.push(OperationStatus {
+            operation,
+            connected: connected.clone(),
+            configured,
+            mapped,
+            last_run,
+        });
+    }
+
+    Ok(Status {
+        connection,
+        source: config.source.name.clone(),
+        operations,
+    })
+}
+
+fn inventory_mapped(config: &Config) -> Check {
+    let source = match config.source.clone().validate() {
+        Ok(source) => source,
+        Err(_) => return Check::no("the source settings are invalid"),
+    };
+    let mut settings = config.inventory.clone();
+    settings.template = settings.template.map(|path| config.resolve(&path));
+    let operation = GetInventory::new(source, settings);
+    let from_api = config.inventory.retrieval == Retrieval::Api;
+    match operation.check_template(from_api) {
+        Ok(()) => Check::yes(match &config.inventory.template {
+            Some(path) => format!("template {} compiles", path.display()),
+            None => "default template compiles".to_owned(),
+        }),
+        Err(err) => Check::no(err.to_string()),
+    }
+}
+
+fn fulfillment_configured(config: &Config, configured: &Check) -> Check {
+    if !config.source.fulfills_orders {
+        return Check::no("the source does not fulfill orders (source.fulfills_orders = false)");
+    }
+    configured.clone()
+}
+
+fn default_mapped(name: &str) -> Check {
+    match fieldmap::defaults::plan(name) {
+        Ok(_) => Check::yes(format!("default template {name} compiles")),
+        Err(err) => Check::no(err.to_string()),
+    }
+}

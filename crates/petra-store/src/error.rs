@@ -1,0 +1,44 @@
+//! The crate's one error type.
+
+use std::path::PathBuf;
+
+/// Everything that can fail in `petra-store`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("cannot open the SQLite store {}: {source}; check the path and its permissions", path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    #[error("schema migration {version} failed: {source}")]
+    Migration {
+        version: usize,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    #[error("the store has schema version {found} but this build knows only up to {supported}; use a newer petra")]
+    NewerSchema { found: usize, supported: usize },
+
+    #[error("SQLite failed to {action}: {source}")]
+    Sqlite {
+        action: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    #[error("stored {what} {value:?} is invalid; the database may have been edited by hand")]
+    InvalidRow { what: &'static str, value: String },
+
+    #[error("the store's worker thread stopped: {0}")]
+    Worker(#[from] tokio::task::JoinError),
+}
+
+impl Error {
+    pub(crate) fn sqlite(action: &'static str) -> impl FnOnce(rusqlite::Error) -> Self {
+        move |source| Self::Sqlite { action, source }
+    }
+}

@@ -1,0 +1,103 @@
+//! The store handle: one SQLite connection used from a blocking thread.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+use crate::error::Error;
+use crate::schema;
+
+/// An embedded SQLite store holding the inventory pool, run history and connection tests.
+///
+/// Cloning is cheap and shares the connection. Every call runs on tokio's blocking pool,
+/// so async callers never stall on disk I/O.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), petra_store::Error> {
+/// use petra_ops::pool::{InventoryPool, ItemStatus};
+///
+/// let store = petra_store::SqliteStore::open("petra.sqlite")?;
+/// let active = store.count("Petra Industries", ItemStatus::Active).await.unwrap_or(0);
+/// println!("{active} active items");
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating when needed) the database at `path` and brings its schema up to
+    /// date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref().to_owned();
+        let open_error = |source| Error::Open {
+            path: path.clone(),
+            source,
+        };
+
+        let mut conn = Connection::open(&path).map_err(open_error)?;
+        schema::tune(&conn)?;
+        schema::migrate(&mut conn)?;
+
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+            path,
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `work` with the connection on the blocking thread pool.
+    pub(crate) async fn with_conn<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock cannot leave a half-applied transaction,
+            // because SQLite rolls back whatever was not committed.
+            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(&mut guard)
+        })
+        .await?
+    }
+
+    /// Checks the database file with `PRAGMA integrity_check` and returns SQLite's
+    /// findings, empty when the file is sound.
+    pub async fn integrity_check(&self) -> Result<Vec<String>, Error> {
+        self.with_conn(|conn| {
+            let mut statement = conn
+                .prepare("PRAGMA integrity_check")
+                .map_err(Error::sqlite("run integrity_check"))?;
+            let rows = statement
+                .query_map([], |row| row.get::<_, String>(0))
+                .map_err(Error::sqlite("run integrity_check"))?;
+            let findings: Vec<String> = rows
+                .collect::<Result<_, _>>()
+                .map_err(Error::sqlite("run integrity_check"))?;
+            Ok(findings.into_iter().filter(|line| line != "ok").collect())
+        })
+        .await
+    }
+}
+
+/// Formats a time as stored: RFC 3339 in UTC with milliseconds, so text order is time order.
+pub(crate) fn timestamp(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

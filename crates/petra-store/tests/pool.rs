@@ -1,0 +1,309 @@
+//! The SQLite inventory pool against real database files.
+
+use chrono::{TimeZone, Utc};
+use petra_ops::pool::{InventoryPool, ItemStatus, PoolItem, UpsertOptions};
+use petra_ops::Sku;
+use petra_store::SqliteStore;
+
+const SOURCE: &str = "Petra Industries";
+const APPLY: UpsertOptions = UpsertOptions { reactivate: true };
+
+fn item(sku: &str, quantity: u64, title: &str) -> PoolItem {
+    PoolItem::from_json(
+        Sku::new(sku),
+        quantity,
+        format!(r#"{{"sku":"{sku}","title":"{title}"}}"#),
+    )
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 11, 15, 0, 0).unwrap()
+}
+
+fn open() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("petra.sqlite")).unwrap();
+    (dir, store)
+}
+
+fn skus(names: &[&str]) -> Vec<Sku> {
+    names.iter().map(Sku::new).collect()
+}
+
+#[tokio::test]
+async fn upsert_creates_then_skips() {
+    let (_dir, store) = open();
+    let batch = vec![item("A", 1, "a"), item("B", 2, "b")];
+
+    let first = store
+        .upsert_batch(SOURCE, batch.clone(), APPLY, now())
+        .await
+        .unwrap();
+    let second = store
+        .upsert_batch(SOURCE, batch, APPLY, now())
+        .await
+        .unwrap();
+
+    assert_eq!(first.created, 2);
+    assert_eq!(second.unchanged, 2);
+    assert_eq!(second.created + second.updated, 0);
+}
+
+#[tokio::test]
+async fn upsert_updates_changed_item() {
+    let (_dir, store) = open();
+    store
+        .upsert_batch(SOURCE, vec![item("A", 1, "a")], APPLY, now())
+        .await
+        .unwrap();
+
+    let outcome = store
+        .upsert_batch(SOURCE, vec![item("A", 5, "a")], APPLY, now())
+        .await
+        .unwrap();
+
+    assert_eq!(outcome.updated, 1);
+    let stored = store.item(SOURCE, "A").await.unwrap().unwrap();
+    assert_eq!(stored.quantity, 5);
+}
+
+#[tokio::test]
+async fn unchanged_item_keeps_timestamp() {
+    let (_dir, store) = open();
+    store
+        .upsert_batch(SOURCE, vec![item("A", 1, "a")], APPLY, now())
+        .await
+        .unwrap();
+    let later = now() + chrono::Duration::hours(1);
+
+    store
+        .upsert_batch(SOURCE, vec![item("A", 1, "a")], APPLY, later)
+        .await
+        .unwrap();
+
+    let stored = store.item(SOURCE, "A").await.unwrap().unwrap();
+    assert_eq!(stored.updated_at, "2026-06-11T15:00:00.000Z");
+}
+
+#[tokio::test]
+async fn archive_zeroes_quantity() {
+    let (_dir, store) = open();
+    store
+        .upsert_batch(SOURCE, vec![item("A", 7, "a")], APPLY, now())
+        .await
+        .unwrap();
+
+    let archived = store
+        .archive(SOURCE, skus(&["A", "missing"]), now())
+        .await
+        .unwrap();
+
+    assert_eq!(archived, 1);
+    let stored = store.item(SOURCE, "A").await.unwrap().unwrap();
+    assert_eq!(stored.status, ItemStatus::Archived);
+    assert_eq!(stored.quantity, 0);
+    assert_eq!(stored.feed_quantity, 7);
+}
+
+#[tokio::test]
+async fn unarchive_restores_quantity() {
+    let (_dir, store) = open();
+    store
+        .upsert_batch(SOURCE, vec![item("A", 7, "a")], APPLY, now())
+        .await
+        .unwrap();
+    store.archive(SOURCE, skus(&["A"]), now()).await.unwrap();
+
+    let restored = store.unarchive(SOURCE, skus(&["A"]), now()).await.unwrap();
+
+    assert_eq!(restored, 1);
+    let stored = store.item(SOURCE, "A").await.unwrap().unwrap();
+    assert_eq!(stored.status, ItemStatus::Active);
+    assert_eq!(stored.quantity, 7);
+}
+
+#[tokio::test]
+async fn upsert_reactivates_archived_item() {
+    let (_dir, store) = open();
+    store
+        .upsert_batch(SOURCE, vec![item("A", 7, "a")], APPLY, now())
+        .await
+        .unwrap();
+    store.archive(SOURCE, skus(&["A"]), now()).await.unwrap();
+
+    let outcome = store
+        .upsert_batch(SOURCE, vec![item("A", 7, "a")], APPLY, now())
+        .await
+        .unwrap();
+
+    assert_eq!(outcome.reactivated, 1);
+    let stored = store.item(SOURCE, "A").await.unwrap().unwrap();
+    assert_eq!(stored.quantity, 7);
+    assert_eq!(stored.archived_at, None);
+}
+
+#[tokio::test]
+async fn upsert_keeps_archived_without_reactivate() {
+    let (_dir, store) = open();
+    store
+        .upsert_batch(SOURCE, vec![item("A", 7, "a")], APPLY, now())
+        .await
+        .unwrap();
+    store.archive(SOURCE, skus(&["A"]), now()).await.unwrap();
+    let keep = UpsertOptions { reactivate: false };
+
+    let outcome = store
+        .upsert_batch(SOURCE, vec![item("A", 9, "a")], keep, now())
+        .await
+        .unwrap();
+
+    assert_eq!(outcome.updated, 1);
+    let stored = store.item(SOURCE, "A").await.unwrap().unwrap();
+    assert_eq!(stored.status, ItemStatus::Archived);
+    assert_eq!(stored.quantity, 0);
+    assert_eq!(stored.feed_quantity, 9);
+}
+
+#[tokio::test]
+async fn preview_writes_nothing() {
+    let (_dir, store) = open();
+    store
+        .upsert_batch(SOURCE, vec![item("A", 1, "a")], APPLY, now())
+        .await
+        .unwrap();
+
+    let outcome = store
+        .preview_batch(SOURCE, vec![item("A", 2, "a"), item("B", 1, "b")], APPLY)
+        .await
+        .unwrap();
+
+    assert_eq!((outcome.created, outcome.updated), (1, 1));
+    assert_eq!(store.item(SOURCE, "B").await.unwrap(), None);
+    assert_eq!(store.item(SOURCE, "A").await.unwrap().unwrap().quantity, 1);
+}
+
+#[tokio::test]
+async fn duplicate_sku_in_batch_keeps_last() {
+    let (_dir, store) = open();
+
+    let outcome = store
+        .upsert_batch(
+            SOURCE,
+            vec![item("A", 1, "first"), item("A", 2, "second")],
+            APPLY,
+            now(),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!((outcome.created, outcome.updated), (1, 1));
+    let stored = store.item(SOURCE, "A").await.unwrap().unwrap();
+    assert_eq!(stored.quantity, 2);
+}
+
+#[tokio::test]
+async fn list_skus_pages_in_order() {
+    let (_dir, store) = open();
+    let batch = ["D", "B", "A", "C", "E"]
+        .iter()
+        .map(|s| item(s, 1, s))
+        .collect();
+    store
+        .upsert_batch(SOURCE, batch, APPLY, now())
+        .await
+        .unwrap();
+    store.archive(SOURCE, skus(&["C"]), now()).await.unwrap();
+
+    let first = store
+        .list_skus(SOURCE, ItemStatus::Active, None, 2)
+        .await
+        .unwrap();
+    let after = first.last().cloned();
+    let second = store
+        .list_skus(SOURCE, ItemStatus::Active, after, 10)
+        .await
+        .unwrap();
+
+    assert_eq!(first, skus(&["A", "B"]));
+    assert_eq!(second, skus(&["D", "E"]));
+}
+
+#[tokio::test]
+async fn count_separates_sources() {
+    let (_dir, store) = open();
+    store
+        .upsert_batch(SOURCE, vec![item("A", 1, "a")], APPLY, now())
+        .await
+        .unwrap();
+    store
+        .upsert_batch("Other", vec![item("A", 1, "a")], APPLY, now())
+        .await
+        .unwrap();
+    store.archive("Other", skus(&["A"]), now()).await.unwrap();
+
+    assert_eq!(store.count(SOURCE, ItemStatus::Active).await.unwrap(), 1);
+    assert_eq!(store.count("Other", ItemStatus::Active).await.unwrap(), 0);
+    assert_eq!(store.count("Other", ItemStatus::Archived).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn reopen_keeps_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("petra.sqlite");
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        store
+            .upsert_batch(SOURCE, vec![item("A", 1, "a")], APPLY, now())
+            .await
+            .unwrap();
+    }
+
+    let store = SqliteStore::open(&path).unwrap();
+
+    assert_eq!(store.count(SOURCE, ItemStatus::Active).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn newer_schema_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("petra.sqlite");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+
+    let err = SqliteStore::open(&path).unwrap_err();
+
+    assert!(matches!(
+        err,
+        petra_store::Error::NewerSchema { found: 99, .. }
+    ));
+}
+
+#[tokio::test]
+async fn store_uses_wal_and_tuned_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("petra.sqlite");
+    drop(SqliteStore::open(&path).unwrap());
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |row| row.get(0))
+        .unwrap();
+    let page_size: i64 = conn
+        .pragma_query_value(None, "page_size", |row| row.get(0))
+        .unwrap();
+
+    assert_eq!(mode, "wal");
+    assert_eq!(page_size, 16_384);
+}
+
+#[tokio::test]
+async fn unopenable_path_names_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no-such-folder").join("petra.sqlite");
+
+    let message = SqliteStore::open(&path).unwrap_err().to_string();
+
+    assert!(message.contains("no-such-folder"), "{message}");
+}
