@@ -189,8 +189,14 @@ where
 fn is_transient(error: &Error) -> bool {
     match error {
         Error::FeedHttpStatus { status, .. } => *status >= 500 || *status == 408 || *status == 429,
+        // A gzip body cut short fails in the decoder, so a decode error is as transient
+        // as a body error.
         Error::FeedHttp { source, .. } => {
-            source.is_timeout() || source.is_connect() || source.is_body() || source.is_request()
+            source.is_timeout()
+                || source.is_connect()
+                || source.is_body()
+                || source.is_decode()
+                || source.is_request()
         }
         Error::FeedDownloadIncomplete { .. } => true,
         Error::FeedFtp { source, .. } => matches!(source, FtpError::ConnectionError(_)),
