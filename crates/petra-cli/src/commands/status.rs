@@ -47,6 +47,10 @@ pub async fn print(
             ),
             None => println!("    last run   never"),
         }
+        match &operation.next_run {
+            Some(next) => println!("    next run   {}", next.format("%Y-%m-%d %H:%M:%S UTC")),
+            None => println!("    next run   not scheduled"),
+        }
     }
     Ok(())
 }
