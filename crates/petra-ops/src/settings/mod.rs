@@ -202,6 +202,13 @@ impl Config {
         .map_err(client_error)?;
         let timeout = std::time::Duration::from_secs(self.connection.timeout_secs.max(1));
         config.timeouts.request = Some(timeout);
+        if let Some(rate) = self
+            .connection
+            .requests_per_second
+            .and_then(std::num::NonZeroU32::new)
+        {
+            config.rate_limit = Some(petra_client::RateLimit::per_second(rate));
+        }
         // Only an HTTP feed URL is the client's to download; file and FTP URLs are read
         // by the feed reader directly.
         if let Some(feed_url) = self.connection.feed_url() {
