@@ -214,3 +214,113 @@ pub async fn last_start(
         })?;
     Ok(runs.first().map(|run| run.started_at))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    use chrono::TimeZone;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::history::{RunRecord, RunStatus};
+    use crate::memory::MemoryHistory;
+
+    /// Records a run in the history, as an operation does, and counts its runs.
+    struct CountingJob {
+        runs: Arc<AtomicU32>,
+        history: Arc<MemoryHistory>,
+        clock: Arc<ManualClock>,
+    }
+
+    #[async_trait]
+    impl Job for CountingJob {
+        async fn run(&self, _stop: CancellationToken) -> Result<serde_json::Value, Error> {
+            self.runs.fetch_add(1, Ordering::SeqCst);
+            let record = RunRecord {
+                run_id: Uuid::new_v4(),
+                operation: Operation::GetShipments,
+                source: "petra".into(),
+                dry_run: false,
+                started_at: self.clock.now(),
+                finished_at: None,
+                status: RunStatus::Running,
+                report: None,
+            };
+            self.history.start_run(record).await.unwrap();
+            Ok(serde_json::Value::Null)
+        }
+    }
+
+    fn setup() -> (
+        Arc<AtomicU32>,
+        Arc<MemoryHistory>,
+        Arc<ManualClock>,
+        ScheduledJob,
+    ) {
+        let runs = Arc::new(AtomicU32::new(0));
+        let history = Arc::new(MemoryHistory::new());
+        let start = Utc.with_ymd_and_hms(2026, 6, 11, 0, 30, 0).unwrap();
+        let clock = Arc::new(ManualClock::new(start));
+        let job = ScheduledJob {
+            operation: Operation::GetShipments,
+            schedule: "every 2 hours".parse().unwrap(),
+            job: Box::new(CountingJob {
+                runs: Arc::clone(&runs),
+                history: Arc::clone(&history),
+                clock: Arc::clone(&clock),
+            }),
+        };
+        (runs, history, clock, job)
+    }
+
+    #[tokio::test]
+    async fn downtime_runs_once() {
+        let (runs, history, clock, job) = setup();
+        let locks = MemoryLocks::new();
+        let scheduler =
+            Scheduler::new("petra", vec![job], history.as_ref(), &locks, clock.as_ref());
+        let stop = CancellationToken::new();
+
+        scheduler.tick(&stop).await.unwrap();
+        clock.advance(chrono::Duration::hours(11));
+        let outcomes = scheduler.tick(&stop).await.unwrap();
+        scheduler.tick(&stop).await.unwrap();
+
+        assert_eq!(runs.load(Ordering::SeqCst), 2);
+        assert_eq!(outcomes[0].due.missed, 5);
+    }
+
+    #[tokio::test]
+    async fn held_lock_skips_run() {
+        let (runs, history, clock, job) = setup();
+        let locks = MemoryLocks::new();
+        let _other = locks
+            .try_lock(&lock_name("petra", Operation::GetShipments), "other")
+            .await
+            .unwrap();
+        let scheduler =
+            Scheduler::new("petra", vec![job], history.as_ref(), &locks, clock.as_ref());
+
+        let outcomes = scheduler.tick(&CancellationToken::new()).await.unwrap();
+
+        assert_eq!(outcomes[0].action, TickAction::Locked);
+        assert_eq!(runs.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn stopped_scheduler_runs_nothing() {
+        let (runs, history, clock, job) = setup();
+        let locks = MemoryLocks::new();
+        let scheduler =
+            Scheduler::new("petra", vec![job], history.as_ref(), &locks, clock.as_ref());
+        let stop = CancellationToken::new();
+        stop.cancel();
+
+        scheduler.run(stop).await.unwrap();
+
+        assert_eq!(runs.load(Ordering::SeqCst), 0);
+    }
+}
