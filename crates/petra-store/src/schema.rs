@@ -9,7 +9,10 @@ use rusqlite::Connection;
 use crate::error::Error;
 
 /// The migrations in order; migration `n` (1-based) moves the schema to version `n`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_row_hashes.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();

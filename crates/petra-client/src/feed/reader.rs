@@ -210,6 +210,12 @@ impl<R: Read> ProdListReader<R> {
         Ok(more)
     }
 
+    /// Returns the CSV record of the row returned last, as the parser split it and before
+    /// any decoding, so callers can fingerprint a row without building it again.
+    pub fn record(&self) -> &ByteRecord {
+        &self.record
+    }
+
     /// Returns the header of the file being read.
     pub fn columns(&self) -> &ColumnMap {
         &self.columns

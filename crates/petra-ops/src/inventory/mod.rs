@@ -7,6 +7,7 @@
 //! - `records`: fieldmap record adapters for ProdList rows and API variants.
 //! - `collector`: batches, rejections, warnings and the seen-SKU set of a run.
 //! - `retrieve`: reading the feed or the API.
+//! - `skip`: skipping feed rows identical to the rows stored items came from.
 //! - `archive`: archiving absent items after the guard allowed it.
 
 mod archive;
@@ -15,6 +16,7 @@ pub mod guard;
 mod records;
 pub mod report;
 mod retrieve;
+mod skip;
 mod template;
 
 use std::path::PathBuf;
@@ -276,8 +278,13 @@ impl GetInventory {
         let producer = match catalog {
             CatalogSource::FeedFile(path) => {
                 let loaded = self.template.load(PRODLIST_DEFAULT)?;
+                let stored = pool
+                    .row_hashes(source)
+                    .await
+                    .map_err(pool_error("load row hashes"))?;
+                let source = source.to_owned();
                 tokio::task::spawn_blocking(move || {
-                    retrieve::read_feed_file(path, loaded, batch_size, batches_tx)
+                    retrieve::read_feed_file(path, loaded, batch_size, batches_tx, &source, stored)
                 })
             }
             CatalogSource::Api(api) => {
@@ -309,6 +316,7 @@ impl GetInventory {
         let Retrieved {
             collector,
             completeness,
+            skipped_rows,
         } = producer.await.map_err(|join_error| Error::Internal {
             reason: format!("the catalog reader stopped: {join_error}"),
         })??;
@@ -349,7 +357,7 @@ impl GetInventory {
             records: collector.records,
             created: outcome.created,
             updated: outcome.updated,
-            unchanged: outcome.unchanged,
+            unchanged: outcome.unchanged + skipped_rows,
             reactivated: outcome.reactivated,
             archived: match &archive {
                 ArchiveOutcome::Applied { count } => *count,
