@@ -78,8 +78,8 @@ pub enum InventoryCommand {
 
 #[derive(Debug, Args)]
 pub struct InventoryRunArgs {
-    /// Read this ProdList.csv (a path or a file:// URL) instead of the configured
-    /// retrieval.
+    /// Read this ProdList.csv instead of the configured retrieval: a path, a file:// URL,
+    /// or an http(s):// or ftp(s):// URL downloaded with the connection's credentials.
     #[arg(long, value_name = "FILE|URL")]
     pub feed: Option<String>,
 

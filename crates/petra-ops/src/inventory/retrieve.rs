@@ -1,11 +1,13 @@
-//! Retrieval: reading the catalog from a feed file or the API, mapping each record and
-//! handing full batches to the writer.
+//! Retrieval: reading the catalog from a feed file, a downloaded feed or the API, mapping
+//! each record and handing full batches to the writer.
 
+use std::error::Error as _;
+use std::fs::File;
 use std::path::PathBuf;
 
 use fieldmap::schemas;
 use futures::StreamExt;
-use petra_client::feed::ProdListReader;
+use petra_client::feed::{FeedDownload, ProdListReader};
 use petra_client::PetraApi;
 use tokio::sync::mpsc;
 
@@ -22,25 +24,45 @@ pub(crate) struct Retrieved {
     pub completeness: Result<(), String>,
 }
 
-/// Reads a ProdList file on the calling (blocking) thread and sends full batches to
+/// A ProdList feed on local disk, or the outcome of downloading one.
+pub(crate) enum FeedInput {
+    File(PathBuf),
+    /// A failed download is read as an empty, incomplete retrieval.
+    Download(Result<FeedDownload, petra_client::Error>),
+}
+
+impl FeedInput {
+    /// Opens a reader, or returns why the feed cannot be read. A download is read
+    /// expecting exactly the downloaded length.
+    fn open(&self) -> Result<ProdListReader<File>, String> {
+        match self {
+            Self::File(path) => ProdListReader::open(path).map_err(|err| error_chain(&err)),
+            Self::Download(Ok(download)) => download.reader().map_err(|err| error_chain(&err)),
+            Self::Download(Err(err)) => Err(error_chain(err)),
+        }
+    }
+}
+
+/// Reads a ProdList feed on the calling (blocking) thread and sends full batches to
 /// `batches`.
 ///
 /// The template is compiled against the file's own header before the first data row is
-/// read. A compile error is returned as an error; a file that cannot be read to its end
-/// is an incomplete retrieval, reported in [`Retrieved::completeness`].
-pub(crate) fn read_feed_file(
-    path: PathBuf,
+/// read. A compile error is returned as an error. A feed that cannot be downloaded,
+/// opened or read to its end is an incomplete retrieval, reported in
+/// [`Retrieved::completeness`].
+pub(crate) fn read_feed(
+    input: FeedInput,
     template: LoadedTemplate,
     batch_size: usize,
     batches: mpsc::Sender<Vec<PoolItem>>,
 ) -> Result<Retrieved, Error> {
-    let mut reader = match ProdListReader::open(&path) {
+    let mut reader = match input.open() {
         Ok(reader) => reader,
-        Err(err) => {
+        Err(reason) => {
             compile_default_prodlist(&template)?;
             return Ok(Retrieved {
                 collector: Collector::new(Default::default(), batch_size),
-                completeness: Err(err.to_string()),
+                completeness: Err(reason),
             });
         }
     };
@@ -99,6 +121,19 @@ pub(crate) fn read_feed_file(
         collector,
         completeness,
     })
+}
+
+/// Formats an error with its sources, because the client's download errors keep the
+/// HTTP or I/O cause in `source`.
+fn error_chain(err: &petra_client::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }
 
 /// Checks that a template compiles against the standard ProdList columns, so a broken
