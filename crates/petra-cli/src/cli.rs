@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 /// Secrets come from PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD, or from the
 /// secrets file named in petra.toml, never from the command line.
 #[derive(Debug, Parser)]
-#[command(name = "petra", version, about, long_about = None)]
+#[command(name = "petra", version)]
 pub struct Cli {
     /// Path of the configuration file.
     #[arg(

@@ -127,7 +127,7 @@ fn local_feed(path: PathBuf) -> Result<CatalogSource, Failure> {
             Exit::Config,
             format!("feed file {} not found", path.display()),
         )
-        .with_fix("check the path passed to --feed or set as connection.feed_url"));
+        .with_fix("check the path given with --feed, or connection.feed_url in petra.toml"));
     }
     Ok(CatalogSource::FeedFile(path))
 }

@@ -11,12 +11,18 @@ use crate::output;
 use crate::output::outln;
 
 pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
-    let template = read_template_file(&args.template)?;
+    let template = read_template_file(&args.template).map_err(|err| {
+        Failure::from(err).with_fix(
+            "check the --template path; `petra templates export petra-prodlist-inventory` \
+             prints the default template to start from",
+        )
+    })?;
     let mut reader = ProdListReader::open(&args.input).map_err(|err| {
         Failure::new(
             Exit::Config,
             format!("cannot read {}: {err}", args.input.display()),
         )
+        .with_fix("check the --input path; it must be a ProdList.csv file")
     })?;
     let schema = SourceSchema::from_columns("prodlist", reader.columns().names());
     let plan = compile(&template, &schema, &schemas::inventory()).map_err(|diagnostics| {
