@@ -15,6 +15,7 @@ use crate::cli::{Cli, DemoArgs};
 use crate::commands::{connection, inventory, status};
 use crate::failure::{Exit, Failure};
 use crate::output;
+use crate::output::outln;
 
 /// Items in the generated sample catalog.
 const SAMPLE_ROWS: u64 = 1_000;
@@ -44,7 +45,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         .await
         .map_err(|err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}")))?;
     if !cli.json {
-        println!("sandbox listening at {}", sandbox.base_url());
+        outln!("sandbox listening at {}", sandbox.base_url());
     }
 
     let mut config = Config::default();
@@ -64,7 +65,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         .map_err(|err| Failure::new(Exit::Failure, err.to_string()))?;
     let store = SqliteStore::open(&args.store)?;
     if !cli.json {
-        println!("store {}", args.store.display());
+        outln!("store {}", args.store.display());
     }
 
     let test = connection::test_and_record(&config, &client, &store).await?;
@@ -91,7 +92,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         }));
     } else {
         output::print_report(&report);
-        println!();
+        outln!();
         status::print(&config, &store, false).await?;
     }
     Ok(inventory::exit_for(&report))

@@ -1,12 +1,14 @@
-//! Retrieval: reading the catalog from a feed file or the API, mapping each record and
-//! handing full batches to the writer.
+//! Retrieval: reading the catalog from a feed file, a downloaded feed or the API, mapping
+//! each record and handing full batches to the writer.
 
+use std::error::Error as _;
+use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use fieldmap::{schemas, Plan};
 use futures::StreamExt;
-use petra_client::feed::ProdListReader;
+use petra_client::feed::{FeedDownload, ProdListReader};
 use petra_client::PetraApi;
 use tokio::sync::mpsc;
 
@@ -26,28 +28,48 @@ pub(crate) struct Retrieved {
     pub skipped_rows: u64,
 }
 
-/// Reads a ProdList file on the calling (blocking) thread and sends full batches to
+/// A ProdList feed on local disk, or the outcome of downloading one.
+pub(crate) enum FeedInput {
+    File(PathBuf),
+    /// A failed download is read as an empty, incomplete retrieval.
+    Download(Result<FeedDownload, petra_client::Error>),
+}
+
+impl FeedInput {
+    /// Opens a reader, or returns why the feed cannot be read. A download is read
+    /// expecting exactly the downloaded length.
+    fn open(&self) -> Result<ProdListReader<File>, String> {
+        match self {
+            Self::File(path) => ProdListReader::open(path).map_err(|err| error_chain(&err)),
+            Self::Download(Ok(download)) => download.reader().map_err(|err| error_chain(&err)),
+            Self::Download(Err(err)) => Err(error_chain(err)),
+        }
+    }
+}
+
+/// Reads a ProdList feed on the calling (blocking) thread and sends full batches to
 /// `batches`.
 ///
 /// The template is compiled against the file's own header before the first data row is
-/// read. A compile error is returned as an error; a file that cannot be read to its end
-/// is an incomplete retrieval, reported in [`Retrieved::completeness`]. Rows whose hash
-/// is in `stored` are skipped (see [`skip`](super::skip)).
-pub(crate) fn read_feed_file(
-    path: PathBuf,
+/// read. A compile error is returned as an error. A feed that cannot be downloaded,
+/// opened or read to its end is an incomplete retrieval, reported in
+/// [`Retrieved::completeness`]. Rows of a local file whose hash is in `stored` are
+/// skipped (see [`skip`](super::skip)).
+pub(crate) fn read_feed(
+    input: FeedInput,
     template: LoadedTemplate,
     batch_size: usize,
     batches: mpsc::Sender<Vec<PoolItem>>,
     source: &str,
     stored: RowHashes,
 ) -> Result<Retrieved, Error> {
-    let reader = match ProdListReader::open(&path) {
+    let reader = match input.open() {
         Ok(reader) => reader,
-        Err(err) => {
+        Err(reason) => {
             compile_default_prodlist(&template)?;
             return Ok(incomplete(
                 Collector::new(Default::default(), batch_size),
-                err.to_string(),
+                reason,
             ));
         }
     };
@@ -57,23 +79,24 @@ pub(crate) fn read_feed_file(
     let mut collector = Collector::new(keys, batch_size);
     let mut hasher = RowHasher::new(source, &template.template, reader.columns().names());
 
+    // A download keeps the reader's length check, so only local files skip rows.
     let header_line = reader.summary().header_line;
-    let skips = match hasher.as_mut() {
-        Some(hasher) if !stored.is_empty() => {
-            plan_skips(&path, header_line, hasher, &stored, &plan, keys)
+    let skips = match (&input, hasher.as_mut()) {
+        (FeedInput::File(path), Some(hasher)) if !stored.is_empty() => {
+            plan_skips(path, header_line, hasher, &stored, &plan, keys).map(|skips| (path, skips))
         }
         _ => None,
     };
     drop(stored);
 
-    let Some((scan, seen)) = skips else {
+    let Some((path, (scan, seen))) = skips else {
         return Ok(read_rows(reader, &plan, collector, hasher, &batches));
     };
     drop(reader);
     collector.seen = seen;
     collector.count_skipped(scan.skipped_rows);
     let skipped_rows = scan.skipped_rows;
-    let filtered = match SkipRows::open(&path, scan.skipped) {
+    let filtered = match SkipRows::open(path, scan.skipped) {
         Ok(filtered) => ProdListReader::new(filtered).map_err(|err| err.to_string()),
         Err(err) => Err(format!("cannot read {}: {err}", path.display())),
     };
@@ -158,14 +181,16 @@ fn read_rows<R: Read>(
     batches: &mpsc::Sender<Vec<PoolItem>>,
 ) -> Retrieved {
     let width = reader.columns().names().len();
-    while let Some(row) = reader.next() {
+    for row in &mut reader {
         let full = match row {
             Ok(row) => {
-                // Only a row that maps without any warning may be skipped later, so a
-                // skipped row never hides a warning from the report.
-                let clean = row.warnings().is_empty() && reader.record().len() <= width;
-                let row_hash = match hasher.as_mut() {
-                    Some(hasher) if clean => Some(hasher.hash(reader.record())),
+                // Only a row read without any warning may be skipped later, so a skipped
+                // row never hides a warning from the report.
+                let record = row
+                    .utf8_record()
+                    .filter(|record| row.warnings().is_empty() && record.len() <= width);
+                let row_hash = match (hasher.as_mut(), record) {
+                    (Some(hasher), Some(record)) => Some(hasher.hash(record)),
                     _ => None,
                 };
                 for warning in row.warnings() {
@@ -216,6 +241,19 @@ fn read_rows<R: Read>(
         completeness,
         skipped_rows: 0,
     }
+}
+
+/// Formats an error with its sources, because the client's download errors keep the
+/// HTTP or I/O cause in `source`.
+fn error_chain(err: &petra_client::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }
 
 /// Checks that a template compiles against the standard ProdList columns, so a broken
