@@ -277,7 +277,7 @@ fn compile_pipe(
     );
     context.check_fits(output, field, path);
     match index {
-        Some(source) => Action::Pipe { source, steps },
+        Some(source) => Action::pipe(source, steps, field.field_type),
         None => Action::Skip,
     }
 }

@@ -39,6 +39,9 @@ pub(crate) fn parse_decimal(
     if rest.is_empty() {
         return Err(NumberError::Empty);
     }
+    if let Some(number) = parse_plain(rest, fraction_mark) {
+        return Ok(number);
+    }
 
     let mut negative = false;
     if let Some(stripped) = rest.strip_prefix('-') {
@@ -105,6 +108,30 @@ pub(crate) fn parse_decimal(
     Decimal::try_from_i128_with_scale(signed, scale).map_err(|_| NumberError::TooLarge)
 }
 
+/// Parses the common plain form `123` or `123.45` (no sign, currency or grouping, at most
+/// 18 digits, so the mantissa fits a `u64`), or returns `None` for the full parser.
+fn parse_plain(text: &str, fraction_mark: u8) -> Option<Decimal> {
+    if text.len() > 18 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut scale: u32 = 0;
+    let mut in_fraction = false;
+    let mut any_digit = false;
+    for &byte in text.as_bytes() {
+        if byte.is_ascii_digit() {
+            mantissa = mantissa * 10 + u64::from(byte - b'0');
+            scale += u32::from(in_fraction);
+            any_digit = true;
+        } else if byte == fraction_mark && !in_fraction {
+            in_fraction = true;
+        } else {
+            return None;
+        }
+    }
+    any_digit.then(|| Decimal::from_i128_with_scale(i128::from(mantissa), scale))
+}
+
 /// Parses the usual spellings of a boolean, ignoring case and surrounding whitespace.
 pub(crate) fn parse_boolean(text: &str) -> Option<bool> {
     let text = text.trim();
@@ -141,6 +168,9 @@ mod tests {
             ("0", "0"),
             (".5", "0.5"),
             ("5.", "5"),
+            ("999999999999999999", "999999999999999999"),
+            ("9999999999999999999.5", "9999999999999999999.5"),
+            ("0.000000000000000001", "0.000000000000000001"),
         ];
         for (input, expected) in cases {
             assert_eq!(
@@ -166,6 +196,8 @@ mod tests {
             "1 000",
             "12e3",
             "1,000.5,0",
+            ".",
+            "1..2",
         ];
         for input in cases {
             assert_eq!(

@@ -11,8 +11,8 @@ use crate::mapped::MappedRecord;
 use crate::number::{parse_decimal, DecimalSeparator, NumberError};
 use crate::record::Record;
 use crate::record_error::{FieldProblem, RecordError};
-use crate::transform::Step;
-use crate::value::{FieldType, Value, Work};
+use crate::transform::{reuse, Step};
+use crate::value::{FieldType, Value, ValueRef, Work};
 
 /// A template compiled against a source and a target schema, ready to map records.
 ///
@@ -49,6 +49,7 @@ pub(crate) enum Action {
     Pipe {
         source: usize,
         steps: Vec<Step>,
+        shape: Shape,
     },
     Lookup {
         source: usize,
@@ -57,6 +58,34 @@ pub(crate) enum Action {
         on_miss: Miss,
     },
     Skip,
+}
+
+/// The run path of a `Pipe` for a text source value, chosen once at compile time so the
+/// common cases skip the general step loop and its value wrapper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// Only text steps, into a text target: the steps run on the borrowed string.
+    TextChain,
+    /// No steps, into a number target: the text is parsed directly.
+    Number,
+    /// Any other chain runs through the general step loop.
+    General,
+}
+
+impl Action {
+    /// Builds a `Pipe` and picks its [`Shape`] for the target type.
+    pub(crate) fn pipe(source: usize, steps: Vec<Step>, field_type: FieldType) -> Self {
+        let shape = match field_type {
+            FieldType::Text if steps.iter().all(Step::is_text) => Shape::TextChain,
+            FieldType::Number if steps.is_empty() => Shape::Number,
+            _ => Shape::General,
+        };
+        Action::Pipe {
+            source,
+            steps,
+            shape,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -307,25 +336,71 @@ impl Action {
         match self {
             Action::Skip => (Ok(None), Via::Direct),
             Action::Const(value) => (Ok(Some(value.clone())), Via::Direct),
-            Action::Pipe { source, steps } => {
-                let outcome = run_steps(Work::from_ref(record.get(*source)), steps)
-                    .and_then(|work| convert(work, field_type));
-                (outcome, Via::Direct)
-            }
+            Action::Pipe {
+                source,
+                steps,
+                shape,
+            } => (
+                pipe(record.get(*source), steps, *shape, field_type),
+                Via::Direct,
+            ),
             Action::Lookup {
                 source,
                 steps,
                 table,
                 on_miss,
             } => {
-                let work = match run_steps(Work::from_ref(record.get(*source)), steps) {
-                    Ok(work) => work,
-                    Err(problem) => return (Err(problem), Via::Direct),
+                let value = record.get(*source);
+                let work = match value {
+                    ValueRef::Text(text) if steps.iter().all(Step::is_text) => {
+                        Work::Text(run_text_steps(text, steps))
+                    }
+                    _ => match run_steps(Work::from_ref(value), steps) {
+                        Ok(work) => work,
+                        Err(problem) => return (Err(problem), Via::Direct),
+                    },
                 };
                 lookup(work, table, on_miss, field_type)
             }
         }
     }
+}
+
+fn pipe(
+    value: ValueRef<'_>,
+    steps: &[Step],
+    shape: Shape,
+    field_type: FieldType,
+) -> Result<Option<Value>, Problem> {
+    match (shape, value) {
+        (Shape::TextChain, ValueRef::Text(text)) => {
+            let text = run_text_steps(text, steps);
+            Ok(Some(Value::Text(text.into_owned())))
+        }
+        (Shape::Number, ValueRef::Text(text)) => match parse_decimal(text, DecimalSeparator::Point)
+        {
+            Ok(number) => Ok(Some(Value::Number(number))),
+            Err(NumberError::Empty) => Ok(Some(Value::Null)),
+            // The general conversion builds the error with its reason.
+            Err(_) => convert(Work::Text(Cow::Borrowed(text)), field_type),
+        },
+        _ => run_steps(Work::from_ref(value), steps).and_then(|work| convert(work, field_type)),
+    }
+}
+
+/// Runs text steps on a string, copying it only when a step changes it.
+fn run_text_steps<'a>(text: &'a str, steps: &[Step]) -> Cow<'a, str> {
+    let mut text = Cow::Borrowed(text);
+    for step in steps {
+        text = match text {
+            Cow::Borrowed(borrowed) => step.apply_text(borrowed),
+            Cow::Owned(owned) => {
+                let changed = reuse(&owned, step.apply_text(&owned));
+                Cow::Owned(changed.unwrap_or(owned))
+            }
+        };
+    }
+    text
 }
 
 fn run_steps<'a>(mut work: Work<'a>, steps: &[Step]) -> Result<Work<'a>, Problem> {

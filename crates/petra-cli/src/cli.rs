@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 /// Secrets come from PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD, or from the
 /// secrets file named in petra.toml, never from the command line.
 #[derive(Debug, Parser)]
-#[command(name = "petra", version, about, long_about = None)]
+#[command(name = "petra", version)]
 pub struct Cli {
     /// Path of the configuration file.
     #[arg(
@@ -88,8 +88,8 @@ pub enum InventoryCommand {
 
 #[derive(Debug, Args)]
 pub struct InventoryRunArgs {
-    /// Read this ProdList.csv (a path or a file:// URL) instead of the configured
-    /// retrieval.
+    /// Read this ProdList.csv instead of the configured retrieval: a path, a file:// URL,
+    /// or an http(s):// or ftp(s):// URL downloaded with the connection's credentials.
     #[arg(long, value_name = "FILE|URL")]
     pub feed: Option<String>,
 

@@ -63,8 +63,14 @@ impl fmt::Display for Failure {
 impl From<petra_ops::Error> for Failure {
     fn from(err: petra_ops::Error) -> Self {
         use petra_ops::Error as E;
+        if let E::MissingSecret { name, fix } = &err {
+            return Failure::new(Exit::Config, format!("the Petra {name} is missing"))
+                .with_fix(fix.clone());
+        }
+        // ReadFile is only raised for petra.toml, the secrets file and template files.
         let exit = match &err {
             E::InvalidSettings { .. }
+            | E::ReadFile { .. }
             | E::ConfigFile { .. }
             | E::SecretsFile { .. }
             | E::MissingSecret { .. }

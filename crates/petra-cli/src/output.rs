@@ -1,16 +1,51 @@
 //! Printing results as text for people or as JSON for programs, and progress bars.
 
-use std::io::IsTerminal;
+use std::fmt;
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use petra_ops::inventory::{ArchiveOutcome, InventoryReport, ProgressFn};
 use serde::Serialize;
 
+/// Set once a write to stdout failed, so the rest of the output is dropped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes formatted text to stdout, like `print!`, without panicking when stdout is closed.
+///
+/// A reader that exits early, such as `petra status | head -1`, closes the pipe and the
+/// next write fails with `BrokenPipe`. The output is then dropped quietly and the command
+/// finishes with its own exit code. Any other write error is reported once on stderr.
+pub fn write_stdout(args: fmt::Arguments<'_>) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_fmt(args).and_then(|()| stdout.flush());
+    if let Err(err) = written {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        if err.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write to stdout: {err}");
+        }
+    }
+}
+
+/// `println!` through [`write_stdout`].
+macro_rules! outln {
+    () => {
+        $crate::output::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use outln;
+
 /// Prints `value` as pretty JSON on stdout.
 pub fn print_json<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => outln!("{text}"),
         Err(err) => eprintln!("error: cannot write JSON output: {err}"),
     }
 }
@@ -50,49 +85,52 @@ pub fn print_report(report: &InventoryReport) {
     } else {
         ""
     };
-    println!("Get Inventory for {}{mode}", report.source);
-    println!("  from         {}", report.retrieved_from);
-    println!("  records      {}", report.records);
-    println!("  created      {}", report.created);
-    println!("  updated      {}", report.updated);
-    println!("  unchanged    {}", report.unchanged);
-    println!("  re-activated {}", report.reactivated);
+    outln!("Get Inventory for {}{mode}", report.source);
+    outln!("  from         {}", report.retrieved_from);
+    outln!("  records      {}", report.records);
+    outln!("  created      {}", report.created);
+    outln!("  updated      {}", report.updated);
+    outln!("  unchanged    {}", report.unchanged);
+    outln!("  re-activated {}", report.reactivated);
     match &report.archive {
-        ArchiveOutcome::Disabled => println!("  archived     0 (archiving is off)"),
-        ArchiveOutcome::Applied { count } => println!("  archived     {count}"),
+        ArchiveOutcome::Disabled => outln!("  archived     0 (archiving is off)"),
+        ArchiveOutcome::Applied { count } => outln!("  archived     {count}"),
         ArchiveOutcome::Refused {
             would_archive,
             reason,
         } => {
             let count = would_archive.map_or(String::new(), |n| format!(", {n} absent"));
-            println!("  archived     0 (refused{count}): {reason}");
+            outln!("  archived     0 (refused{count}): {reason}");
         }
     }
-    println!("  rejected     {}", report.rejected);
-    println!("  warnings     {}", report.warning_count);
-    println!("  duration     {:.2} s", report.duration_ms as f64 / 1000.0);
+    outln!("  rejected     {}", report.rejected);
+    outln!("  warnings     {}", report.warning_count);
+    outln!("  duration     {:.2} s", report.duration_ms as f64 / 1000.0);
     if let Some(error) = &report.retrieval_error {
-        println!("  retrieval incomplete: {error}");
+        outln!("  retrieval incomplete: {error}");
     }
 
     for rejection in report.rejections.iter().take(20) {
         let sku = rejection.sku.as_deref().unwrap_or("(no SKU)");
-        println!(
+        outln!(
             "  rejected line {} {sku}: {} {:?} {}",
-            rejection.line, rejection.field, rejection.value, rejection.reason
+            rejection.line,
+            rejection.field,
+            rejection.value,
+            rejection.reason
         );
     }
     if report.rejections.len() > 20 {
-        println!(
+        outln!(
             "  ... {} more rejections in the JSON report (--json)",
             report.rejections.len() - 20
         );
     }
     for warning in report.warnings.iter().take(5) {
-        println!("  warning: {warning}");
+        outln!("  warning: {warning}");
     }
     if report.warning_count > 5 {
-        println!(
+        outln!(
             "  ... {} more warnings (--json lists them)",
             report.warning_count - 5
         );

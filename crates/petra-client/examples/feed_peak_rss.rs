@@ -1,7 +1,10 @@
 //! Prints the peak resident memory (VmHWM, Linux) of reading a generated feed, to check
 //! that memory stays flat as the file grows.
 //!
-//! `cargo run --release -p petra-client --example feed_peak_rss -- 100000`
+//! `cargo run --release -p petra-client --example feed_peak_rss -- 100000 [read_row]`
+//!
+//! The rows are read with the iterator, or with `ProdListReader::read_row` when the second
+//! argument is `read_row`.
 
 use std::io::BufWriter;
 
@@ -30,10 +33,19 @@ fn main() {
     let bytes = feed.as_file().metadata().map(|m| m.len()).unwrap_or(0);
     let before = peak_rss_kib();
 
+    let lent = std::env::args()
+        .nth(2)
+        .is_some_and(|mode| mode == "read_row");
     let mut reader = ProdListReader::open(feed.path()).expect("open the feed");
     let mut read = 0u64;
-    for row in &mut reader {
-        read += u64::from(row.is_ok());
+    if lent {
+        while let Some(row) = reader.read_row() {
+            read += u64::from(row.is_ok());
+        }
+    } else {
+        for row in &mut reader {
+            read += u64::from(row.is_ok());
+        }
     }
     let summary = reader.finish().expect("complete read");
 

@@ -109,11 +109,12 @@ impl ConnectionConfig {
     ///
     /// # Errors
     ///
-    /// [`Error::Configuration`] when `feed_url` is not an absolute `http` or `https` URL.
+    /// [`Error::Configuration`] when `feed_url` is not an absolute URL with one of the
+    /// schemes the feed download supports: `file`, `http`, `https`, `ftp` or `ftps`.
     pub fn with_feed_url(mut self, feed_url: &str) -> Result<Self, Error> {
         let parsed = Url::parse(feed_url.trim())
             .map_err(|error| Error::configuration("feed URL", format!("is not a URL: {error}")))?;
-        check_scheme(&parsed, "feed URL")?;
+        check_feed_scheme(&parsed)?;
 
         self.feed_url = Some(parsed);
         Ok(self)
@@ -137,7 +138,8 @@ impl ConnectionConfig {
 
 impl fmt::Debug for ConnectionConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let feed_url = self.feed_url.as_ref().map(url_without_query);
+        // An FTP feed URL may carry a user and password, so those go too.
+        let feed_url = self.feed_url.as_ref().map(crate::feed::download::redact);
         f.debug_struct("ConnectionConfig")
             .field("name", &self.name)
             .field("base_url", &self.base_url.as_str())
@@ -148,14 +150,6 @@ impl fmt::Debug for ConnectionConfig {
             .field("retry", &self.retry)
             .finish()
     }
-}
-
-/// Formats the URL without query or fragment, for logs and Debug output.
-pub(crate) fn url_without_query(url: &Url) -> String {
-    let mut redacted = url.clone();
-    redacted.set_query(None);
-    redacted.set_fragment(None);
-    redacted.to_string()
 }
 
 fn parse_base_url(raw: &str) -> Result<Url, Error> {
@@ -192,6 +186,18 @@ fn check_scheme(url: &Url, setting: &str) -> Result<(), Error> {
         other => Err(Error::configuration(
             setting,
             format!("uses scheme `{other}`; use http or https"),
+        )),
+    }
+}
+
+fn check_feed_scheme(url: &Url) -> Result<(), Error> {
+    match url.scheme() {
+        "file" => Ok(()),
+        "http" | "https" | "ftp" | "ftps" if url.has_host() => Ok(()),
+        "http" | "https" | "ftp" | "ftps" => Err(Error::configuration("feed URL", "has no host")),
+        other => Err(Error::configuration(
+            "feed URL",
+            format!("uses scheme `{other}`; use file, http, https, ftp or ftps"),
         )),
     }
 }
@@ -262,6 +268,52 @@ mod tests {
 
         assert!(!debug.contains("feedtoken-55"), "{debug}");
         assert!(!debug.contains("pw-0192"), "{debug}");
+        assert!(debug.contains("ProdList.csv"), "{debug}");
+    }
+
+    fn feed_url(url: &str) -> Result<ConnectionConfig, Error> {
+        ConnectionConfig::new("main", "http://127.0.0.1:9/", credentials())
+            .unwrap()
+            .with_feed_url(url)
+    }
+
+    #[test]
+    fn feed_url_download_schemes_accepted() {
+        let urls = [
+            "file:///var/feeds/ProdList.csv",
+            "http://127.0.0.1:9/ProdList.csv",
+            "https://127.0.0.1:9/ProdList.csv",
+            "ftp://127.0.0.1:2121/ProdList.csv",
+            "ftps://127.0.0.1:2121/ProdList.csv",
+        ];
+        for url in urls {
+            let config = feed_url(url);
+
+            assert!(config.is_ok(), "{url}: {:?}", config.err());
+        }
+    }
+
+    #[test]
+    fn feed_url_other_scheme_rejected() {
+        let error = feed_url("sftp://127.0.0.1:22/ProdList.csv").unwrap_err();
+
+        assert!(error.to_string().contains("scheme `sftp`"), "{error}");
+    }
+
+    #[test]
+    fn feed_url_mailto_rejected() {
+        let error = feed_url("mailto:feeds@127.0.0.1").unwrap_err();
+
+        assert!(error.to_string().contains("scheme `mailto`"), "{error}");
+    }
+
+    #[test]
+    fn debug_hides_ftp_feed_password() {
+        let config = feed_url("ftp://dealer:ftp-pw-7781@127.0.0.1:2121/ProdList.csv").unwrap();
+        let debug = format!("{config:?}");
+
+        assert!(!debug.contains("ftp-pw-7781"), "{debug}");
+        assert!(!debug.contains("dealer"), "{debug}");
         assert!(debug.contains("ProdList.csv"), "{debug}");
     }
 

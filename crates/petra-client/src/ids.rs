@@ -24,6 +24,12 @@ impl Sku {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Replaces the SKU with `raw`, trimmed, keeping the allocation for the next row.
+    pub(crate) fn replace(&mut self, raw: &str) {
+        self.0.clear();
+        self.0.push_str(crate::feed::values::trim(raw));
+    }
 }
 
 /// A purchase-order (PO) or reference number. Surrounding whitespace is trimmed and the

@@ -4,7 +4,9 @@
 //! transaction, one SQL statement, one HTTP call). [`MemoryPool`](crate::memory::MemoryPool)
 //! and `petra_store::SqliteStore` implement it.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -44,7 +46,7 @@ impl ContentHash {
         Self::from_digest(blake3::hash(bytes))
     }
 
-    fn from_digest(full: blake3::Hash) -> Self {
+    pub(crate) fn from_digest(full: blake3::Hash) -> Self {
         let mut short = [0u8; 16];
         short.copy_from_slice(&full.as_bytes()[..16]);
         Self(short)
@@ -65,6 +67,49 @@ impl fmt::Debug for ContentHash {
     }
 }
 
+/// Returns a 64-bit fingerprint of a SKU, stable within a process run.
+pub fn sku_fingerprint(sku: &str) -> u64 {
+    // DefaultHasher::default() uses fixed keys, so equal SKUs get equal fingerprints.
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(sku)
+}
+
+/// The row hashes of a source's active items: for each item written from a feed row, the
+/// hash of that row with the fingerprint of the item's SKU.
+///
+/// A run that finds a row's hash here knows the row maps to the stored item unchanged,
+/// so it skips decoding, mapping and writing that row. About 24 bytes per item before the
+/// hash table's spare capacity.
+#[derive(Default)]
+pub struct RowHashes {
+    skus: HashMap<ContentHash, u64, BuildHasherDefault<DefaultHasher>>,
+}
+
+impl RowHashes {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            skus: HashMap::with_capacity_and_hasher(capacity, Default::default()),
+        }
+    }
+
+    /// Adds the row hash of the item with SKU `sku`.
+    pub fn insert(&mut self, row_hash: ContentHash, sku: &str) {
+        self.skus.insert(row_hash, sku_fingerprint(sku));
+    }
+
+    /// Returns the SKU fingerprint of the item written from the row with this hash.
+    pub fn sku_fingerprint(&self, row_hash: &ContentHash) -> Option<u64> {
+        self.skus.get(row_hash).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.skus.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.skus.is_empty()
+    }
+}
+
 /// One mapped variant, ready for the pool.
 ///
 /// `fields` is the mapped record as a JSON object in the target field order, and the
@@ -76,6 +121,7 @@ pub struct PoolItem {
     pub quantity: u64,
     fields_json: String,
     content_hash: ContentHash,
+    row_hash: Option<ContentHash>,
 }
 
 impl PoolItem {
@@ -100,7 +146,20 @@ impl PoolItem {
             quantity,
             fields_json,
             content_hash,
+            row_hash: None,
         }
+    }
+
+    /// Records the hash of the feed row the item was mapped from (see [`RowHashes`]).
+    pub fn with_row_hash(mut self, row_hash: ContentHash) -> Self {
+        self.row_hash = Some(row_hash);
+        self
+    }
+
+    /// The hash of the feed row the item was mapped from, when the row may be skipped
+    /// next time it appears unchanged.
+    pub fn row_hash(&self) -> Option<ContentHash> {
+        self.row_hash
     }
 
     /// The mapped fields as a JSON object.
@@ -192,7 +251,11 @@ impl ItemChange {
 #[async_trait]
 pub trait InventoryPool: Send + Sync {
     /// Creates or updates the items of a batch and returns what it did. Items whose content
-    /// hash matches the stored one must cost no write.
+    /// hash matches the stored one must not be rewritten.
+    ///
+    /// A backend that returns row hashes from [`row_hashes`](Self::row_hashes) stores
+    /// each item's [`PoolItem::row_hash`] with it, also for an unchanged item. It drops
+    /// the stored row hash when an item is written without one or stays archived.
     async fn upsert_batch(
         &self,
         source: &str,
@@ -208,6 +271,15 @@ pub trait InventoryPool: Send + Sync {
         items: Vec<PoolItem>,
         options: UpsertOptions,
     ) -> Result<BatchOutcome, PoolError>;
+
+    /// Returns the row hashes of the source's active items. A run skips feed rows found
+    /// here, counting them unchanged, so a backend must only return hashes stored by
+    /// [`upsert_batch`](Self::upsert_batch) and must forget an item's hash when it
+    /// archives the item. The default returns none, so every row is mapped and upserted.
+    async fn row_hashes(&self, source: &str) -> Result<RowHashes, PoolError> {
+        let _ = source;
+        Ok(RowHashes::default())
+    }
 
     /// Lists up to `limit` SKUs of a source with the given status, in ascending SKU order
     /// and strictly after `after`, so callers page through any number of items.

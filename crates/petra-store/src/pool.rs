@@ -1,14 +1,14 @@
 //! The inventory pool on the `inventory_items` table.
 //!
-//! Each batch is one transaction with cached prepared statements. An item whose content
-//! hash matches the stored one is read but never written, so a re-import with few
-//! changes costs few writes.
+//! Each batch is one transaction with cached prepared statements. A new SKU costs one
+//! insert. An item whose content hash matches the stored one is read but never written,
+//! so a re-import with few changes costs few writes.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use petra_ops::pool::{
     BatchOutcome, ContentHash, InventoryPool, ItemChange, ItemStatus, PoolError, PoolItem,
-    UpsertOptions,
+    RowHashes, UpsertOptions,
 };
 use petra_ops::Sku;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -20,9 +20,10 @@ use crate::store::{timestamp, SqliteStore};
 const SELECT_STATE: &str =
     "SELECT status, content_hash FROM inventory_items WHERE source = ?1 AND sku = ?2";
 
-const INSERT: &str = "INSERT INTO inventory_items \
+/// Creates an item unless its SKU is already stored; the change count tells which.
+const INSERT_NEW: &str = "INSERT INTO inventory_items \
      (source, sku, status, quantity, feed_quantity, content_hash, fields, created_at, updated_at) \
-     VALUES (?1, ?2, 'active', ?3, ?3, ?4, ?5, ?6, ?6)";
+     VALUES (?1, ?2, 'active', ?3, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (source, sku) DO NOTHING";
 
 /// Writes an item and makes it active: an update of an active item or a re-activation.
 const UPDATE_ACTIVE: &str = "UPDATE inventory_items SET status = 'active', quantity = ?3, \
@@ -32,6 +33,11 @@ const UPDATE_ACTIVE: &str = "UPDATE inventory_items SET status = 'active', quant
 /// Writes an archived item's new data while it stays archived with quantity 0.
 const UPDATE_ARCHIVED: &str = "UPDATE inventory_items SET feed_quantity = ?3, \
      content_hash = ?4, fields = ?5, updated_at = ?6 WHERE source = ?1 AND sku = ?2";
+
+const SET_ROW_HASH: &str = "INSERT INTO inventory_row_hashes (source, sku, row_hash) \
+     VALUES (?1, ?2, ?3) ON CONFLICT (source, sku) DO UPDATE SET row_hash = excluded.row_hash";
+
+const DELETE_ROW_HASH: &str = "DELETE FROM inventory_row_hashes WHERE source = ?1 AND sku = ?2";
 
 const ARCHIVE: &str = "UPDATE inventory_items SET status = 'archived', quantity = 0, \
      archived_at = ?3, updated_at = ?3 WHERE source = ?1 AND sku = ?2 AND status = 'active'";
@@ -67,13 +73,11 @@ fn parse_status(text: &str) -> Result<ItemStatus, Error> {
     }
 }
 
-fn parse_hash(bytes: Vec<u8>) -> Result<ContentHash, Error> {
-    let array: [u8; 16] = bytes
-        .try_into()
-        .map_err(|bytes: Vec<u8>| Error::InvalidRow {
-            what: "content hash length",
-            value: bytes.len().to_string(),
-        })?;
+fn parse_hash(bytes: &[u8]) -> Result<ContentHash, Error> {
+    let array: [u8; 16] = bytes.try_into().map_err(|_| Error::InvalidRow {
+        what: "content hash length",
+        value: bytes.len().to_string(),
+    })?;
     Ok(ContentHash(array))
 }
 
@@ -97,9 +101,28 @@ fn stored_state(
         .optional()
         .map_err(Error::sqlite("look up an item"))?;
     match row {
-        Some((status, hash)) => Ok(Some((parse_status(&status)?, parse_hash(hash)?))),
+        Some((status, hash)) => Ok(Some((parse_status(&status)?, parse_hash(&hash)?))),
         None => Ok(None),
     }
+}
+
+/// Stores the row hash of an item, or deletes it when `row_hash` is `None`.
+fn set_row_hash(
+    tx: &Transaction<'_>,
+    source: &str,
+    sku: &str,
+    row_hash: Option<ContentHash>,
+) -> Result<(), Error> {
+    let result = match row_hash {
+        Some(row_hash) => tx
+            .prepare_cached(SET_ROW_HASH)
+            .and_then(|mut set| set.execute(params![source, sku, &row_hash.as_bytes()[..]])),
+        None => tx
+            .prepare_cached(DELETE_ROW_HASH)
+            .and_then(|mut delete| delete.execute(params![source, sku])),
+    };
+    result.map_err(Error::sqlite("write a row hash"))?;
+    Ok(())
 }
 
 /// Sorts a batch by SKU so consecutive writes land on neighbouring pages. The sort is
@@ -122,28 +145,63 @@ fn upsert_in(
 
     for item in &items {
         let sku = item.sku.as_str();
+        let hash = item.content_hash();
+        let write = |statement: &str| {
+            tx.prepare_cached(statement)
+                .map_err(Error::sqlite("prepare an item write"))?
+                .execute(params![
+                    source,
+                    sku,
+                    quantity_param(item.quantity),
+                    &hash.as_bytes()[..],
+                    item.fields_json(),
+                    now
+                ])
+                .map_err(Error::sqlite("write an item"))
+        };
+
+        // Trying the insert first spares new SKUs a separate lookup, which is every row
+        // of a first import. A conflict changes nothing, so the stored state read next
+        // is still the state before this item.
+        if write(INSERT_NEW)? == 1 {
+            outcome.record(ItemChange::Created);
+            if let Some(row_hash) = item.row_hash() {
+                set_row_hash(&tx, source, sku, Some(row_hash))?;
+            }
+            continue;
+        }
         let stored = stored_state(&tx, source, sku)?;
-        let change = ItemChange::classify(stored, item.content_hash(), options);
+        let change = ItemChange::classify(stored, hash, options);
         outcome.record(change);
+
+        let stays_archived =
+            matches!(stored, Some((ItemStatus::Archived, _))) && change != ItemChange::Reactivated;
+        match change {
+            // Archiving deleted the row hash and an archived item gets none, so its row
+            // is never skipped and can still re-activate it.
+            _ if stays_archived => {}
+            // Only the row hash is written, so the next run can skip this row.
+            ItemChange::Unchanged => {
+                if let Some(row_hash) = item.row_hash() {
+                    set_row_hash(&tx, source, sku, Some(row_hash))?;
+                }
+            }
+            _ => set_row_hash(&tx, source, sku, item.row_hash())?,
+        }
 
         let statement = match (change, stored) {
             (ItemChange::Unchanged, _) => continue,
-            (ItemChange::Created, _) => INSERT,
+            // The insert above found the SKU, so only an error lands here.
+            (ItemChange::Created, _) => {
+                return Err(Error::InvalidRow {
+                    what: "SKU (an insert found it but a lookup did not)",
+                    value: sku.to_owned(),
+                })
+            }
             (ItemChange::Updated, Some((ItemStatus::Archived, _))) => UPDATE_ARCHIVED,
             (ItemChange::Updated | ItemChange::Reactivated, _) => UPDATE_ACTIVE,
         };
-        let hash = item.content_hash();
-        tx.prepare_cached(statement)
-            .map_err(Error::sqlite("prepare an item write"))?
-            .execute(params![
-                source,
-                sku,
-                quantity_param(item.quantity),
-                &hash.as_bytes()[..],
-                item.fields_json(),
-                now
-            ])
-            .map_err(Error::sqlite("write an item"))?;
+        write(statement)?;
     }
 
     tx.commit().map_err(Error::sqlite("commit a batch"))?;
@@ -186,9 +244,13 @@ fn set_status_in(
             .prepare_cached(statement)
             .map_err(Error::sqlite("prepare a status change"))?;
         for sku in skus {
-            changed += update
+            let updated = update
                 .execute(params![source, sku.as_str(), now])
-                .map_err(Error::sqlite("change an item's status"))? as u64;
+                .map_err(Error::sqlite("change an item's status"))?;
+            if updated > 0 && statement == ARCHIVE {
+                set_row_hash(&tx, source, sku.as_str(), None)?;
+            }
+            changed += updated as u64;
         }
     }
     tx.commit()
@@ -270,6 +332,41 @@ impl InventoryPool for SqliteStore {
         Ok(self
             .with_conn(move |conn| preview_in(conn, &source, &items, options))
             .await?)
+    }
+
+    async fn row_hashes(&self, source: &str) -> Result<RowHashes, PoolError> {
+        let source = source.to_owned();
+        let hashes = self
+            .with_conn(move |conn| {
+                let count: i64 = conn
+                    .query_row(
+                        "SELECT count(*) FROM inventory_row_hashes WHERE source = ?1",
+                        params![source],
+                        |row| row.get(0),
+                    )
+                    .map_err(Error::sqlite("count row hashes"))?;
+                let mut hashes = RowHashes::with_capacity(usize::try_from(count).unwrap_or(0));
+                let mut select = conn
+                    .prepare("SELECT sku, row_hash FROM inventory_row_hashes WHERE source = ?1")
+                    .map_err(Error::sqlite("prepare the row hash listing"))?;
+                let mut rows = select
+                    .query(params![source])
+                    .map_err(Error::sqlite("list row hashes"))?;
+                while let Some(row) = rows.next().map_err(Error::sqlite("list row hashes"))? {
+                    let sku = row
+                        .get_ref(0)
+                        .and_then(|value| Ok(value.as_str()?))
+                        .map_err(Error::sqlite("read a row hash"))?;
+                    let hash = row
+                        .get_ref(1)
+                        .and_then(|value| Ok(value.as_blob()?))
+                        .map_err(Error::sqlite("read a row hash"))?;
+                    hashes.insert(parse_hash(hash)?, sku);
+                }
+                Ok(hashes)
+            })
+            .await?;
+        Ok(hashes)
     }
 
     async fn list_skus(

@@ -11,7 +11,8 @@ use crate::error::Error;
 /// The migrations in order; migration `n` (1-based) moves the schema to version `n`.
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
-    include_str!("migrations/0002_outbox_ledger.sql"),
+    include_str!("migrations/0002_row_hashes.sql"),
+    include_str!("migrations/0003_outbox_ledger.sql"),
 ];
 
 /// The schema version this build writes.

@@ -94,24 +94,53 @@ impl Step {
         )
     }
 
+    /// Whether the step maps text to text and never fails, so it can run on a plain
+    /// string through [`Step::apply_text`].
+    pub(crate) fn is_text(&self) -> bool {
+        matches!(
+            self,
+            Step::Trim
+                | Step::Upper
+                | Step::Lower
+                | Step::SentenceCase
+                | Step::TitleCase
+                | Step::Replace { .. }
+                | Step::RegexReplace { .. }
+                | Step::StripHtml
+                | Step::DecodeHtmlEntities
+                | Step::Prefix(_)
+                | Step::Suffix(_)
+                | Step::Truncate(_)
+        )
+    }
+
+    /// Applies a text step to a string. A step for which [`Step::is_text`] is false
+    /// returns the text unchanged, so call this only for text steps.
+    pub(crate) fn apply_text<'s>(&self, text: &'s str) -> Cow<'s, str> {
+        match self {
+            Step::Trim => case::trim(text),
+            Step::Upper => case::upper(text),
+            Step::Lower => case::lower(text),
+            Step::SentenceCase => case::sentence_case(text),
+            Step::TitleCase => case::title_case(text),
+            Step::Replace { from, to } => replace::replace(text, from, to),
+            Step::RegexReplace { regex, replacement } => {
+                replace::regex_replace(text, regex, replacement)
+            }
+            Step::StripHtml => html::strip_html(text),
+            Step::DecodeHtmlEntities => html::decode_entities(text),
+            Step::Prefix(prefix) => affix::prefix(text, prefix),
+            Step::Suffix(suffix) => affix::suffix(text, suffix),
+            Step::Truncate(max_chars) => affix::truncate(text, *max_chars),
+            _ => Cow::Borrowed(text),
+        }
+    }
+
     /// Applies the step. Absent and null pass through every step except
     /// `default_if_empty`. The error is the reason shown in the record error.
     pub(crate) fn apply<'a>(&self, value: Work<'a>) -> Result<Work<'a>, String> {
         match self {
-            Step::Trim => map_text(value, case::trim),
-            Step::Upper => map_text(value, case::upper),
-            Step::Lower => map_text(value, case::lower),
-            Step::SentenceCase => map_text(value, case::sentence_case),
-            Step::TitleCase => map_text(value, case::title_case),
-            Step::Replace { from, to } => map_text(value, |text| replace::replace(text, from, to)),
-            Step::RegexReplace { regex, replacement } => map_text(value, |text| {
-                replace::regex_replace(text, regex, replacement)
-            }),
-            Step::StripHtml => map_text(value, html::strip_html),
-            Step::DecodeHtmlEntities => map_text(value, html::decode_entities),
-            Step::Prefix(prefix) => map_text(value, |text| affix::prefix(text, prefix)),
-            Step::Suffix(suffix) => map_text(value, |text| affix::suffix(text, suffix)),
-            Step::Truncate(max_chars) => map_text(value, |text| affix::truncate(text, *max_chars)),
+            step if step.is_text() => map_text(value, |text| step.apply_text(text)),
             Step::DefaultIfEmpty(default) => Ok(default_if_empty::apply(value, default)),
             Step::Split(separator) => list::split(value, separator),
             Step::Join(separator) => Ok(list::join(value, separator)),
@@ -134,6 +163,8 @@ impl Step {
             Step::ParseDate(format) => date::parse(value, format),
             Step::FormatDate(format) => date::format(value, format),
             Step::Gtin(on_invalid) => gtin::apply(value, *on_invalid),
+            // The text steps were applied by the first arm.
+            _ => Ok(value),
         }
     }
 }
@@ -256,7 +287,7 @@ where
 
 /// Returns the function's result as an owned string, or `None` when it is the unchanged
 /// input, so an owned input is kept instead of copied.
-fn reuse(input: &str, output: Cow<'_, str>) -> Option<String> {
+pub(crate) fn reuse(input: &str, output: Cow<'_, str>) -> Option<String> {
     match output {
         Cow::Borrowed(borrowed) if borrowed.len() == input.len() => None,
         other => Some(other.into_owned()),

@@ -69,6 +69,8 @@ mod tests {
             ("abc", "x", "y", "abc"),
             ("&bull; one", "&bull;", "*", "* one"),
             ("", "a", "b", ""),
+            ("a\u{200b}b\u{200b}", "\u{200b}", "", "ab"),
+            ("no space", "\u{200b}", "", "no space"),
         ];
         for (input, from, to, expected) in cases {
             assert_eq!(replace(input, from, to), expected, "{input:?}");

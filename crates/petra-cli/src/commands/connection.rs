@@ -9,6 +9,7 @@ use crate::cli::Cli;
 use crate::context;
 use crate::failure::{Exit, Failure};
 use crate::output;
+use crate::output::outln;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TestOutcome {
@@ -30,7 +31,7 @@ pub fn print(outcome: &TestOutcome, json: bool) -> Result<Exit, Failure> {
     if json {
         output::print_json(outcome);
     } else if outcome.passed {
-        println!("connection {}: {}", outcome.connection, outcome.message);
+        outln!("connection {}: {}", outcome.connection, outcome.message);
     }
     if outcome.passed {
         Ok(Exit::Success)

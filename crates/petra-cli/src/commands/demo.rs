@@ -17,6 +17,7 @@ use crate::cli::{Cli, DemoArgs};
 use crate::commands::{connection, fulfillment_demo, inventory, status};
 use crate::failure::{Exit, Failure};
 use crate::output;
+use crate::output::outln;
 
 /// Items in the generated sample catalog.
 const SAMPLE_ROWS: u64 = 1_000;
@@ -55,7 +56,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     .await
     .map_err(|err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}")))?;
     if !cli.json {
-        println!("sandbox listening at {}", sandbox.base_url());
+        outln!("sandbox listening at {}", sandbox.base_url());
     }
 
     let mut config = Config::default();
@@ -88,7 +89,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         .map_err(|err| Failure::new(Exit::Failure, err.to_string()))?;
     let store = SqliteStore::open(&args.store)?;
     if !cli.json {
-        println!("store {}", args.store.display());
+        outln!("store {}", args.store.display());
     }
 
     let test = connection::test_and_record(&config, &client, &store).await?;
@@ -107,7 +108,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     let report = inventory::run_inventory(&config, catalog, &store, options, cli.json).await?;
     if !cli.json {
         output::print_report(&report);
-        println!();
+        outln!();
     }
 
     let orders = if report.retrieval_complete {
@@ -125,7 +126,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
             "status": status,
         }));
     } else {
-        println!();
+        outln!();
         status::print(&config, &store, false).await?;
     }
     Ok(inventory::exit_for(&report))

@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use crate::cli::Cli;
 use crate::commands::{orders, shipments};
 use crate::failure::{Exit, Failure};
+use crate::output::outln;
 
 /// Sample requests the demo sends.
 const REQUESTS: usize = 6;
@@ -65,7 +66,7 @@ pub async fn run(
 
     let sent = orders::send(config, client, store, &clock, CancellationToken::new()).await?;
     if !cli.json {
-        println!();
+        outln!();
         orders::print_send_report(&sent, false);
     }
 
@@ -82,8 +83,8 @@ pub async fn run(
         )
         .await?;
         if !cli.json {
-            println!();
-            println!(
+            outln!();
+            outln!(
                 "sandbox clock moved {hours} h to {}",
                 now.format("%Y-%m-%d %H:%M UTC")
             );
@@ -123,9 +124,12 @@ fn sample_request(prefix: &str, index: usize, skus: &[petra_client::Sku]) -> Ful
 
 async fn print_states(store: &SqliteStore, source: &str, pos: &[PoNumber]) -> Result<(), Failure> {
     let read_error = |err| Failure::new(Exit::Failure, format!("cannot read the outbox: {err}"));
-    println!(
+    outln!(
         "  {:<28} {:<10} {:<12} {:<18} shipped",
-        "PO", "state", "order", "shipping"
+        "PO",
+        "state",
+        "order",
+        "shipping"
     );
     for po in pos {
         let entry = store.get(source, po).await.map_err(read_error)?;
@@ -139,7 +143,7 @@ async fn print_states(store: &SqliteStore, source: &str, pos: &[PoNumber]) -> Re
             }
             None => ("not_shipped", "-".to_owned()),
         };
-        println!(
+        outln!(
             "  {:<28} {:<10} {:<12} {:<18} {shipped}",
             entry.po_number.as_str(),
             entry.state.as_str(),

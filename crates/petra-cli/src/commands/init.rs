@@ -3,6 +3,7 @@
 use crate::cli::{Cli, InitArgs};
 use crate::failure::{Exit, Failure};
 use crate::output;
+use crate::output::outln;
 
 /// The file `petra init` writes. Every key is documented in `docs/configuration.md`.
 pub const TEMPLATE: &str = r#"# Petra dropship connection. Secrets are not kept here: set PETRA_USERNAME (or
@@ -80,8 +81,8 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<Exit, Failure> {
     if cli.json {
         output::print_json(&serde_json::json!({ "written": path }));
     } else {
-        println!("wrote {}", path.display());
-        println!("next: set base_url, export PETRA_USERNAME and PETRA_PASSWORD, then run `petra connection test`");
+        outln!("wrote {}", path.display());
+        outln!("next: set base_url, export PETRA_USERNAME and PETRA_PASSWORD, then run `petra connection test`");
     }
     Ok(Exit::Success)
 }

@@ -3,10 +3,13 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use petra_client::feed::DownloadOptions;
+use petra_client::Credentials;
 use petra_ops::clock::SystemClock;
 use petra_ops::inventory::{CatalogSource, GetInventory, InventoryReport, RunOptions};
 use petra_ops::settings::{Config, Retrieval};
 use petra_store::SqliteStore;
+use url::Url;
 
 use crate::cli::{Cli, InventoryRunArgs};
 use crate::context;
@@ -16,7 +19,7 @@ use crate::output;
 pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
     let config = context::load_valid_config(&cli.config)?;
     let catalog = match &args.feed {
-        Some(feed) => feed_source(feed)?,
+        Some(feed) => feed_source(&config, feed)?,
         None => configured_source(&config)?,
     };
     let store = context::open_store(&config)?;
@@ -70,25 +73,61 @@ pub async fn run_inventory(
     Ok(result?)
 }
 
-/// Reads `--feed`: a path or a `file://` URL.
-fn feed_source(feed: &str) -> Result<CatalogSource, Failure> {
-    let path = match feed.strip_prefix("file://") {
-        Some(path) => PathBuf::from(path),
-        None if feed.contains("://") => {
-            return Err(Failure::new(
+/// Reads `--feed` or the configured feed URL: a path, a `file://` URL, or an http(s) or
+/// ftp(s) URL to download with the connection's credentials.
+fn feed_source(config: &Config, feed: &str) -> Result<CatalogSource, Failure> {
+    if !feed.contains("://") {
+        return local_feed(PathBuf::from(feed));
+    }
+
+    let url = Url::parse(feed).map_err(|err| {
+        Failure::new(Exit::Config, format!("feed URL {feed:?} is invalid: {err}"))
+            .with_fix("pass a path, or a file://, http(s):// or ftp(s):// URL")
+    })?;
+    match url.scheme() {
+        "file" => match url.to_file_path() {
+            Ok(path) => local_feed(path),
+            Err(()) => Err(Failure::new(
                 Exit::Config,
-                format!("--feed {feed}: only local files and file:// URLs can be read"),
+                format!("feed URL {feed:?} is not a local file path"),
             )
-            .with_fix("download the file first and pass its path"));
+            .with_fix("write it as file:///absolute/path/ProdList.csv")),
+        },
+        "http" | "https" | "ftp" | "ftps" => Ok(CatalogSource::FeedUrl {
+            credentials: feed_credentials(config)?,
+            url,
+            download: DownloadOptions::default(),
+        }),
+        other => Err(Failure::new(
+            Exit::Config,
+            format!("feed URL scheme {other:?} is not supported"),
+        )
+        .with_fix("use a path, or a file://, http(s):// or ftp(s):// URL")),
+    }
+}
+
+/// The connection's credentials for a feed download. Missing secrets are not an error
+/// here, because a feed URL may need no login; the server's refusal then names the
+/// problem.
+fn feed_credentials(config: &Config) -> Result<Option<Credentials>, Failure> {
+    let env = |name: &str| std::env::var(name).ok();
+    match config.credentials(&env) {
+        Ok(credentials) => Ok(Some(credentials)),
+        Err(petra_ops::Error::MissingSecret { name, .. }) => {
+            tracing::debug!(missing = name, "downloading the feed without credentials");
+            Ok(None)
         }
-        None => PathBuf::from(feed),
-    };
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn local_feed(path: PathBuf) -> Result<CatalogSource, Failure> {
     if !path.is_file() {
         return Err(Failure::new(
             Exit::Config,
             format!("feed file {} not found", path.display()),
         )
-        .with_fix("check the path passed to --feed"));
+        .with_fix("check the path given with --feed, or connection.feed_url in petra.toml"));
     }
     Ok(CatalogSource::FeedFile(path))
 }
@@ -100,7 +139,7 @@ pub fn configured_source(config: &Config) -> Result<CatalogSource, Failure> {
         Retrieval::Feed => {
             // Validation made sure a feed URL is set.
             let url = config.connection.feed_url().unwrap_or_default();
-            feed_source(url)
+            feed_source(config, url)
         }
     }
 }

@@ -8,14 +8,21 @@ use serde_json::json;
 use crate::cli::{Cli, MapPreviewArgs};
 use crate::failure::{Exit, Failure};
 use crate::output;
+use crate::output::outln;
 
 pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
-    let template = read_template_file(&args.template)?;
+    let template = read_template_file(&args.template).map_err(|err| {
+        Failure::from(err).with_fix(
+            "check the --template path; `petra templates export petra-prodlist-inventory` \
+             prints the default template to start from",
+        )
+    })?;
     let mut reader = ProdListReader::open(&args.input).map_err(|err| {
         Failure::new(
             Exit::Config,
             format!("cannot read {}: {err}", args.input.display()),
         )
+        .with_fix("check the --input path; it must be a ProdList.csv file")
     })?;
     let schema = SourceSchema::from_columns("prodlist", reader.columns().names());
     let plan = compile(&template, &schema, &schemas::inventory()).map_err(|diagnostics| {
@@ -57,19 +64,19 @@ pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
         return Ok(Exit::Success);
     }
     for result in &results {
-        println!("line {}", result["line"]);
+        outln!("line {}", result["line"]);
         if let Some(rejected) = result["rejected"].as_str() {
-            println!("  rejected: {rejected}");
+            outln!("  rejected: {rejected}");
             continue;
         }
         if let Some(fields) = result["fields"].as_object() {
             for (name, value) in fields {
-                println!("  {name:<13} {value}");
+                outln!("  {name:<13} {value}");
             }
         }
         if let Some(explain) = result["explain"].as_array() {
             for line in explain {
-                println!("  explain: {}", line.as_str().unwrap_or_default());
+                outln!("  explain: {}", line.as_str().unwrap_or_default());
             }
         }
     }

@@ -20,6 +20,7 @@ use crate::cli::Cli;
 use crate::context;
 use crate::failure::{Exit, Failure};
 use crate::output;
+use crate::output::outln;
 use crate::stop;
 
 #[derive(Debug, Subcommand)]
@@ -119,29 +120,30 @@ async fn import(
     } else {
         ""
     };
-    println!("Imported {}{held}", args.file.display());
-    println!("  added     {}", outcome.added.len());
-    println!(
+    outln!("Imported {}{held}", args.file.display());
+    outln!("  added     {}", outcome.added.len());
+    outln!(
         "  replaced  {} (never sent, so the new version replaces them)",
         outcome.replaced.len()
     );
-    println!(
+    outln!(
         "  skipped   {} (already sent or being sent)",
         outcome.skipped.len()
     );
     for po in &outcome.skipped {
-        println!("  skipped {po}");
+        outln!("  skipped {po}");
     }
     for request in &report.problems {
         for problem in &request.problems {
-            println!(
+            outln!(
                 "  request {} ({}): {problem}",
-                request.request, request.fr_number
+                request.request,
+                request.fr_number
             );
         }
     }
     if !report.problems.is_empty() {
-        println!(
+        outln!(
             "  {} request(s) have problems; `petra orders send` rejects them, and importing a corrected file replaces them",
             report.problems.len()
         );
@@ -212,40 +214,42 @@ pub fn print_send_report(report: &SendReport, json: bool) {
         output::print_json(report);
         return;
     }
-    println!("Send Fulfillment Requests for {}", report.source);
-    println!("  submitted   {}", report.submitted);
-    println!("  rejected    {}", report.rejected);
-    println!("  held        {}", report.held);
-    println!("  unknown     {}", report.unknown);
-    println!("  reconciled  {}", report.reconciled);
-    println!("  pending     {}", report.pending);
-    println!("  duration    {:.2} s", report.duration_ms as f64 / 1000.0);
+    outln!("Send Fulfillment Requests for {}", report.source);
+    outln!("  submitted   {}", report.submitted);
+    outln!("  rejected    {}", report.rejected);
+    outln!("  held        {}", report.held);
+    outln!("  unknown     {}", report.unknown);
+    outln!("  reconciled  {}", report.reconciled);
+    outln!("  pending     {}", report.pending);
+    outln!("  duration    {:.2} s", report.duration_ms as f64 / 1000.0);
     if report.interrupted {
         let after = report
             .stopped_after
             .map_or("before the first request".to_owned(), |number| {
                 format!("after request {number}")
             });
-        println!("  interrupted {after}; the next run continues with what is still pending");
+        outln!("  interrupted {after}; the next run continues with what is still pending");
     }
     if let Some(error) = &report.fatal_error {
-        println!("  stopped: {error}");
+        outln!("  stopped: {error}");
     }
     for result in &report.results {
         for reason in &result.reasons {
-            println!(
+            outln!(
                 "  request {} {} rejected: {reason}",
-                result.request, result.po_number
+                result.request,
+                result.po_number
             );
         }
         if let (Some(sent), Some(held)) = (&result.sent_lines, &result.petra_lines) {
-            println!("    sent:  {}", lines_text(sent));
-            println!("    Petra: {}", lines_text(held));
+            outln!("    sent:  {}", lines_text(sent));
+            outln!("    Petra: {}", lines_text(held));
         }
         for warning in &result.warnings {
-            println!(
+            outln!(
                 "  request {} {} warning: {warning}",
-                result.request, result.po_number
+                result.request,
+                result.po_number
             );
         }
         if matches!(
@@ -253,9 +257,11 @@ pub fn print_send_report(report: &SendReport, json: bool) {
             OutboxState::OutcomeUnknown | OutboxState::Pending
         ) {
             if let Some(error) = &result.error {
-                println!(
+                outln!(
                     "  request {} {} {}: {error}",
-                    result.request, result.po_number, result.state
+                    result.request,
+                    result.po_number,
+                    result.state
                 );
             }
         }
@@ -307,12 +313,16 @@ async fn list(
         output::print_json(&json);
         return Ok(Exit::Success);
     }
-    println!(
+    outln!(
         "{:>5}  {:<24} {:<16} {:<12} {:<18}",
-        "#", "PO", "state", "order", "shipping"
+        "#",
+        "PO",
+        "state",
+        "order",
+        "shipping"
     );
     for (entry, shipping) in &rows {
-        println!(
+        outln!(
             "{:>5}  {:<24} {:<16} {:<12} {:<18}",
             entry.sequence,
             entry.po_number.as_str(),
@@ -324,7 +334,7 @@ async fn list(
         );
     }
     if rows.is_empty() {
-        println!("(no requests; add some with `petra orders import FILE`)");
+        outln!("(no requests; add some with `petra orders import FILE`)");
     }
     Ok(Exit::Success)
 }
@@ -346,7 +356,7 @@ async fn release(
     match outcome {
         ReleaseOutcome::Released => {
             if !cli.json {
-                println!("released {po}; the next `petra orders send` sends it");
+                outln!("released {po}; the next `petra orders send` sends it");
             }
             Ok(Exit::Success)
         }
@@ -385,14 +395,15 @@ async fn show(cli: &Cli, config: &Config, store: &SqliteStore, po: &str) -> Resu
                 &serde_json::json!({ "po_number": po, "unmatched_shipments": shipments }),
             );
         } else {
-            println!(
+            outln!(
                 "{po} is not in the outbox, but {} unmatched shipment(s) carry it:",
                 shipments.len()
             );
             for shipment in &shipments {
-                println!(
+                outln!(
                     "  {} shipped {}",
-                    shipment.record.tracking_number, shipment.record.shipped_at
+                    shipment.record.tracking_number,
+                    shipment.record.shipped_at
                 );
             }
         }
@@ -407,18 +418,18 @@ async fn show(cli: &Cli, config: &Config, store: &SqliteStore, po: &str) -> Resu
         }));
         return Ok(Exit::Success);
     }
-    println!("{} (request {})", entry.po_number, entry.sequence);
-    println!("  state     {}", entry.state);
-    println!("  order     {}", entry.order_id.as_deref().unwrap_or("-"));
-    println!("  attempts  {}", entry.attempts);
+    outln!("{} (request {})", entry.po_number, entry.sequence);
+    outln!("  state     {}", entry.state);
+    outln!("  order     {}", entry.order_id.as_deref().unwrap_or("-"));
+    outln!("  attempts  {}", entry.attempts);
     if let Some(error) = &entry.last_error {
-        println!("  last error {error}");
+        outln!("  last error {error}");
     }
     for reason in &entry.reasons {
-        println!("  rejected: {reason}");
+        outln!("  rejected: {reason}");
     }
     let request = &entry.request;
-    println!(
+    outln!(
         "  ship to   {}, {}, {}, {} {}",
         request.ship_to_name,
         request.address_line_1,
@@ -428,24 +439,28 @@ async fn show(cli: &Cli, config: &Config, store: &SqliteStore, po: &str) -> Resu
     );
     match &shipping {
         Some(shipping) => {
-            println!("  shipping  {}", shipping.state.as_str());
+            outln!("  shipping  {}", shipping.state.as_str());
             for line in &shipping.lines {
-                println!(
+                outln!(
                     "    {} shipped {} of {}",
-                    line.sku, line.shipped, line.ordered
+                    line.sku,
+                    line.shipped,
+                    line.ordered
                 );
             }
             for over in &shipping.over_shipped {
-                println!(
+                outln!(
                     "    over-shipped {}: {} shipped, {} ordered",
-                    over.sku, over.shipped, over.ordered
+                    over.sku,
+                    over.shipped,
+                    over.ordered
                 );
             }
         }
         None => {
-            println!("  shipping  none yet");
+            outln!("  shipping  none yet");
             for line in &request.lines {
-                println!("    {} quantity {}", line.sku, line.quantity);
+                outln!("    {} quantity {}", line.sku, line.quantity);
             }
         }
     }
@@ -456,7 +471,7 @@ async fn show(cli: &Cli, config: &Config, store: &SqliteStore, po: &str) -> Resu
             .iter()
             .map(|item| format!("{} x{}", item.sku, item.quantity))
             .collect();
-        println!(
+        outln!(
             "  shipment {} {} shipped {}: {}",
             shipment.record.tracking_number,
             shipment.record.method.as_deref().unwrap_or("-"),

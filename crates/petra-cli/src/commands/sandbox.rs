@@ -5,6 +5,7 @@ use petra_sandbox::{Sandbox, SandboxConfig};
 use crate::cli::{Cli, SandboxArgs};
 use crate::failure::{Exit, Failure};
 use crate::output;
+use crate::output::outln;
 
 pub async fn run(cli: &Cli, args: &SandboxArgs) -> Result<Exit, Failure> {
     let config = SandboxConfig {
@@ -22,15 +23,15 @@ pub async fn run(cli: &Cli, args: &SandboxArgs) -> Result<Exit, Failure> {
             "username": petra_sandbox::config::DEFAULT_USERNAME,
         }));
     } else {
-        println!("sandbox listening");
-        println!("  base_url = \"{}\"", sandbox.base_url());
-        println!("  feed_url = \"{}\"", sandbox.feed_url());
-        println!(
+        outln!("sandbox listening");
+        outln!("  base_url = \"{}\"", sandbox.base_url());
+        outln!("  feed_url = \"{}\"", sandbox.feed_url());
+        outln!(
             "  export PETRA_USERNAME={} PETRA_PASSWORD={}",
             petra_sandbox::config::DEFAULT_USERNAME,
             petra_sandbox::config::DEFAULT_PASSWORD
         );
-        println!("press Ctrl-C to stop");
+        outln!("press Ctrl-C to stop");
     }
 
     tokio::signal::ctrl_c()

@@ -15,6 +15,7 @@ use crate::commands::orders::take_lock;
 use crate::context;
 use crate::failure::{Exit, Failure};
 use crate::output;
+use crate::output::outln;
 use crate::stop;
 
 #[derive(Debug, Subcommand)]
@@ -95,28 +96,29 @@ pub fn print_report(report: &ShipmentsReport, json: bool) {
         output::print_json(report);
         return;
     }
-    println!(
+    outln!(
         "Get Shipments for {} (shipped since {})",
         report.source,
         report.shipped_since.format("%Y-%m-%d %H:%M UTC")
     );
-    println!("  fetched     {}", report.fetched);
-    println!("  new         {}", report.new);
-    println!("  unchanged   {}", report.unchanged);
-    println!("  unmatched   {}", report.unmatched.len());
-    println!("  rejected    {}", report.rejected.len());
-    println!("  conflicts   {}", report.conflicts.len());
+    outln!("  fetched     {}", report.fetched);
+    outln!("  new         {}", report.new);
+    outln!("  unchanged   {}", report.unchanged);
+    outln!("  unmatched   {}", report.unmatched.len());
+    outln!("  rejected    {}", report.rejected.len());
+    outln!("  conflicts   {}", report.conflicts.len());
     if report.fetched == 0 && report.complete {
-        println!("  no shipments yet in this window");
+        outln!("  no shipments yet in this window");
     }
     for key in &report.unmatched {
-        println!(
+        outln!(
             "  unmatched {} tracking {}: no fulfillment request has this PO; the shipment is kept",
-            key.po_number, key.tracking_number
+            key.po_number,
+            key.tracking_number
         );
     }
     for rejection in &report.rejected {
-        println!(
+        outln!(
             "  rejected shipment {} ({} of PO {:?}) {}: {}",
             rejection.position,
             rejection.shipment_id,
@@ -127,22 +129,25 @@ pub fn print_report(report: &ShipmentsReport, json: bool) {
     }
     for order in &report.orders {
         if order.previous != Some(order.state) {
-            println!("  {} is now {}", order.po_number, order.state.as_str());
+            outln!("  {} is now {}", order.po_number, order.state.as_str());
         }
     }
     for over in &report.over_shipped {
-        println!(
+        outln!(
             "  over-shipped {} {}: {} shipped, {} ordered",
-            over.po_number, over.item.sku, over.item.shipped, over.item.ordered
+            over.po_number,
+            over.item.sku,
+            over.item.shipped,
+            over.item.ordered
         );
     }
     if let Some(error) = &report.retrieval_error {
-        println!(
+        outln!(
             "  listing incomplete: {error}; what was read is stored, run again to fetch the rest"
         );
     }
     if report.interrupted {
-        println!(
+        outln!(
             "  interrupted after {} shipments; the next run fetches the window again",
             report.fetched
         );

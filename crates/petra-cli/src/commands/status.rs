@@ -4,6 +4,7 @@ use crate::cli::Cli;
 use crate::context;
 use crate::failure::{Exit, Failure};
 use crate::output;
+use crate::output::outln;
 
 pub async fn run(cli: &Cli) -> Result<Exit, Failure> {
     let config = context::load_config(&cli.config)?;
@@ -24,32 +25,33 @@ pub async fn print(
         return Ok(());
     }
 
-    println!(
+    outln!(
         "Status of connection {} (source {})",
-        status.connection, status.source
+        status.connection,
+        status.source
     );
     for operation in &status.operations {
-        println!("  {}", operation.operation);
+        outln!("  {}", operation.operation);
         for (label, check) in [
             ("Connected ", &operation.connected),
             ("Configured", &operation.configured),
             ("Mapped    ", &operation.mapped),
         ] {
             let mark = if check.ok { "yes" } else { "no " };
-            println!("    {label} {mark}  {}", check.detail);
+            outln!("    {label} {mark}  {}", check.detail);
         }
         match &operation.last_run {
-            Some(run) => println!(
+            Some(run) => outln!(
                 "    last run   {} {:?}{}",
                 run.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
                 run.status,
                 if run.dry_run { " (dry run)" } else { "" }
             ),
-            None => println!("    last run   never"),
+            None => outln!("    last run   never"),
         }
         match &operation.next_run {
-            Some(next) => println!("    next run   {}", next.format("%Y-%m-%d %H:%M:%S UTC")),
-            None => println!("    next run   not scheduled"),
+            Some(next) => outln!("    next run   {}", next.format("%Y-%m-%d %H:%M:%S UTC")),
+            None => outln!("    next run   not scheduled"),
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 use crate::cli::{Cli, TemplateFormat, TemplatesCommand};
 use crate::failure::{Exit, Failure};
 use crate::output;
+use crate::output::outln;
 
 pub fn run(cli: &Cli, command: &TemplatesCommand) -> Result<Exit, Failure> {
     match command {
@@ -12,7 +13,7 @@ pub fn run(cli: &Cli, command: &TemplatesCommand) -> Result<Exit, Failure> {
                 output::print_json(&names);
             } else {
                 for name in names {
-                    println!("{name}");
+                    outln!("{name}");
                 }
             }
         }
@@ -28,7 +29,7 @@ pub fn run(cli: &Cli, command: &TemplatesCommand) -> Result<Exit, Failure> {
             if cli.json {
                 output::print_json(&serde_json::json!({ "name": args.name, "template": text }));
             } else {
-                print!("{text}");
+                crate::output::write_stdout(format_args!("{text}"));
             }
         }
     }

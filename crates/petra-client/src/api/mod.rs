@@ -14,7 +14,7 @@ use futures::stream::BoxStream;
 use tracing::instrument;
 use url::Url;
 
-use crate::config::{url_without_query, ConnectionConfig};
+use crate::config::ConnectionConfig;
 use crate::error::Error;
 use crate::ids::PoNumber;
 use crate::transport::{Call, Transport};
@@ -153,7 +153,10 @@ impl fmt::Debug for PetraClient {
         f.debug_struct("PetraClient")
             .field("name", &config.name)
             .field("base_url", &config.base_url.as_str())
-            .field("feed_url", &url_without_query(&self.inner.feed_url))
+            .field(
+                "feed_url",
+                &crate::feed::download::redact(&self.inner.feed_url),
+            )
             .field("credentials", &config.credentials)
             .field("timeouts", &config.timeouts)
             .field("rate_limit", &config.rate_limit)

@@ -1,23 +1,22 @@
-//! Turns one CSV record into a [`ProdListRow`] or a [`RowError`].
+//! Fills a [`ProdListRow`] from one CSV record, or returns its [`RowError`].
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use csv::ByteRecord;
+use csv::{ByteRecord, StringRecord};
 use rust_decimal::Decimal;
 
-use super::decode::{decode_record, Span};
+use super::decode::{decode_record, DecodedRecord, Span};
 use super::header::{trim_text, Column, ColumnMap, TextKind};
-use super::row::{FeedWarning, FieldIssue, ProdListRow, RowError};
+use super::row::{FeedWarning, FieldIssue, ProdListRow, RowError, RowFields};
 use super::values::{
     decode_plain_text, marks_discontinued, parse_amount, parse_flag, parse_quantity, parse_upc,
     undo_double_encoding, Amount, UpcValue,
 };
-use crate::ids::Sku;
 
-/// A built row (or its error) and how many of its fields needed Windows-1252.
-pub(crate) struct Built {
-    pub(crate) row: Result<ProdListRow, RowError>,
+/// Outcome of filling a row, and how many of its fields needed Windows-1252.
+pub(crate) struct Filled {
+    pub(crate) result: Result<(), RowError>,
     pub(crate) fallback_fields: u32,
 }
 
@@ -59,6 +58,9 @@ impl Problems {
     }
 
     fn amount(&mut self, column: Column, raw: &str, money: bool) -> Option<Decimal> {
+        if raw.is_empty() {
+            return None;
+        }
         match parse_amount(raw, money) {
             Ok(Amount::Value(value)) => Some(value),
             Ok(Amount::Blank) => None,
@@ -78,18 +80,44 @@ impl Problems {
     }
 }
 
-pub(crate) fn build_row(line: u64, columns: &Arc<ColumnMap>, record: &ByteRecord) -> Built {
-    let mut text = String::with_capacity(record.as_slice().len() + 32);
-    let mut raw = Vec::with_capacity(record.len());
-    let decoded = decode_record(record, &mut text, &mut raw);
+/// Fills `row` from `record`, which the row keeps, reusing the row's buffers. On a
+/// [`RowError`] the row's content is unspecified.
+pub(crate) fn fill_row(
+    row: &mut ProdListRow,
+    line: u64,
+    columns: &Arc<ColumnMap>,
+    record: ByteRecord,
+) -> Filled {
+    row.line = line;
+    if !Arc::ptr_eq(&row.columns, columns) {
+        row.columns = Arc::clone(columns);
+    }
+    row.text.clear();
+    row.raw.clear();
+    row.warnings.clear();
+
+    // One check of the whole record (a single ASCII scan in the common case) decides
+    // whether the fields can be read in place.
+    let decoded = match StringRecord::from_byte_record(record) {
+        Ok(record) => {
+            row.fields = RowFields::Utf8(record);
+            DecodedRecord::default()
+        }
+        Err(error) => {
+            let record = error.into_byte_record();
+            let decoded = decode_record(&record, &mut row.text, &mut row.raw);
+            row.fields = RowFields::Decoded(record);
+            decoded
+        }
+    };
     let mut problems = Problems {
         line,
         issues: Vec::new(),
-        warnings: Vec::new(),
+        warnings: std::mem::take(&mut row.warnings),
     };
 
     for position in decoded.undefined_bytes {
-        let value = raw[position].get(&text).to_owned();
+        let value = row.field_at(position).to_owned();
         let column = columns.names().get(position).cloned();
         problems.warnings.push(FeedWarning {
             line,
@@ -101,43 +129,16 @@ pub(crate) fn build_row(line: u64, columns: &Arc<ColumnMap>, record: &ByteRecord
         });
     }
 
-    // Trimmed spans first; entity-decoded copies are appended to `text` afterwards, so
-    // no span is taken while `text` grows.
-    let mut clean = [Span::default(); Column::COUNT];
-    // Bit `i` set: column `Column::ALL[i]` contains `&` and may need entity decoding.
-    let mut needs_decoding = 0u32;
-    for column in Column::ALL {
-        let Some(span) = columns.position_of(column).and_then(|p| raw.get(p)) else {
-            continue;
-        };
-        let trimmed = trim_text(span.get(&text));
-        clean[column.index()] = Span::of_subslice(&text, trimmed);
-        if column.text_kind() != TextKind::Verbatim && trimmed.contains('&') {
-            needs_decoding |= 1 << column.index();
-        }
-    }
-    for column in Column::ALL
-        .into_iter()
-        .filter(|c| needs_decoding & (1 << c.index()) != 0)
-    {
-        let current = clean[column.index()].get(&text);
-        let cleaned = match column.text_kind() {
-            TextKind::Html => undo_double_encoding(current),
-            _ => decode_plain_text(current),
-        };
-        if let Cow::Owned(cleaned) = cleaned {
-            let start = text.len() as u32;
-            text.push_str(&cleaned);
-            clean[column.index()] = Span {
-                start,
-                end: text.len() as u32,
-            };
-        }
-    }
+    decode_entities(row, columns);
 
-    let value = |column: Column| clean[column.index()].get(&text);
-    let petra_sku = Sku::new(value(Column::PetraSku));
-    if petra_sku.is_empty() {
+    let (fields, text, raw) = (&row.fields, &row.text, &row.raw);
+    let value = |column: Column| {
+        columns
+            .position_of(column)
+            .map_or("", |position| trim_text(fields.get(position, text, raw)))
+    };
+    row.petra_sku.replace(value(Column::PetraSku));
+    if row.petra_sku.is_empty() {
         problems.reject(
             Column::PetraSku,
             value(Column::PetraSku),
@@ -145,30 +146,35 @@ pub(crate) fn build_row(line: u64, columns: &Arc<ColumnMap>, record: &ByteRecord
         );
     }
 
-    let available = match parse_quantity(value(Column::Available)) {
+    row.available = match parse_quantity(value(Column::Available)) {
         Ok(quantity) => quantity,
         Err(reason) => {
             problems.reject(Column::Available, value(Column::Available), reason);
             0
         }
     };
-    let price = problems.money(Column::Price, value(Column::Price));
-    let map = problems
+    row.price = problems.money(Column::Price, value(Column::Price));
+    row.map = problems
         .money(Column::Map, value(Column::Map))
         .filter(|map| !map.is_zero());
-    let msrp = problems.money(Column::Msrp, value(Column::Msrp));
-    let weight_unpacked =
+    row.msrp = problems.money(Column::Msrp, value(Column::Msrp));
+    row.weight_unpacked =
         problems.measurement(Column::WeightUnpacked, value(Column::WeightUnpacked));
-    let length = problems.measurement(Column::Length, value(Column::Length));
-    let width = problems.measurement(Column::Width, value(Column::Width));
-    let height = problems.measurement(Column::Height, value(Column::Height));
-    let estimated_ship_weight = problems.measurement(
+    row.length = problems.measurement(Column::Length, value(Column::Length));
+    row.width = problems.measurement(Column::Width, value(Column::Width));
+    row.height = problems.measurement(Column::Height, value(Column::Height));
+    row.estimated_ship_weight = problems.measurement(
         Column::EstimatedShipWeight,
         value(Column::EstimatedShipWeight),
     );
 
     let upc_raw = value(Column::Upc);
-    let upc = match parse_upc(upc_raw) {
+    let upc_buffer = row
+        .upc
+        .take()
+        .map(|upc| upc.into_buffer())
+        .unwrap_or_default();
+    row.upc = match parse_upc(upc_raw, upc_buffer) {
         Ok(UpcValue::Blank) => None,
         Ok(UpcValue::Valid(upc)) => Some(upc),
         Ok(UpcValue::Repaired(upc)) => {
@@ -193,53 +199,105 @@ pub(crate) fn build_row(line: u64, columns: &Arc<ColumnMap>, record: &ByteRecord
         }
     };
 
-    let refurb = match parse_flag(value(Column::Refurb)) {
+    row.refurb = match parse_flag(value(Column::Refurb)) {
         Ok(flag) => flag,
         Err(reason) => {
             problems.reject(Column::Refurb, value(Column::Refurb), reason);
             false
         }
     };
-    let discontinued = marks_discontinued(value(Column::Notes1));
+    row.discontinued = row.text(Column::Notes1).is_some_and(marks_discontinued);
 
-    let known_sku = || (!petra_sku.is_empty()).then(|| petra_sku.clone());
+    let known_sku = || (!row.petra_sku.is_empty()).then(|| row.petra_sku.clone());
     for warning in &mut problems.warnings {
         warning.petra_sku = known_sku();
     }
-    if !problems.issues.is_empty() {
-        return Built {
-            row: Err(RowError {
-                line,
-                petra_sku: known_sku(),
-                fields: problems.issues,
-            }),
-            fallback_fields: decoded.fallback_fields,
-        };
-    }
-
-    let row = ProdListRow {
-        line,
-        columns: Arc::clone(columns),
-        text,
-        raw,
-        clean,
-        petra_sku,
-        available,
-        price,
-        map,
-        msrp,
-        weight_unpacked,
-        length,
-        width,
-        height,
-        estimated_ship_weight,
-        upc,
-        refurb,
-        discontinued,
-        warnings: problems.warnings,
+    let result = if problems.issues.is_empty() {
+        Ok(())
+    } else {
+        Err(RowError {
+            line,
+            petra_sku: known_sku(),
+            fields: problems.issues,
+        })
     };
-    Built {
-        row: Ok(row),
+    row.warnings = problems.warnings;
+    Filled {
+        result,
         fallback_fields: decoded.fallback_fields,
     }
+}
+
+/// Decodes HTML entities of the text columns that contain `&`, appending the cleaned
+/// copies to the row's text. Other columns need only trimming, which the accessors do.
+fn decode_entities(row: &mut ProdListRow, columns: &ColumnMap) {
+    row.decoded_columns = 0;
+
+    let candidates = match &row.fields {
+        RowFields::Utf8(record) => {
+            let all = record.as_slice().as_bytes();
+            // `StringRecord` stores its fields back to back, so a field's end is its
+            // offset in `all` plus its length.
+            let ends = record
+                .iter()
+                .map(|field| field.as_ptr() as usize - all.as_ptr() as usize + field.len());
+            columns_with_ampersand(all, ends, columns)
+        }
+        RowFields::Decoded(_) => {
+            let ends = row.raw.iter().map(|span| span.end as usize);
+            columns_with_ampersand(row.text.as_bytes(), ends, columns)
+        }
+        RowFields::Empty => 0,
+    };
+
+    let mut remaining = candidates;
+    while remaining != 0 {
+        let column = Column::ALL[remaining.trailing_zeros() as usize];
+        remaining &= remaining - 1;
+        let Some(position) = columns.position_of(column) else {
+            continue;
+        };
+        let current = trim_text(row.field_at(position));
+        let cleaned = match column.text_kind() {
+            TextKind::Html => undo_double_encoding(current),
+            _ => decode_plain_text(current),
+        };
+        if let Cow::Owned(cleaned) = cleaned {
+            let start = row.text.len() as u32;
+            row.text.push_str(&cleaned);
+            row.decoded[column.index()] = Span {
+                start,
+                end: row.text.len() as u32,
+            };
+            row.decoded_columns |= 1 << column.index();
+        }
+    }
+}
+
+/// Returns a bit set (bit `i` for `Column::ALL[i]`) of the text columns whose field
+/// contains `&`. `all` is the fields back to back and `ends` the end offset of each.
+fn columns_with_ampersand(
+    all: &[u8],
+    ends: impl Iterator<Item = usize>,
+    columns: &ColumnMap,
+) -> u32 {
+    // One scan of the whole row finds every `&`; most fields have none.
+    let mut ampersands = memchr::memchr_iter(b'&', all).peekable();
+    let mut candidates = 0u32;
+    for (position, end) in ends.enumerate() {
+        let Some(&at) = ampersands.peek() else {
+            break;
+        };
+        if at >= end {
+            continue;
+        }
+        while ampersands.next_if(|&at| at < end).is_some() {}
+        let text_column = columns
+            .column_at(position)
+            .filter(|column| column.text_kind() != TextKind::Verbatim);
+        if let Some(column) = text_column {
+            candidates |= 1 << column.index();
+        }
+    }
+    candidates
 }

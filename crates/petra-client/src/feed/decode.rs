@@ -17,15 +17,6 @@ impl Span {
     pub(crate) fn get(self, text: &str) -> &str {
         &text[self.start as usize..self.end as usize]
     }
-
-    /// The sub-span of `part`, which must be a slice of `text` at or after `self.start`.
-    pub(crate) fn of_subslice(text: &str, part: &str) -> Span {
-        let start = part.as_ptr() as usize - text.as_ptr() as usize;
-        Span {
-            start: start as u32,
-            end: (start + part.len()) as u32,
-        }
-    }
 }
 
 /// Result of decoding one record.
@@ -37,36 +28,14 @@ pub(crate) struct DecodedRecord {
     pub(crate) undefined_bytes: Vec<usize>,
 }
 
-/// Decodes every field of `record` into `text`, pushing one span per field.
+/// Decodes every field of `record` into `text`, pushing one span per field. Each field
+/// that is valid UTF-8 is copied as it is; any other field is read as Windows-1252.
 pub(crate) fn decode_record(
     record: &ByteRecord,
     text: &mut String,
     spans: &mut Vec<Span>,
 ) -> DecodedRecord {
     let mut decoded = DecodedRecord::default();
-    let bytes = record.as_slice();
-
-    // Fast path: the whole record is valid UTF-8 and no field starts inside a multi-byte
-    // sequence, so every field on its own is valid UTF-8.
-    if let Ok(all) = std::str::from_utf8(bytes) {
-        let fields_on_boundaries = (0..record.len()).all(|i| {
-            record
-                .range(i)
-                .is_some_and(|range| all.is_char_boundary(range.start))
-        });
-        if fields_on_boundaries {
-            let base = text.len();
-            text.push_str(all);
-            for i in 0..record.len() {
-                let range = record.range(i).unwrap_or(0..0);
-                spans.push(Span {
-                    start: (base + range.start) as u32,
-                    end: (base + range.end) as u32,
-                });
-            }
-            return decoded;
-        }
-    }
 
     for (position, field) in record.iter().enumerate() {
         let start = text.len();

@@ -191,6 +191,8 @@ pub struct ColumnMap {
     names: Vec<String>,
     by_name: HashMap<String, usize>,
     known: [Option<usize>; Column::COUNT],
+    /// The known column read from each position; `None` for unknown or repeated names.
+    by_position: Vec<Option<Column>>,
     duplicates: Vec<String>,
 }
 
@@ -201,6 +203,7 @@ impl ColumnMap {
         let mut names = Vec::with_capacity(header.len());
         let mut by_name = HashMap::with_capacity(header.len());
         let mut known = [None; Column::COUNT];
+        let mut by_position = vec![None; header.len()];
         let mut duplicates = Vec::new();
 
         for (position, raw) in header.iter().enumerate() {
@@ -214,6 +217,7 @@ impl ColumnMap {
                         slot.insert(position);
                         if let Some(column) = Column::from_name(&name) {
                             known[column.index()] = Some(position);
+                            by_position[position] = Some(column);
                         }
                     }
                 }
@@ -225,6 +229,7 @@ impl ColumnMap {
             names,
             by_name,
             known,
+            by_position,
             duplicates,
         }
     }
@@ -252,6 +257,11 @@ impl ColumnMap {
     /// Position of a known column, or `None` when the file lacks it.
     pub fn position_of(&self, column: Column) -> Option<usize> {
         self.known[column.index()]
+    }
+
+    /// Returns the known column read from this position, if any.
+    pub(crate) fn column_at(&self, position: usize) -> Option<Column> {
+        self.by_position.get(position).copied().flatten()
     }
 
     /// Names that appeared more than once; only their first occurrence is read.

@@ -1,6 +1,7 @@
 //! The byte source under the CSV parser. It counts the bytes read from the source, strips a
-//! UTF-8 byte order mark and transcodes UTF-16 to UTF-8. It also tracks whether the bytes
-//! end inside a quoted field, and the offsets of line feeds for physical line numbers.
+//! UTF-8 byte order mark and transcodes UTF-16 to UTF-8. It also finds whether the bytes
+//! end inside a quoted field, and tracks the offsets of line feeds for physical line
+//! numbers.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -28,7 +29,13 @@ pub(crate) struct FeedInput<R> {
     pending: Vec<u8>,
     pending_at: usize,
     source_done: bool,
-    quotes: QuoteTracker,
+    /// Bytes handed to the parser from `tail_start` on: at least those of the record being
+    /// parsed, so that the quote state at the end of the input can be found from them.
+    tail: Vec<u8>,
+    tail_start: u64,
+    /// Offset where the record being parsed starts; the parser is outside quotes there.
+    record_start: u64,
+    ended_in_quotes: bool,
     lines: LineIndex,
     exhausted: bool,
 }
@@ -45,7 +52,10 @@ impl<R: Read> FeedInput<R> {
             pending: Vec::new(),
             pending_at: 0,
             source_done: false,
-            quotes: QuoteTracker::default(),
+            tail: Vec::new(),
+            tail_start: 0,
+            record_start: 0,
+            ended_in_quotes: false,
             lines: LineIndex::default(),
             exhausted: false,
         }
@@ -71,9 +81,36 @@ impl<R: Read> FeedInput<R> {
         self.exhausted
     }
 
-    /// Returns true when the bytes handed out so far end inside a quoted field.
+    /// Records that the parser starts a record at `offset` of the decoded stream. Bytes
+    /// before it are no longer kept. Offsets must not decrease.
+    pub(crate) fn mark_record_start(&mut self, offset: u64) {
+        self.record_start = offset;
+    }
+
+    /// Returns true when the input has ended inside a quoted field; false before the end.
     pub(crate) fn ends_in_quoted_field(&self) -> bool {
-        self.quotes.in_quoted_field()
+        self.ended_in_quotes
+    }
+
+    /// Keeps `chunk` in the tail, dropping bytes before the current record.
+    fn keep_tail(&mut self, chunk: &[u8]) {
+        let passed =
+            (self.record_start.saturating_sub(self.tail_start) as usize).min(self.tail.len());
+        if passed > 0 {
+            self.tail.drain(..passed);
+            self.tail_start += passed as u64;
+        }
+        self.tail.extend_from_slice(chunk);
+    }
+
+    /// Finds the quote state at the end of the input by scanning the last record, which
+    /// is cheaper than tracking quotes through the whole file.
+    fn find_end_state(&mut self) {
+        let from =
+            (self.record_start.saturating_sub(self.tail_start) as usize).min(self.tail.len());
+        let mut quotes = QuoteTracker::default();
+        quotes.scan(&self.tail[from..]);
+        self.ended_in_quotes = quotes.in_quoted_field();
     }
 
     fn read_source(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -178,9 +215,12 @@ impl<R: Read> Read for FeedInput<R> {
             self.read_source(buf)?
         };
 
-        self.quotes.scan(&buf[..n]);
+        self.keep_tail(&buf[..n]);
         self.lines.scan(&buf[..n]);
-        self.exhausted |= n == 0 && !buf.is_empty();
+        if n == 0 && !buf.is_empty() && !self.exhausted {
+            self.exhausted = true;
+            self.find_end_state();
+        }
         Ok(n)
     }
 }
@@ -221,8 +261,7 @@ impl LineIndex {
 /// Quote state of the bytes seen so far, following RFC 4180 as the `csv` crate applies it.
 /// A quote opens a quoted field only at the start of a field, and `""` inside one is a
 /// literal quote. The reader uses it to tell a complete file from one cut inside a quoted
-/// field. It only looks at
-/// quote bytes, found with `memchr`, so it costs little on files with few quoted fields.
+/// field. It only looks at quote bytes, found with `memchr`.
 #[derive(Debug)]
 struct QuoteTracker {
     in_quotes: bool,

@@ -7,9 +7,9 @@
 //! - [`values`]: UPC check digits, money, quantities, flags and HTML entities.
 //! - [`download`]: fetching the feed over file, HTTP(S) and FTP(S) to a temporary file.
 //! - [`generator`]: a deterministic synthetic feed in Petra's layout.
-//! - `input`: the byte layer: BOM, UTF-16, byte count, quote tracking.
+//! - `input`: the byte layer: BOM, UTF-16, byte count, line numbers, quote state at the end.
 //! - `decode`: per-field UTF-8 or Windows-1252 decoding.
-//! - `build`: one CSV record to one typed row.
+//! - `build`: filling a typed row from one CSV record.
 
 pub mod async_reader;
 mod build;

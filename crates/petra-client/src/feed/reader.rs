@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use csv::ByteRecord;
 
-use super::build::build_row;
+use super::build::{fill_row, Filled};
 use super::decode::decode_field;
 use super::header::{trim_text, Column, ColumnMap};
 use super::input::{FeedInput, SourceEncoding};
@@ -86,6 +86,10 @@ pub struct FeedSummary {
 /// or empty one and returns the [`FeedSummary`]. Stopping at the last row without calling `finish`
 /// leaves a broken download undetected.
 ///
+/// The iterator allocates each owned row. [`read_row`](ProdListReader::read_row) lends one
+/// row that the reader refills in place, which is faster when the caller does not keep
+/// rows.
+///
 /// ```no_run
 /// use petra_client::feed::ProdListReader;
 ///
@@ -111,6 +115,8 @@ pub struct ProdListReader<R> {
     last_line: u64,
     finished: bool,
     failure: Option<Error>,
+    /// The row [`read_row`](ProdListReader::read_row) refills and lends.
+    row: ProdListRow,
 }
 
 impl ProdListReader<File> {
@@ -139,9 +145,11 @@ impl<R: Read> ProdListReader<R> {
             .flexible(true)
             .buffer_capacity(64 * 1024)
             .from_reader(FeedInput::new(source));
+        let no_columns = Arc::new(ColumnMap::new(&[]));
         let mut reader = ProdListReader {
             csv,
-            columns: Arc::new(ColumnMap::new(&[])),
+            row: ProdListRow::empty(Arc::clone(&no_columns)),
+            columns: no_columns,
             record: ByteRecord::new(),
             options,
             summary: FeedSummary::default(),
@@ -181,6 +189,8 @@ impl<R: Read> ProdListReader<R> {
 
     /// Reads the next record into `self.record`; false at the end of the file.
     fn read_record(&mut self) -> Result<bool, Error> {
+        let start = self.csv.position().byte();
+        self.csv.get_mut().mark_record_start(start);
         let more = self
             .csv
             .read_byte_record(&mut self.record)
@@ -204,7 +214,12 @@ impl<R: Read> ProdListReader<R> {
             if cut_inside_quotes && self.record.as_slice().ends_with(b"\n") {
                 last_line += 1;
             }
-            let inner_line_feeds = memchr::memchr_iter(b'\n', self.record.as_slice()).count();
+            // Most records have no line feed, and finding none is cheaper than counting.
+            let content = self.record.as_slice();
+            let inner_line_feeds = match memchr::memchr(b'\n', content) {
+                Some(first) => memchr::memchr_iter(b'\n', &content[first..]).count(),
+                None => 0,
+            };
             self.last_line = last_line.saturating_sub(inner_line_feeds as u64);
         }
         Ok(more)
@@ -293,6 +308,10 @@ impl<R: Read> ProdListReader<R> {
             return false;
         };
         let sku_field = self.record.get(position).unwrap_or_default();
+        // A field without a space cannot read "PETRA SKU", so data rows skip decoding.
+        if !sku_field.contains(&b' ') {
+            return false;
+        }
         if !decode_field(sku_field)
             .trim()
             .eq_ignore_ascii_case(Column::PetraSku.name())
@@ -323,25 +342,64 @@ impl<R: Read> ProdListReader<R> {
     }
 }
 
-impl<R: Read> Iterator for ProdListReader<R> {
-    type Item = Result<ProdListRow, RowError>;
+impl<R: Read> ProdListReader<R> {
+    /// Reads the next data row into a row owned by the reader and lends it, or returns the
+    /// row's error. Returns `None` at the end of the file or after a read failure, which
+    /// [`finish`](ProdListReader::finish) then returns.
+    ///
+    /// Unlike the iterator, this reuses one row's buffers for every row, so it does not
+    /// allocate per row. Clone the row to keep it.
+    ///
+    /// ```no_run
+    /// use petra_client::feed::ProdListReader;
+    ///
+    /// # fn main() -> Result<(), petra_client::Error> {
+    /// let mut reader = ProdListReader::open("ProdList.csv")?;
+    /// let mut units = 0;
+    /// while let Some(row) = reader.read_row() {
+    ///     match row {
+    ///         Ok(row) => units += row.available(),
+    ///         Err(error) => eprintln!("{error}"),
+    ///     }
+    /// }
+    /// let summary = reader.finish()?;
+    /// println!("{} rows, {units} units available", summary.rows);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn read_row(&mut self) -> Option<Result<&ProdListRow, RowError>> {
+        if !self.next_data_record() {
+            return None;
+        }
 
-    fn next(&mut self) -> Option<Self::Item> {
+        // The row's previous record becomes the parser's buffer, so nothing is allocated.
+        let spare = self.row.take_record();
+        let record = self.take_record(spare);
+        let filled = fill_row(&mut self.row, self.last_line, &self.columns, record);
+        match self.count(filled, self.row.warnings().len()) {
+            Ok(()) => Some(Ok(&self.row)),
+            Err(error) => Some(Err(error)),
+        }
+    }
+
+    /// Reads records up to the next data row into `self.record`, skipping blank rows and
+    /// repeated headers. Returns false at the end of the file or after a read failure.
+    fn next_data_record(&mut self) -> bool {
         loop {
             if self.finished {
-                return None;
+                return false;
             }
             match self.read_record() {
                 Ok(true) => {}
                 Ok(false) => {
                     self.finished = true;
                     self.failure = self.check_end().err();
-                    return None;
+                    return false;
                 }
                 Err(error) => {
                     self.finished = true;
                     self.failure = Some(error);
-                    return None;
+                    return false;
                 }
             }
 
@@ -361,20 +419,50 @@ impl<R: Read> Iterator for ProdListReader<R> {
             if self.record.len() > self.columns.names().len() {
                 self.check_extra_fields();
             }
-
-            let built = build_row(self.last_line, &self.columns, &self.record);
-            self.summary.windows_1252_fields += u64::from(built.fallback_fields);
-            match &built.row {
-                Ok(row) => {
-                    self.summary.rows += 1;
-                    self.summary.warnings += row.warnings().len() as u64;
-                }
-                Err(error) => {
-                    self.summary.row_errors += 1;
-                    tracing::debug!(line = error.line, %error, "ProdList row rejected");
-                }
-            }
-            return Some(built.row);
+            return true;
         }
+    }
+
+    /// Takes the record just read, leaving `spare` (or a new record as large) for the
+    /// parser to read the next one into.
+    fn take_record(&mut self, spare: Option<ByteRecord>) -> ByteRecord {
+        let spare = spare.unwrap_or_else(|| {
+            // A little more than the last record, so that the parser rarely grows it.
+            let bytes = self.record.as_slice().len();
+            ByteRecord::with_capacity(bytes + bytes / 4 + 64, self.record.len())
+        });
+        std::mem::replace(&mut self.record, spare)
+    }
+
+    /// Adds a filled row to the summary.
+    fn count(&mut self, filled: Filled, row_warnings: usize) -> Result<(), RowError> {
+        self.summary.windows_1252_fields += u64::from(filled.fallback_fields);
+        match &filled.result {
+            Ok(()) => {
+                self.summary.rows += 1;
+                self.summary.warnings += row_warnings as u64;
+            }
+            Err(error) => {
+                self.summary.row_errors += 1;
+                tracing::debug!(line = error.line, %error, "ProdList row rejected");
+            }
+        }
+        filled.result
+    }
+}
+
+impl<R: Read> Iterator for ProdListReader<R> {
+    type Item = Result<ProdListRow, RowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if !self.next_data_record() {
+            return None;
+        }
+
+        let mut row = ProdListRow::empty(Arc::clone(&self.columns));
+        let record = self.take_record(None);
+        let filled = fill_row(&mut row, self.last_line, &self.columns, record);
+        let warnings = row.warnings().len();
+        Some(self.count(filled, warnings).map(|()| row))
     }
 }

@@ -3,10 +3,11 @@
 use std::fmt;
 use std::sync::Arc;
 
+use csv::{ByteRecord, StringRecord};
 use rust_decimal::Decimal;
 
 use super::decode::Span;
-use super::header::{Column, ColumnMap};
+use super::header::{trim_text, Column, ColumnMap};
 use super::values::Upc;
 use crate::ids::Sku;
 
@@ -15,16 +16,25 @@ use crate::ids::Sku;
 /// Text accessors return `None` for a blank field or a column the file lacks. Plain-text
 /// columns come trimmed with HTML entities decoded; LONG DESC and SPECS keep their markup.
 /// [`ProdListRow::field`] returns any column's decoded text by header name, untrimmed.
+///
+/// The reader does the costly work before it returns the row. It decodes every field
+/// (UTF-8, or Windows-1252 where a field is not valid UTF-8) and the entities of the text
+/// columns that contain one. It also parses and validates every typed column (quantity,
+/// money, measurements, UPC, flags). Text accessors only trim, on each call.
 #[derive(Clone)]
 pub struct ProdListRow {
     pub(crate) line: u64,
     pub(crate) columns: Arc<ColumnMap>,
-    /// Decoded fields in file order, then any entity-decoded copies.
+    pub(crate) fields: RowFields,
+    /// Fields decoded from Windows-1252 (for [`RowFields::Decoded`]), then the
+    /// entity-decoded copies of text columns.
     pub(crate) text: String,
-    /// One span per field of the record, into `text`.
+    /// One span per field of the record, into `text`, for [`RowFields::Decoded`] only.
     pub(crate) raw: Vec<Span>,
-    /// One span per known column: its cleaned text; empty when the file lacks the column.
-    pub(crate) clean: [Span; Column::COUNT],
+    /// Entity-decoded text of the known columns whose bit is set in `decoded_columns`.
+    pub(crate) decoded: [Span; Column::COUNT],
+    /// Bit `i` set: `decoded[i]` contains the cleaned text of `Column::ALL[i]`.
+    pub(crate) decoded_columns: u32,
     pub(crate) petra_sku: Sku,
     pub(crate) available: u64,
     pub(crate) price: Option<Decimal>,
@@ -41,7 +51,59 @@ pub struct ProdListRow {
     pub(crate) warnings: Vec<FeedWarning>,
 }
 
+/// The fields of a row as the file contains them.
+#[derive(Clone)]
+pub(crate) enum RowFields {
+    /// Every field is valid UTF-8 and is read in place.
+    Utf8(StringRecord),
+    /// Some field needed the Windows-1252 fallback, so every field was decoded into the
+    /// row's text. The record is kept only to reuse its buffer for the next row.
+    Decoded(ByteRecord),
+    /// Not filled yet.
+    Empty,
+}
+
+impl RowFields {
+    /// Returns the field at `position`, `""` past the row's end. `text` and `raw` are the
+    /// row's, used for [`RowFields::Decoded`].
+    pub(crate) fn get<'a>(&'a self, position: usize, text: &'a str, raw: &[Span]) -> &'a str {
+        let field = match self {
+            RowFields::Utf8(record) => record.get(position),
+            RowFields::Decoded(_) => raw.get(position).map(|span| span.get(text)),
+            RowFields::Empty => None,
+        };
+        field.unwrap_or_default()
+    }
+}
+
 impl ProdListRow {
+    /// Creates a row with no fields, to be filled by the reader.
+    pub(crate) fn empty(columns: Arc<ColumnMap>) -> Self {
+        ProdListRow {
+            line: 0,
+            columns,
+            fields: RowFields::Empty,
+            text: String::new(),
+            raw: Vec::new(),
+            decoded: [Span::default(); Column::COUNT],
+            decoded_columns: 0,
+            petra_sku: Sku::new(""),
+            available: 0,
+            price: None,
+            map: None,
+            msrp: None,
+            weight_unpacked: None,
+            length: None,
+            width: None,
+            height: None,
+            estimated_ship_weight: None,
+            upc: None,
+            refurb: false,
+            discontinued: false,
+            warnings: Vec::new(),
+        }
+    }
+
     /// Physical line (1-based) where the row starts in the file.
     pub fn line(&self) -> u64 {
         self.line
@@ -178,7 +240,11 @@ impl ProdListRow {
     /// Cleaned text of a known column (trimmed; entities decoded in plain-text columns),
     /// or `None` when blank or absent from the file.
     pub fn text(&self, column: Column) -> Option<&str> {
-        let value = self.clean[column.index()].get(&self.text);
+        let value = if self.decoded_columns & (1 << column.index()) != 0 {
+            self.decoded[column.index()].get(&self.text)
+        } else {
+            trim_text(self.field_at(self.columns.position_of(column)?))
+        };
         (!value.is_empty()).then_some(value)
     }
 
@@ -192,9 +258,26 @@ impl ProdListRow {
 
     /// Decoded text of the field at this position, `""` past the row's end.
     pub fn field_at(&self, position: usize) -> &str {
-        self.raw
-            .get(position)
-            .map_or("", |span| span.get(&self.text))
+        self.fields.get(position, &self.text, &self.raw)
+    }
+
+    /// Returns the CSV record of a row whose fields are all valid UTF-8, exactly as the
+    /// parser split it, so callers can fingerprint the row. `None` when a field needed
+    /// the Windows-1252 fallback.
+    pub fn utf8_record(&self) -> Option<&ByteRecord> {
+        match &self.fields {
+            RowFields::Utf8(record) => Some(record.as_byte_record()),
+            _ => None,
+        }
+    }
+
+    /// Takes the record buffer of the previous row, for the reader to read into.
+    pub(crate) fn take_record(&mut self) -> Option<ByteRecord> {
+        match std::mem::replace(&mut self.fields, RowFields::Empty) {
+            RowFields::Utf8(record) => Some(record.into_byte_record()),
+            RowFields::Decoded(record) => Some(record),
+            RowFields::Empty => None,
+        }
     }
 
     /// Returns the header this row was read with.

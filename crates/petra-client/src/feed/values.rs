@@ -25,7 +25,13 @@ pub(crate) enum UpcValue {
 impl Upc {
     /// Parses 12 or 13 digits and verifies the check digit.
     pub fn parse(digits: &str) -> Result<Upc, String> {
-        let digits = digits.trim();
+        Upc::parse_into(digits, String::new())
+    }
+
+    /// Like [`Upc::parse`], storing the digits in `buffer` so that a reused row keeps its
+    /// allocation.
+    pub(crate) fn parse_into(digits: &str, mut buffer: String) -> Result<Upc, String> {
+        let digits = trim(digits);
         if !matches!(digits.len(), 12 | 13) || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(format!(
                 "expected 12 digits (UPC-A) or 13 digits (EAN-13), found {digits:?}"
@@ -34,7 +40,14 @@ impl Upc {
         if !check_digit_ok(digits) {
             return Err(format!("check digit of {digits} is wrong"));
         }
-        Ok(Upc(digits.to_owned()))
+        buffer.clear();
+        buffer.push_str(digits);
+        Ok(Upc(buffer))
+    }
+
+    /// Returns the digits' buffer for reuse.
+    pub(crate) fn into_buffer(self) -> String {
+        self.0
     }
 
     pub fn as_str(&self) -> &str {
@@ -71,8 +84,9 @@ pub(crate) fn check_digit(body: &str) -> u32 {
     (10 - sum % 10) % 10
 }
 
-pub(crate) fn parse_upc(raw: &str) -> Result<UpcValue, String> {
-    let value = raw.trim();
+/// Parses a UPC field; `buffer` becomes the digits' storage of a valid UPC.
+pub(crate) fn parse_upc(raw: &str, buffer: String) -> Result<UpcValue, String> {
+    let value = trim(raw);
     if value.is_empty() {
         return Ok(UpcValue::Blank);
     }
@@ -88,7 +102,7 @@ pub(crate) fn parse_upc(raw: &str) -> Result<UpcValue, String> {
             )),
         };
     }
-    Upc::parse(value).map(UpcValue::Valid)
+    Upc::parse_into(value, buffer).map(UpcValue::Valid)
 }
 
 /// Outcome of parsing a money or measurement field.
@@ -103,9 +117,12 @@ pub(crate) enum Amount {
 /// Parses a non-negative US-format number: optional `$`, `,` thousands separators in
 /// groups of three, `.` as the decimal point, surrounding whitespace.
 pub(crate) fn parse_amount(raw: &str, currency: bool) -> Result<Amount, String> {
-    let value = raw.trim();
+    let value = trim(raw);
     if value.is_empty() {
         return Ok(Amount::Blank);
+    }
+    if let Some(plain) = parse_plain_decimal(value) {
+        return Ok(Amount::Value(plain));
     }
     if value.eq_ignore_ascii_case("N/A") || value.eq_ignore_ascii_case("NA") {
         return Ok(Amount::NotAvailable);
@@ -150,6 +167,69 @@ pub(crate) fn parse_amount(raw: &str, currency: bool) -> Result<Amount, String> 
         .map_err(|error| format!("number out of range: {error}"))
 }
 
+/// Fast path of [`parse_amount`] for the common spellings: ASCII digits, optionally in
+/// `,`-separated groups of three, with at most one `.` followed by at least one digit,
+/// and 18 digits at most, so the value fits an `i64` mantissa. Returns `None` for
+/// anything else (`$`, signs, bad grouping, `N/A`), which the general path then parses or
+/// rejects. The scale is the number of fraction digits, as `Decimal::from_str` keeps it.
+fn parse_plain_decimal(value: &str) -> Option<Decimal> {
+    let bytes = value.as_bytes();
+    if bytes.len() > 24 || !bytes.first()?.is_ascii_digit() {
+        return None;
+    }
+
+    let mut mantissa: i64 = 0;
+    let mut digits = 0;
+    // Digits since the last `,` (or the start) in the whole part.
+    let mut group = 0;
+    let mut grouped = false;
+    let mut scale: Option<u32> = None;
+    for &byte in bytes {
+        match byte {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(byte - b'0');
+                digits += 1;
+                match scale.as_mut() {
+                    Some(scale) => *scale += 1,
+                    None => group += 1,
+                }
+                if digits > 18 {
+                    return None;
+                }
+            }
+            b',' if scale.is_none() => {
+                let group_ok = if grouped { group == 3 } else { group <= 3 };
+                if !group_ok {
+                    return None;
+                }
+                grouped = true;
+                group = 0;
+            }
+            b'.' if scale.is_none() => scale = Some(0),
+            _ => return None,
+        }
+    }
+
+    if grouped && group != 3 {
+        return None;
+    }
+    match scale {
+        Some(0) => None,
+        scale => Some(Decimal::new(mantissa, scale.unwrap_or(0))),
+    }
+}
+
+/// Trims whitespace like `str::trim`, without scanning characters when both ends are
+/// visible ASCII, as nearly every field's are.
+pub(crate) fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let visible = |byte: &u8| byte.is_ascii_graphic();
+    if bytes.first().is_none_or(visible) && bytes.last().is_none_or(visible) {
+        return text;
+    }
+    text.trim()
+}
+
 fn whole_part_ok(whole: &str) -> bool {
     if !whole.contains(',') {
         return whole.bytes().all(|b| b.is_ascii_digit());
@@ -162,6 +242,14 @@ fn whole_part_ok(whole: &str) -> bool {
 
 /// Parses a non-negative whole quantity: `1,200` is 1200; `12.00` is 12.
 pub(crate) fn parse_quantity(raw: &str) -> Result<u64, String> {
+    // Plain digits, the usual spelling, need no decimal.
+    let digits = trim(raw);
+    if !digits.is_empty() && digits.len() <= 19 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(quantity) = digits.parse() {
+            return Ok(quantity);
+        }
+    }
+
     let amount = match parse_amount(raw, false) {
         Ok(amount) => amount,
         Err(reason) if reason == "negative amount" => return Err("negative quantity".to_owned()),
@@ -179,7 +267,7 @@ pub(crate) fn parse_quantity(raw: &str) -> Result<u64, String> {
 
 /// Parses a Y/N flag; blank is `false`.
 pub(crate) fn parse_flag(raw: &str) -> Result<bool, String> {
-    let value = raw.trim();
+    let value = trim(raw);
     if value.is_empty() || value.eq_ignore_ascii_case("N") || value.eq_ignore_ascii_case("NO") {
         Ok(false)
     } else if value.eq_ignore_ascii_case("Y") || value.eq_ignore_ascii_case("YES") {
@@ -258,9 +346,21 @@ fn starts_with_entity(text: &str) -> bool {
     }
 }
 
+/// Returns false when `text` cannot contain an entity: an entity starts with `&` followed
+/// by a letter, a digit or `#`, and ends with `;`. `Tools & Home` is the common case.
+pub(crate) fn may_contain_entity(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'&', bytes).any(|at| {
+        let rest = &bytes[at + 1..];
+        rest.first()
+            .is_some_and(|next| next.is_ascii_alphanumeric() || *next == b'#')
+            && memchr::memchr(b';', rest).is_some()
+    })
+}
+
 /// Decodes HTML entities of plain text once, after undoing double encoding.
 pub(crate) fn decode_plain_text(text: &str) -> Cow<'_, str> {
-    if !text.contains('&') {
+    if !may_contain_entity(text) {
         return Cow::Borrowed(text);
     }
     match undo_double_encoding(text) {
@@ -286,6 +386,44 @@ mod tests {
         assert_eq!(value("1,249.99"), Decimal::new(124999, 2));
         assert_eq!(value("$1,499.00"), Decimal::new(149900, 2));
         assert_eq!(value(" 7.5 "), Decimal::new(75, 1));
+    }
+
+    #[test]
+    fn fast_path_matches_general_path() {
+        let spellings = [
+            "0",
+            "7",
+            "007",
+            "12.5",
+            "12.50",
+            "1,249.99",
+            "12,345,678",
+            "999999999999999999",
+            "1234567890123456789",
+            "1,2499",
+            "12,49.99",
+            "1,249,",
+            ",249",
+            "1.",
+            "1.2.3",
+            "1,249.9,9",
+        ];
+        for spelling in spellings {
+            let general = Decimal::from_str(&spelling.replace(',', ""));
+            let fast = parse_plain_decimal(spelling);
+
+            if let Some(fast) = fast {
+                assert_eq!(Ok(fast), general, "{spelling}");
+                assert_eq!(fast.scale(), general.unwrap().scale(), "{spelling}");
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_rejects_bad_grouping() {
+        for spelling in ["1,2499", "12,49.99", "1,249,", "1234,567", "1,249.9,9"] {
+            assert_eq!(parse_plain_decimal(spelling), None, "{spelling}");
+        }
     }
 
     #[test]
@@ -329,15 +467,18 @@ mod tests {
     #[test]
     fn upc_eleven_digits_repaired() {
         assert_eq!(
-            parse_upc("36000291452"),
+            parse_upc("36000291452", String::new()),
             Ok(UpcValue::Repaired(Upc("036000291452".to_owned())))
         );
-        assert!(parse_upc("36000291453").is_err());
+        assert!(parse_upc("36000291453", String::new()).is_err());
     }
 
     #[test]
     fn upc_scientific_is_corrupt() {
-        assert_eq!(parse_upc("6.97068E+12"), Ok(UpcValue::Scientific));
+        assert_eq!(
+            parse_upc("6.97068E+12", String::new()),
+            Ok(UpcValue::Scientific)
+        );
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Turns mapping results into pool batches while keeping the run's counts, rejections,
 //! warnings and the set of SKUs seen.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher};
 use std::io::Write;
 
 use fieldmap::{MappedRecord, RecordError, Value};
@@ -10,7 +11,7 @@ use petra_client::Sku;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::report::{Rejection, MAX_LISTED};
-use crate::pool::PoolItem;
+use crate::pool::{sku_fingerprint, ContentHash, PoolItem};
 
 /// Fingerprints of the SKUs a retrieval returned.
 ///
@@ -20,22 +21,37 @@ use crate::pool::PoolItem;
 /// fingerprint can never archive an item that is present.
 #[derive(Default)]
 pub struct SeenSkus {
-    fingerprints: HashSet<u64, BuildHasherDefault<DefaultHasher>>,
+    /// Fingerprint to the line of the row that was skipped as unchanged, 0 for a row that
+    /// was mapped.
+    fingerprints: HashMap<u64, u64, BuildHasherDefault<DefaultHasher>>,
 }
 
 impl SeenSkus {
-    fn fingerprint(sku: &str) -> u64 {
-        // DefaultHasher::default() uses fixed keys, so fingerprints are stable in a run.
-        BuildHasherDefault::<DefaultHasher>::default().hash_one(sku)
-    }
-
     /// Adds a SKU and returns false when it was already seen.
     pub fn insert(&mut self, sku: &str) -> bool {
-        self.fingerprints.insert(Self::fingerprint(sku))
+        self.insert_fingerprint(sku_fingerprint(sku), 0)
+    }
+
+    /// Adds the fingerprint of a SKU whose row at `skipped_line` was skipped, or 0 when
+    /// the row was mapped. Returns false when the SKU was already seen.
+    pub(crate) fn insert_fingerprint(&mut self, fingerprint: u64, skipped_line: u64) -> bool {
+        match self.fingerprints.entry(fingerprint) {
+            Entry::Occupied(_) => false,
+            Entry::Vacant(entry) => {
+                entry.insert(skipped_line);
+                true
+            }
+        }
+    }
+
+    /// Returns the line of the skipped row with this SKU, if one was skipped.
+    pub(crate) fn skipped_line(&self, sku: &str) -> Option<u64> {
+        let line = *self.fingerprints.get(&sku_fingerprint(sku))?;
+        (line != 0).then_some(line)
     }
 
     pub fn contains(&self, sku: &str) -> bool {
-        self.fingerprints.contains(&Self::fingerprint(sku))
+        self.fingerprints.contains_key(&sku_fingerprint(sku))
     }
 
     pub fn len(&self) -> usize {
@@ -82,12 +98,24 @@ impl Collector {
         }
     }
 
-    /// Adds a mapped record and returns a full batch when one is ready.
-    pub fn accept(&mut self, line: u64, mapped: &MappedRecord) -> Option<Vec<PoolItem>> {
+    /// Adds a mapped record and returns a full batch when one is ready. `row_hash` is
+    /// the hash of the feed row, given when the row may be skipped in a later run.
+    pub fn accept(
+        &mut self,
+        line: u64,
+        mapped: &MappedRecord,
+        row_hash: Option<ContentHash>,
+    ) -> Option<Vec<PoolItem>> {
         self.records += 1;
         match pool_item(mapped, self.keys) {
-            Ok(item) => {
-                if !self.seen.insert(item.sku.as_str()) {
+            Ok(mut item) => {
+                if self.seen.insert(item.sku.as_str()) {
+                    if let Some(row_hash) = row_hash {
+                        item = item.with_row_hash(row_hash);
+                    }
+                } else {
+                    // A repeated SKU keeps no row hash, so a later run maps every copy
+                    // again and the later record still wins.
                     self.warn(format!(
                         "line {line}: SKU {} appears more than once in the catalog; the later record wins",
                         item.sku
@@ -114,6 +142,11 @@ impl Collector {
         } else {
             None
         }
+    }
+
+    /// Counts rows skipped because they match the stored items unchanged.
+    pub fn count_skipped(&mut self, rows: u64) {
+        self.records += rows;
     }
 
     /// Records a record the plan rejected. Its SKU, when known, still counts as seen,
@@ -178,11 +211,11 @@ impl Collector {
     }
 }
 
-type ItemProblem = (Option<String>, String, String, String);
+pub(crate) type ItemProblem = (Option<String>, String, String, String);
 
 /// Builds a pool item from a mapped record: its SKU, its whole-number quantity and its
 /// fields serialized once.
-fn pool_item(mapped: &MappedRecord, keys: KeyFields) -> Result<PoolItem, ItemProblem> {
+pub(crate) fn pool_item(mapped: &MappedRecord, keys: KeyFields) -> Result<PoolItem, ItemProblem> {
     let sku = match mapped.value(keys.sku) {
         Some(Value::Text(text)) if !text.trim().is_empty() => Sku::new(text),
         other => {

@@ -7,6 +7,7 @@
 //! - `records`: fieldmap record adapters for ProdList rows and API variants.
 //! - `collector`: batches, rejections, warnings and the seen-SKU set of a run.
 //! - `retrieve`: reading the feed or the API.
+//! - `skip`: skipping feed rows identical to the rows stored items came from.
 //! - `archive`: archiving absent items after the guard allowed it.
 
 mod archive;
@@ -15,15 +16,18 @@ pub mod guard;
 mod records;
 pub mod report;
 mod retrieve;
+mod skip;
 mod template;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use petra_client::PetraApi;
+use petra_client::feed::{download_feed, DownloadOptions};
+use petra_client::{Credentials, PetraApi};
 use tokio::sync::mpsc;
 use tracing::Instrument;
+use url::Url;
 use uuid::Uuid;
 
 pub use collector::SeenSkus;
@@ -34,10 +38,10 @@ pub use template::{read_template_file, TemplateChoice, API_DEFAULT, PRODLIST_DEF
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::history::{Operation, RunHistory, RunRecord, RunStatus};
-use crate::pool::{BatchOutcome, InventoryPool, ItemStatus, PoolItem, UpsertOptions};
+use crate::pool::{BatchOutcome, InventoryPool, ItemStatus, PoolItem, RowHashes, UpsertOptions};
 use crate::settings::{InventorySettings, Source};
 use guard::ArchiveInputs;
-use retrieve::Retrieved;
+use retrieve::{FeedInput, Retrieved};
 
 /// The catalog source of a run.
 #[derive(Clone)]
@@ -46,6 +50,14 @@ pub enum CatalogSource {
     Api(Arc<dyn PetraApi>),
     /// A ProdList.csv file on disk.
     FeedFile(PathBuf),
+    /// A ProdList.csv at a `file`, `http(s)` or `ftp(s)` URL, downloaded to a temporary
+    /// file before it is read. A failed or cut-short download is an incomplete retrieval.
+    FeedUrl {
+        url: Url,
+        /// Sent as HTTP Basic credentials, or as the FTP login.
+        credentials: Option<Credentials>,
+        download: DownloadOptions,
+    },
 }
 
 impl CatalogSource {
@@ -56,8 +68,19 @@ impl CatalogSource {
                 api.feed_url().origin().ascii_serialization()
             ),
             Self::FeedFile(path) => path.display().to_string(),
+            Self::FeedUrl { url, .. } => without_secrets(url),
         }
     }
+}
+
+/// Returns `url` without the user, password, query and fragment, which may carry secrets.
+fn without_secrets(url: &Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.set_query(None);
+    shown.set_fragment(None);
+    shown.to_string()
 }
 
 /// Options of one run, usually from the command line.
@@ -276,8 +299,28 @@ impl GetInventory {
         let producer = match catalog {
             CatalogSource::FeedFile(path) => {
                 let loaded = self.template.load(PRODLIST_DEFAULT)?;
+                let stored = pool
+                    .row_hashes(source)
+                    .await
+                    .map_err(pool_error("load row hashes"))?;
+                let source = source.to_owned();
                 tokio::task::spawn_blocking(move || {
-                    retrieve::read_feed_file(path, loaded, batch_size, batches_tx)
+                    let input = FeedInput::File(path);
+                    retrieve::read_feed(input, loaded, batch_size, batches_tx, &source, stored)
+                })
+            }
+            CatalogSource::FeedUrl {
+                url,
+                credentials,
+                download,
+            } => {
+                let loaded = self.template.load(PRODLIST_DEFAULT)?;
+                let downloaded = download_feed(&url, credentials.as_ref(), &download).await;
+                let source = source.to_owned();
+                tokio::task::spawn_blocking(move || {
+                    let input = FeedInput::Download(downloaded);
+                    let stored = RowHashes::default();
+                    retrieve::read_feed(input, loaded, batch_size, batches_tx, &source, stored)
                 })
             }
             CatalogSource::Api(api) => {
@@ -309,6 +352,7 @@ impl GetInventory {
         let Retrieved {
             collector,
             completeness,
+            skipped_rows,
         } = producer.await.map_err(|join_error| Error::Internal {
             reason: format!("the catalog reader stopped: {join_error}"),
         })??;
@@ -349,7 +393,7 @@ impl GetInventory {
             records: collector.records,
             created: outcome.created,
             updated: outcome.updated,
-            unchanged: outcome.unchanged,
+            unchanged: outcome.unchanged + skipped_rows,
             reactivated: outcome.reactivated,
             archived: match &archive {
                 ArchiveOutcome::Applied { count } => *count,

@@ -1,62 +1,203 @@
-//! Retrieval: reading the catalog from a feed file or the API, mapping each record and
-//! handing full batches to the writer.
+//! Retrieval: reading the catalog from a feed file, a downloaded feed or the API, mapping
+//! each record and handing full batches to the writer.
 
-use std::path::PathBuf;
+use std::error::Error as _;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
-use fieldmap::schemas;
+use fieldmap::{schemas, Plan};
 use futures::StreamExt;
-use petra_client::feed::ProdListReader;
+use petra_client::feed::{FeedDownload, ProdListReader};
 use petra_client::PetraApi;
 use tokio::sync::mpsc;
 
-use super::collector::Collector;
+use super::collector::{pool_item, Collector, KeyFields, SeenSkus};
 use super::records::{ApiLayout, ApiVariantRecord, ProdListRecord};
+use super::skip::{self, RowHasher, Scan, SkipRows};
 use super::template::{compile_inventory, LoadedTemplate};
 use crate::error::Error;
-use crate::pool::PoolItem;
+use crate::pool::{PoolItem, RowHashes};
 
 /// Result of a retrieval once every batch is sent.
 pub(crate) struct Retrieved {
     pub collector: Collector,
     /// `Err` with the reason when the catalog was not read to its end.
     pub completeness: Result<(), String>,
+    /// Rows skipped because they match stored items unchanged.
+    pub skipped_rows: u64,
 }
 
-/// Reads a ProdList file on the calling (blocking) thread and sends full batches to
+/// A ProdList feed on local disk, or the outcome of downloading one.
+pub(crate) enum FeedInput {
+    File(PathBuf),
+    /// A failed download is read as an empty, incomplete retrieval.
+    Download(Result<FeedDownload, petra_client::Error>),
+}
+
+impl FeedInput {
+    /// Opens a reader, or returns why the feed cannot be read. A download is read
+    /// expecting exactly the downloaded length.
+    fn open(&self) -> Result<ProdListReader<File>, String> {
+        match self {
+            Self::File(path) => ProdListReader::open(path).map_err(|err| error_chain(&err)),
+            Self::Download(Ok(download)) => download.reader().map_err(|err| error_chain(&err)),
+            Self::Download(Err(err)) => Err(error_chain(err)),
+        }
+    }
+}
+
+/// Reads a ProdList feed on the calling (blocking) thread and sends full batches to
 /// `batches`.
 ///
 /// The template is compiled against the file's own header before the first data row is
-/// read. A compile error is returned as an error; a file that cannot be read to its end
-/// is an incomplete retrieval, reported in [`Retrieved::completeness`].
-pub(crate) fn read_feed_file(
-    path: PathBuf,
+/// read. A compile error is returned as an error. A feed that cannot be downloaded,
+/// opened or read to its end is an incomplete retrieval, reported in
+/// [`Retrieved::completeness`]. Rows of a local file whose hash is in `stored` are
+/// skipped (see [`skip`](super::skip)).
+pub(crate) fn read_feed(
+    input: FeedInput,
     template: LoadedTemplate,
     batch_size: usize,
     batches: mpsc::Sender<Vec<PoolItem>>,
+    source: &str,
+    stored: RowHashes,
 ) -> Result<Retrieved, Error> {
-    let mut reader = match ProdListReader::open(&path) {
+    let reader = match input.open() {
         Ok(reader) => reader,
-        Err(err) => {
+        Err(reason) => {
             compile_default_prodlist(&template)?;
-            return Ok(Retrieved {
-                collector: Collector::new(Default::default(), batch_size),
-                completeness: Err(err.to_string()),
-            });
+            return Ok(incomplete(
+                Collector::new(Default::default(), batch_size),
+                reason,
+            ));
         }
     };
 
     let schema = fieldmap::SourceSchema::from_columns("prodlist", reader.columns().names());
     let (plan, keys) = compile_inventory(&template, &schema)?;
     let mut collector = Collector::new(keys, batch_size);
+    let mut hasher = RowHasher::new(source, &template.template, reader.columns().names());
 
+    // A download keeps the reader's length check, so only local files skip rows.
+    let header_line = reader.summary().header_line;
+    let skips = match (&input, hasher.as_mut()) {
+        (FeedInput::File(path), Some(hasher)) if !stored.is_empty() => {
+            plan_skips(path, header_line, hasher, &stored, &plan, keys).map(|skips| (path, skips))
+        }
+        _ => None,
+    };
+    drop(stored);
+
+    let Some((path, (scan, seen))) = skips else {
+        return Ok(read_rows(reader, &plan, collector, hasher, &batches));
+    };
+    drop(reader);
+    collector.seen = seen;
+    collector.count_skipped(scan.skipped_rows);
+    let skipped_rows = scan.skipped_rows;
+    let filtered = match SkipRows::open(path, scan.skipped) {
+        Ok(filtered) => ProdListReader::new(filtered).map_err(|err| err.to_string()),
+        Err(err) => Err(format!("cannot read {}: {err}", path.display())),
+    };
+    let mut retrieved = match filtered {
+        Ok(reader) => read_rows(reader, &plan, collector, hasher, &batches),
+        Err(reason) => incomplete(collector, reason),
+    };
+    retrieved.skipped_rows = skipped_rows;
+    Ok(retrieved)
+}
+
+fn incomplete(collector: Collector, reason: String) -> Retrieved {
+    Retrieved {
+        collector,
+        completeness: Err(reason),
+        skipped_rows: 0,
+    }
+}
+
+/// Scans the file for rows to skip and checks that skipping them changes nothing a full
+/// read would do. Returns `None` when no row can be skipped or skipping is unsafe.
+///
+/// Skipping is unsafe when a mapped row shares its SKU with a skipped row further down
+/// the file, because a full read would let the later copy win but a skipped row is
+/// never written. The check maps the rows that are not skipped one extra time, without
+/// writing, which costs little when few rows changed.
+fn plan_skips(
+    path: &Path,
+    header_line: u64,
+    hasher: &mut RowHasher,
+    stored: &RowHashes,
+    plan: &Plan,
+    keys: KeyFields,
+) -> Option<(Scan, SeenSkus)> {
+    let mut seen = SeenSkus::default();
+    let scan = match skip::scan(path, header_line, hasher, stored, &mut seen) {
+        Ok(scan) => scan,
+        Err(err) => {
+            tracing::debug!(error = %err, "row scan failed; reading every row");
+            return None;
+        }
+    };
+    if scan.skipped_rows == 0 {
+        return None;
+    }
+
+    let filtered = SkipRows::open(path, scan.skipped.clone()).ok()?;
+    let reader = ProdListReader::new(filtered).ok()?;
+    for row in reader {
+        let (line, sku) = match row {
+            Ok(row) => match plan.map(&ProdListRecord(&row), row.line()) {
+                Ok(mapped) => match pool_item(&mapped, keys) {
+                    Ok(item) => (row.line(), Some(item.sku.as_str().to_owned())),
+                    Err((sku, ..)) => (row.line(), sku),
+                },
+                Err(error) => (row.line(), error.key.clone()),
+            },
+            Err(error) => (
+                error.line,
+                error.petra_sku.as_ref().map(|sku| sku.as_str().to_owned()),
+            ),
+        };
+        let skipped_later = sku
+            .as_deref()
+            .and_then(|sku| seen.skipped_line(sku))
+            .is_some_and(|skipped| skipped > line);
+        if skipped_later {
+            tracing::debug!(line, "a SKU repeats after a changed row; reading every row");
+            return None;
+        }
+    }
+    tracing::debug!(rows = scan.skipped_rows, "skipping unchanged rows");
+    Some((scan, seen))
+}
+
+/// Maps every row the reader returns and sends full batches.
+fn read_rows<R: Read>(
+    mut reader: ProdListReader<R>,
+    plan: &Plan,
+    mut collector: Collector,
+    mut hasher: Option<RowHasher>,
+    batches: &mpsc::Sender<Vec<PoolItem>>,
+) -> Retrieved {
+    let width = reader.columns().names().len();
     for row in &mut reader {
         let full = match row {
             Ok(row) => {
+                // Only a row read without any warning may be skipped later, so a skipped
+                // row never hides a warning from the report.
+                let record = row
+                    .utf8_record()
+                    .filter(|record| row.warnings().is_empty() && record.len() <= width);
+                let row_hash = match (hasher.as_mut(), record) {
+                    (Some(hasher), Some(record)) => Some(hasher.hash(record)),
+                    _ => None,
+                };
                 for warning in row.warnings() {
                     collector.warn(warning.to_string());
                 }
                 match plan.map(&ProdListRecord(&row), row.line()) {
-                    Ok(mapped) => collector.accept(row.line(), &mapped),
+                    Ok(mapped) => collector.accept(row.line(), &mapped, row_hash),
                     Err(error) => {
                         collector.reject_mapping(row.line(), &error);
                         None
@@ -71,10 +212,10 @@ pub(crate) fn read_feed_file(
         if let Some(batch) = full {
             if batches.blocking_send(batch).is_err() {
                 // The writer stopped on an error of its own, which it reports.
-                return Ok(Retrieved {
+                return incomplete(
                     collector,
-                    completeness: Err("the run stopped before the end of the feed".into()),
-                });
+                    "the run stopped before the end of the feed".into(),
+                );
             }
         }
     }
@@ -90,15 +231,29 @@ pub(crate) fn read_feed_file(
     };
     let rest = collector.take_batch();
     if !rest.is_empty() && batches.blocking_send(rest).is_err() {
-        return Ok(Retrieved {
+        return incomplete(
             collector,
-            completeness: Err("the run stopped before the end of the feed".into()),
-        });
+            "the run stopped before the end of the feed".into(),
+        );
     }
-    Ok(Retrieved {
+    Retrieved {
         collector,
         completeness,
-    })
+        skipped_rows: 0,
+    }
+}
+
+/// Formats an error with its sources, because the client's download errors keep the
+/// HTTP or I/O cause in `source`.
+fn error_chain(err: &petra_client::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }
 
 /// Checks that a template compiles against the standard ProdList columns, so a broken
@@ -138,7 +293,7 @@ pub(crate) async fn read_api(
                 variant,
             };
             let full = match plan.map(&record, position) {
-                Ok(mapped) => collector.accept(position, &mapped),
+                Ok(mapped) => collector.accept(position, &mapped, None),
                 Err(error) => {
                     collector.reject_mapping(position, &error);
                     None
@@ -150,6 +305,7 @@ pub(crate) async fn read_api(
                     return Ok(Retrieved {
                         collector,
                         completeness,
+                        skipped_rows: 0,
                     });
                 }
             }
@@ -163,5 +319,6 @@ pub(crate) async fn read_api(
     Ok(Retrieved {
         collector,
         completeness,
+        skipped_rows: 0,
     })
 }

@@ -1,0 +1,132 @@
+//! `petra inventory run` downloading the feed from a sandbox on 127.0.0.1, by `--feed` and
+//! by `retrieval = "feed"`, and reporting a failed download as an incomplete retrieval.
+
+use std::path::Path;
+use std::process::Output;
+
+use petra_sandbox::{RunningSandbox, Sandbox, SandboxConfig, DEFAULT_GENERATED_ROWS};
+use petra_sandbox::{DEFAULT_PASSWORD, DEFAULT_USERNAME};
+use serde_json::Value;
+use tokio::process::Command;
+
+/// Writes a `petra.toml` for `sandbox` into `dir` with the given feed URL and retrieval.
+fn write_config(dir: &Path, sandbox: &RunningSandbox, feed_url: &str, retrieval: &str) {
+    let config = format!(
+        "[connection]\nbase_url = \"{}\"\nfeed_url = \"{feed_url}\"\n\n\
+         [inventory]\nretrieval = \"{retrieval}\"\n",
+        sandbox.base_url()
+    );
+    std::fs::write(dir.join("petra.toml"), config).unwrap();
+}
+
+async fn petra(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_petra"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("PETRA_CONFIG")
+        .env("PETRA_USERNAME", DEFAULT_USERNAME)
+        .env("PETRA_PASSWORD", DEFAULT_PASSWORD)
+        .output()
+        .await
+        .unwrap()
+}
+
+fn report(output: &Output) -> Value {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(&stdout).unwrap_or_else(|err| {
+        panic!(
+            "stdout is not JSON ({err}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feed_option_downloads_http() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox, &sandbox.feed_url(), "api");
+
+    let output = petra(
+        dir.path(),
+        &["inventory", "run", "--json", "--feed", &sandbox.feed_url()],
+    )
+    .await;
+
+    let report = report(&output);
+    assert_eq!(output.status.code(), Some(0), "{report}");
+    assert_eq!(report["created"], DEFAULT_GENERATED_ROWS);
+    assert_eq!(report["retrieved_from"], sandbox.feed_url());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configured_feed_url_downloads() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox, &sandbox.feed_url(), "feed");
+
+    let output = petra(dir.path(), &["inventory", "run", "--json"]).await;
+
+    let report = report(&output);
+    assert_eq!(output.status.code(), Some(0), "{report}");
+    assert_eq!(report["created"], DEFAULT_GENERATED_ROWS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_download_exits_incomplete() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = format!("{}/feed/Missing.csv", sandbox.base_url());
+    write_config(dir.path(), &sandbox, &sandbox.feed_url(), "api");
+
+    let output = petra(dir.path(), &["inventory", "run", "--feed", &missing]).await;
+
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(5), "{stdout}");
+    assert!(stdout.contains("retrieval incomplete"), "{stdout}");
+    assert!(stdout.contains("404"), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn truncated_download_keeps_catalog() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox, &sandbox.feed_url(), "feed");
+    let first = petra(dir.path(), &["inventory", "run", "--json"]).await;
+    assert_eq!(first.status.code(), Some(0), "{}", report(&first));
+
+    // Only the next feed request is cut short, so the download's retry gets the whole file.
+    sandbox
+        .set_faults("feed:truncate:next=1".parse().unwrap())
+        .unwrap();
+    let second = petra(dir.path(), &["inventory", "run", "--json"]).await;
+
+    let report = report(&second);
+    assert_eq!(second.status.code(), Some(0), "{report}");
+    assert_eq!(report["unchanged"], DEFAULT_GENERATED_ROWS);
+    assert_eq!(report["archived"], 0);
+    assert_eq!(sandbox.fault_report().fired.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_feed_scheme_is_config_error() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox, &sandbox.feed_url(), "api");
+
+    let output = petra(
+        dir.path(),
+        &[
+            "inventory",
+            "run",
+            "--feed",
+            "gopher://127.0.0.1/ProdList.csv",
+        ],
+    )
+    .await;
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("\"gopher\""), "{stderr}");
+    assert!(stderr.contains("fix:"), "{stderr}");
+}

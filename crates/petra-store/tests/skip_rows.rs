@@ -1,0 +1,223 @@
+//! Re-imports that skip unchanged feed rows must report and store what a full read would.
+
+use std::path::{Path, PathBuf};
+
+use petra_client::feed::{generate, GeneratorOptions};
+use petra_ops::clock::SystemClock;
+use petra_ops::inventory::{
+    CatalogSource, GetInventory, InventoryReport, RunOptions, TemplateChoice, PRODLIST_DEFAULT,
+};
+use petra_ops::pool::InventoryPool;
+use petra_ops::settings::{InventorySettings, SourceSettings};
+use petra_store::SqliteStore;
+
+const ROWS: u64 = 200;
+/// Zero-based positions of PETRA SKU and AVAILABLE in a generated row.
+const SKU: usize = 1;
+const AVAILABLE: usize = 3;
+/// Two preamble lines and the header come before the data rows.
+const DATA_START: usize = 3;
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    store: SqliteStore,
+    records: Vec<csv::ByteRecord>,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("create a temporary folder");
+        let mut bytes = Vec::new();
+        generate(
+            &mut bytes,
+            GeneratorOptions {
+                rows: ROWS,
+                seed: 5,
+            },
+        )
+        .expect("generate");
+        let records = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes.as_slice())
+            .byte_records()
+            .collect::<Result<Vec<_>, _>>()
+            .expect("parse the generated feed");
+        let store = SqliteStore::open(dir.path().join("petra.sqlite")).expect("open the store");
+        Self {
+            dir,
+            store,
+            records,
+        }
+    }
+
+    fn write(&self, name: &str, records: &[csv::ByteRecord]) -> PathBuf {
+        let path = self.dir.path().join(name);
+        let mut writer = csv::WriterBuilder::new()
+            .flexible(true)
+            .terminator(csv::Terminator::CRLF)
+            .from_path(&path)
+            .expect("create the feed");
+        for record in records {
+            writer.write_byte_record(record).expect("write the feed");
+        }
+        writer.flush().expect("write the feed");
+        path
+    }
+
+    async fn import(&self, path: &Path, template: TemplateChoice) -> InventoryReport {
+        let source = SourceSettings::default()
+            .validate()
+            .expect("default source");
+        GetInventory::new(source, InventorySettings::default())
+            .with_template(template)
+            .run(
+                CatalogSource::FeedFile(path.to_owned()),
+                &self.store,
+                &self.store,
+                &SystemClock,
+                RunOptions::default(),
+            )
+            .await
+            .expect("import")
+    }
+
+    async fn quantity(&self, sku: &[u8]) -> u64 {
+        let sku = std::str::from_utf8(sku)
+            .expect("ASCII SKU")
+            .trim()
+            .to_owned();
+        self.store
+            .item("Petra Industries", &sku)
+            .await
+            .expect("read the item")
+            .expect("item stored")
+            .feed_quantity
+    }
+}
+
+fn with_available(record: &csv::ByteRecord, available: &[u8]) -> csv::ByteRecord {
+    record
+        .iter()
+        .enumerate()
+        .map(|(position, field)| {
+            if position == AVAILABLE {
+                available
+            } else {
+                field
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn reimport_stores_row_hashes() {
+    let fixture = Fixture::new();
+    let feed = fixture.write("feed.csv", &fixture.records);
+
+    fixture.import(&feed, TemplateChoice::Default).await;
+    let hashes = fixture.store.row_hashes("Petra Industries").await.unwrap();
+
+    assert!(
+        hashes.len() > ROWS as usize / 2,
+        "{} row hashes",
+        hashes.len()
+    );
+}
+
+#[tokio::test]
+async fn reimport_reports_unchanged_rows() {
+    let fixture = Fixture::new();
+    let feed = fixture.write("feed.csv", &fixture.records);
+    let first = fixture.import(&feed, TemplateChoice::Default).await;
+
+    let second = fixture.import(&feed, TemplateChoice::Default).await;
+
+    assert_eq!(second.records, first.records);
+    assert_eq!(second.unchanged, first.created);
+    assert_eq!(second.created + second.updated, 0);
+    assert_eq!(second.warning_count, first.warning_count);
+}
+
+#[tokio::test]
+async fn reimport_writes_changed_rows() {
+    let fixture = Fixture::new();
+    let feed = fixture.write("feed.csv", &fixture.records);
+    let first = fixture.import(&feed, TemplateChoice::Default).await;
+    let mut changed = fixture.records.clone();
+    for index in (DATA_START..changed.len()).step_by(20) {
+        changed[index] = with_available(&changed[index], b"98765");
+    }
+    let changed_feed = fixture.write("changed.csv", &changed);
+
+    let second = fixture.import(&changed_feed, TemplateChoice::Default).await;
+
+    assert_eq!(second.updated, 10);
+    assert_eq!(second.unchanged, first.created - 10);
+    assert_eq!(fixture.quantity(&changed[DATA_START][SKU]).await, 98765);
+}
+
+#[tokio::test]
+async fn repeated_sku_later_copy_wins() {
+    let fixture = Fixture::new();
+    let feed = fixture.write("feed.csv", &fixture.records);
+    let first = fixture.import(&feed, TemplateChoice::Default).await;
+    let target = fixture.records[DATA_START + 50].clone();
+    let mut repeated = fixture.records.clone();
+    repeated.insert(DATA_START + 10, with_available(&target, b"4321"));
+    let repeated_feed = fixture.write("repeated.csv", &repeated);
+
+    let report = fixture
+        .import(&repeated_feed, TemplateChoice::Default)
+        .await;
+
+    // A full read writes the early copy, then the later, unchanged copy back.
+    assert_eq!(report.updated, 2);
+    assert_eq!(report.warning_count, first.warning_count + 1);
+    assert_eq!(
+        fixture.quantity(&target[SKU]).await,
+        std::str::from_utf8(&target[AVAILABLE])
+            .unwrap()
+            .trim()
+            .parse::<u64>()
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn template_change_maps_every_row() {
+    let fixture = Fixture::new();
+    let feed = fixture.write("feed.csv", &fixture.records);
+    let first = fixture.import(&feed, TemplateChoice::Default).await;
+    let mut template = fieldmap::defaults::template(PRODLIST_DEFAULT).expect("default template");
+    let dropped = template
+        .fields
+        .keys()
+        .find(|name| !matches!(name.as_str(), "sku" | "quantity"))
+        .cloned()
+        .expect("a field besides sku and quantity");
+    template.fields.remove(&dropped);
+
+    let second = fixture
+        .import(&feed, TemplateChoice::Template(Box::new(template)))
+        .await;
+
+    assert_eq!(second.updated, first.created, "dropped field {dropped}");
+}
+
+#[tokio::test]
+async fn absent_row_archives_then_reactivates() {
+    let fixture = Fixture::new();
+    let feed = fixture.write("feed.csv", &fixture.records);
+    fixture.import(&feed, TemplateChoice::Default).await;
+    let mut shorter = fixture.records.clone();
+    shorter.remove(DATA_START + 7);
+    let shorter_feed = fixture.write("shorter.csv", &shorter);
+
+    let without = fixture.import(&shorter_feed, TemplateChoice::Default).await;
+    let again = fixture.import(&feed, TemplateChoice::Default).await;
+
+    assert_eq!(without.archived, 1);
+    assert_eq!(again.reactivated, 1);
+    assert_eq!(again.created + again.updated, 0);
+}
