@@ -9,7 +9,7 @@ mod common;
 
 use std::hint::black_box;
 
-use fieldmap::{compile, defaults, schemas, SourceSchema};
+use fieldmap::{compile, defaults, schemas, MappedRecord, SourceSchema};
 
 fn main() {
     let arguments: Vec<String> = std::env::args()
@@ -32,11 +32,16 @@ fn main() {
     let columns = common::Columns::new(&header);
     common::check_agreement(&plan, &rows, &columns);
 
+    let mut output = MappedRecord::default();
     let mut mapped = 0_usize;
     for index in 0..records {
         let row = &rows[index % rows.len()];
         let ok = match path.as_str() {
-            "engine" => black_box(plan.map(row, index as u64)).is_ok(),
+            "engine" => {
+                let ok = plan.map_into(row, index as u64, &mut output).is_ok();
+                black_box(&output);
+                ok
+            }
             "hand_written" => black_box(common::map_by_hand(row, &columns)).is_ok(),
             other => panic!("unknown path {other:?}; use engine or hand_written"),
         };

@@ -16,6 +16,13 @@ pub struct MappedRecord {
     explanations: Option<Vec<Explanation>>,
 }
 
+/// An empty record with no fields, to pass to [`crate::Plan::map_into`].
+impl Default for MappedRecord {
+    fn default() -> Self {
+        Self::new(Arc::from(Vec::new()), Vec::new(), None)
+    }
+}
+
 impl MappedRecord {
     pub(crate) fn new(
         names: Arc<[Box<str>]>,
@@ -27,6 +34,17 @@ impl MappedRecord {
             values,
             explanations,
         }
+    }
+
+    /// Empties the record for [`crate::Plan::map_into`] and returns its value buffer,
+    /// keeping the buffer's capacity.
+    pub(crate) fn reset(&mut self, names: &Arc<[Box<str>]>) -> &mut Vec<Option<Value>> {
+        if !Arc::ptr_eq(&self.names, names) {
+            self.names = Arc::clone(names);
+        }
+        self.explanations = None;
+        self.values.clear();
+        &mut self.values
     }
 
     /// Returns a field's value by target name; `None` when unset or unknown.

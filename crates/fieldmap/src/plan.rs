@@ -252,6 +252,35 @@ impl Plan {
         self.run(record, row, Trace(Vec::with_capacity(self.fields.len())))
     }
 
+    /// Maps one record like [`Plan::map`] into `output`, reusing its buffer, so a loop
+    /// over many records allocates no output vector per record. On error `output` is
+    /// left empty.
+    ///
+    /// ```no_run
+    /// # let plan = fieldmap::defaults::plan("petra-prodlist-inventory")?;
+    /// # let rows: Vec<csv::StringRecord> = Vec::new();
+    /// let mut mapped = fieldmap::MappedRecord::default();
+    /// for (row, record) in rows.iter().enumerate() {
+    ///     plan.map_into(record, row as u64, &mut mapped)?;
+    ///     println!("{}", mapped.to_json());
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn map_into<R: Record + ?Sized>(
+        &self,
+        record: &R,
+        row: u64,
+        output: &mut MappedRecord,
+    ) -> Result<(), RecordError> {
+        let values = output.reset(&self.names);
+        values.reserve(self.fields.len());
+        let result = self.fill(record, row, &mut NoTrace, values);
+        if result.is_err() {
+            values.clear();
+        }
+        result
+    }
+
     fn run<R: Record + ?Sized, T: Tracer>(
         &self,
         record: &R,
@@ -259,11 +288,28 @@ impl Plan {
         mut tracer: T,
     ) -> Result<MappedRecord, RecordError> {
         let mut values = Vec::with_capacity(self.fields.len());
+        self.fill(record, row, &mut tracer, &mut values)?;
+        Ok(MappedRecord::new(
+            Arc::clone(&self.names),
+            values,
+            tracer.finish(),
+        ))
+    }
+
+    /// Appends one value per target field to `values`, which must start empty.
+    fn fill<R: Record + ?Sized, T: Tracer>(
+        &self,
+        record: &R,
+        row: u64,
+        tracer: &mut T,
+        values: &mut Vec<Option<Value>>,
+    ) -> Result<(), RecordError> {
         let mut problems = Vec::new();
 
         for field in &self.fields {
             let (branch, action) = field.choose(record);
-            let (outcome, via) = action.run(record, field.field_type);
+            let mut via = Via::Direct;
+            let outcome = action.run(record, field.field_type, &mut via);
             tracer.record(|| explain(field, branch, via));
 
             let value = match outcome {
@@ -274,13 +320,11 @@ impl Plan {
                         value: problem.value,
                         reason: problem.reason,
                     });
-                    None
+                    values.push(None);
+                    continue;
                 }
             };
-            if field.required
-                && is_empty(value.as_ref())
-                && !problems.iter().any(|p| p.field == *field.name)
-            {
+            if field.required && is_empty(value.as_ref()) {
                 problems.push(FieldProblem {
                     field: field.name.to_string(),
                     value: describe_output(value.as_ref()),
@@ -290,20 +334,16 @@ impl Plan {
             values.push(value);
         }
 
-        if !problems.is_empty() {
-            let key = self
-                .key
-                .and_then(|index| values.get(index))
-                .and_then(Option::as_ref)
-                .map(ToString::to_string)
-                .filter(|key| !key.trim().is_empty());
-            return Err(RecordError { row, key, problems });
+        if problems.is_empty() {
+            return Ok(());
         }
-        Ok(MappedRecord::new(
-            Arc::clone(&self.names),
-            values,
-            tracer.finish(),
-        ))
+        let key = self
+            .key
+            .and_then(|index| values.get(index))
+            .and_then(Option::as_ref)
+            .map(ToString::to_string)
+            .filter(|key| !key.trim().is_empty());
+        Err(RecordError { row, key, problems })
     }
 }
 
@@ -327,23 +367,27 @@ struct Problem {
     reason: String,
 }
 
+/// The outcome of one action: the value, or the problem boxed so that the common `Ok`
+/// path moves a small result.
+type Outcome = Result<Option<Value>, Box<Problem>>;
+
 impl Action {
+    /// Runs the action. A lookup also stores in `via` which entry or fallback produced
+    /// the value, and every other action leaves `via` unchanged.
     fn run<'p, R: Record + ?Sized>(
         &'p self,
         record: &R,
         field_type: FieldType,
-    ) -> (Result<Option<Value>, Problem>, Via<'p>) {
+        via: &mut Via<'p>,
+    ) -> Outcome {
         match self {
-            Action::Skip => (Ok(None), Via::Direct),
-            Action::Const(value) => (Ok(Some(value.clone())), Via::Direct),
+            Action::Skip => Ok(None),
+            Action::Const(value) => Ok(Some(value.clone())),
             Action::Pipe {
                 source,
                 steps,
                 shape,
-            } => (
-                pipe(record.get(*source), steps, *shape, field_type),
-                Via::Direct,
-            ),
+            } => pipe(record.get(*source), steps, *shape, field_type),
             Action::Lookup {
                 source,
                 steps,
@@ -355,23 +399,15 @@ impl Action {
                     ValueRef::Text(text) if steps.iter().all(Step::is_text) => {
                         Work::Text(run_text_steps(text, steps))
                     }
-                    _ => match run_steps(Work::from_ref(value), steps) {
-                        Ok(work) => work,
-                        Err(problem) => return (Err(problem), Via::Direct),
-                    },
+                    _ => run_steps(Work::from_ref(value), steps)?,
                 };
-                lookup(work, table, on_miss, field_type)
+                lookup(work, table, on_miss, field_type, via)
             }
         }
     }
 }
 
-fn pipe(
-    value: ValueRef<'_>,
-    steps: &[Step],
-    shape: Shape,
-    field_type: FieldType,
-) -> Result<Option<Value>, Problem> {
+fn pipe(value: ValueRef<'_>, steps: &[Step], shape: Shape, field_type: FieldType) -> Outcome {
     match (shape, value) {
         (Shape::TextChain, ValueRef::Text(text)) => {
             let text = run_text_steps(text, steps);
@@ -403,20 +439,22 @@ fn run_text_steps<'a>(text: &'a str, steps: &[Step]) -> Cow<'a, str> {
     text
 }
 
-fn run_steps<'a>(mut work: Work<'a>, steps: &[Step]) -> Result<Work<'a>, Problem> {
+fn run_steps<'a>(mut work: Work<'a>, steps: &[Step]) -> Result<Work<'a>, Box<Problem>> {
     for step in steps {
         // Only a fallible step needs the input kept for the error message; text steps
         // never fail, so they take the value without a copy.
         let kept = step.can_fail().then(|| work.clone());
-        work = step.apply(work).map_err(|reason| Problem {
-            value: kept.map_or_else(String::new, |value| value.describe()),
-            reason,
+        work = step.apply(work).map_err(|reason| {
+            Box::new(Problem {
+                value: kept.map_or_else(String::new, |value| value.describe()),
+                reason,
+            })
         })?;
     }
     Ok(work)
 }
 
-fn convert(work: Work<'_>, field_type: FieldType) -> Result<Option<Value>, Problem> {
+fn convert(work: Work<'_>, field_type: FieldType) -> Outcome {
     match (work, field_type) {
         (Work::Absent, _) => Ok(None),
         (Work::Null, _) => Ok(Some(Value::Null)),
@@ -425,19 +463,21 @@ fn convert(work: Work<'_>, field_type: FieldType) -> Result<Option<Value>, Probl
             match parse_decimal(&text, DecimalSeparator::Point) {
                 Ok(number) => Ok(Some(Value::Number(number))),
                 Err(NumberError::Empty) => Ok(Some(Value::Null)),
-                Err(_) => Err(Problem {
+                Err(_) => Err(Box::new(Problem {
                     reason: crate::transform::parse_number_text(&text, DecimalSeparator::Point)
                         .err()
                         .unwrap_or_default(),
                     value: text.into_owned(),
-                }),
+                })),
             }
         }
         (other, _) => {
             let shown = other.clone();
-            into_target(other, field_type).map_err(|reason| Problem {
-                value: shown.describe(),
-                reason,
+            into_target(other, field_type).map_err(|reason| {
+                Box::new(Problem {
+                    value: shown.describe(),
+                    reason,
+                })
             })
         }
     }
@@ -448,10 +488,11 @@ fn lookup<'p>(
     table: &'p Lookup,
     on_miss: &Miss,
     field_type: FieldType,
-) -> (Result<Option<Value>, Problem>, Via<'p>) {
+    via: &mut Via<'p>,
+) -> Outcome {
     let key: Cow<'_, str> = match &work {
-        Work::Absent => return (Ok(None), Via::Direct),
-        Work::Null => return (Ok(Some(Value::Null)), Via::Direct),
+        Work::Absent => return Ok(None),
+        Work::Null => return Ok(Some(Value::Null)),
         Work::Text(text) => Cow::Borrowed(text.as_ref()),
         other => other
             .as_text()
@@ -464,43 +505,35 @@ fn lookup<'p>(
         Cow::Borrowed(key.as_ref())
     };
 
-    if let Some((original, value)) = table.find(&folded) {
-        return (
-            Ok(Some(value.clone())),
-            Via::Entry {
-                set: &table.name,
-                key: original,
-            },
-        );
-    }
     let set = &table.name;
+    if let Some((original, value)) = table.find(&folded) {
+        *via = Via::Entry { set, key: original };
+        return Ok(Some(value.clone()));
+    }
     match on_miss {
-        Miss::PassThrough => (
-            convert(work, field_type),
-            Via::Miss {
+        Miss::PassThrough => {
+            *via = Via::Miss {
                 set,
                 fallback: Fallback::PassThrough,
-            },
-        ),
-        Miss::Default(value) => (
-            Ok(Some(value.clone())),
-            Via::Miss {
+            };
+            convert(work, field_type)
+        }
+        Miss::Default(value) => {
+            *via = Via::Miss {
                 set,
                 fallback: Fallback::Default,
-            },
-        ),
+            };
+            Ok(Some(value.clone()))
+        }
         Miss::Error => {
-            let problem = Problem {
+            *via = Via::Miss {
+                set,
+                fallback: Fallback::Error,
+            };
+            Err(Box::new(Problem {
                 value: key.into_owned(),
                 reason: format!("no entry in mapping set {set:?}"),
-            };
-            (
-                Err(problem),
-                Via::Miss {
-                    set,
-                    fallback: Fallback::Error,
-                },
-            )
+            }))
         }
     }
 }
