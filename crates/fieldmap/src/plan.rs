@@ -64,6 +64,8 @@ pub(crate) enum Action {
 /// common cases skip the general step loop and its value wrapper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Shape {
+    /// A single trim into a text target, the most common chain in templates.
+    Trim,
     /// Only text steps, into a text target: the steps run on the borrowed string.
     TextChain,
     /// No steps, into a number target: the text is parsed directly.
@@ -76,6 +78,7 @@ impl Action {
     /// Builds a `Pipe` and picks its [`Shape`] for the target type.
     pub(crate) fn pipe(source: usize, steps: Vec<Step>, field_type: FieldType) -> Self {
         let shape = match field_type {
+            FieldType::Text if matches!(steps.as_slice(), [Step::Trim]) => Shape::Trim,
             FieldType::Text if steps.iter().all(Step::is_text) => Shape::TextChain,
             FieldType::Number if steps.is_empty() => Shape::Number,
             _ => Shape::General,
@@ -409,6 +412,7 @@ impl Action {
 
 fn pipe(value: ValueRef<'_>, steps: &[Step], shape: Shape, field_type: FieldType) -> Outcome {
     match (shape, value) {
+        (Shape::Trim, ValueRef::Text(text)) => Ok(Some(Value::Text(text.trim().to_owned()))),
         (Shape::TextChain, ValueRef::Text(text)) => {
             let text = run_text_steps(text, steps);
             Ok(Some(Value::Text(text.into_owned())))
@@ -564,5 +568,50 @@ fn explain(field: &FieldPlan, branch: Branch, via: Via<'_>) -> Explanation {
         set,
         entry,
         fallback,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape_of(action: &Action) -> Option<Shape> {
+        match action {
+            Action::Pipe { shape, .. } => Some(*shape),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn single_trim_picks_trim_shape() {
+        let action = Action::pipe(0, vec![Step::Trim], FieldType::Text);
+
+        assert_eq!(shape_of(&action), Some(Shape::Trim));
+    }
+
+    #[test]
+    fn trim_then_upper_is_chain() {
+        let action = Action::pipe(0, vec![Step::Trim, Step::Upper], FieldType::Text);
+
+        assert_eq!(shape_of(&action), Some(Shape::TextChain));
+    }
+
+    #[test]
+    fn trim_shape_trims_text() {
+        let outcome = pipe(
+            ValueRef::Text(" 1KSK02\t"),
+            &[Step::Trim],
+            Shape::Trim,
+            FieldType::Text,
+        );
+
+        assert_eq!(outcome.ok(), Some(Some(Value::Text("1KSK02".to_owned()))));
+    }
+
+    #[test]
+    fn trim_shape_passes_null() {
+        let outcome = pipe(ValueRef::Null, &[Step::Trim], Shape::Trim, FieldType::Text);
+
+        assert_eq!(outcome.ok(), Some(Some(Value::Null)));
     }
 }
