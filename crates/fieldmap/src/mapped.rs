@@ -36,14 +36,15 @@ impl MappedRecord {
         }
     }
 
-    /// Empties the record for [`crate::Plan::map_into`] and returns its value buffer,
-    /// keeping the buffer's capacity.
+    /// Prepares the record for [`crate::Plan::map_into`] and returns its values, which
+    /// the plan overwrites in place. Values from a plan with other target names are
+    /// dropped.
     pub(crate) fn reset(&mut self, names: &Arc<[Box<str>]>) -> &mut Vec<Option<Value>> {
         if !Arc::ptr_eq(&self.names, names) {
             self.names = Arc::clone(names);
+            self.values.clear();
         }
         self.explanations = None;
-        self.values.clear();
         &mut self.values
     }
 

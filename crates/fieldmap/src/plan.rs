@@ -276,7 +276,6 @@ impl Plan {
         output: &mut MappedRecord,
     ) -> Result<(), RecordError> {
         let values = output.reset(&self.names);
-        values.reserve(self.fields.len());
         let result = self.fill(record, row, &mut NoTrace, values);
         if result.is_err() {
             values.clear();
@@ -290,7 +289,7 @@ impl Plan {
         row: u64,
         mut tracer: T,
     ) -> Result<MappedRecord, RecordError> {
-        let mut values = Vec::with_capacity(self.fields.len());
+        let mut values = Vec::new();
         self.fill(record, row, &mut tracer, &mut values)?;
         Ok(MappedRecord::new(
             Arc::clone(&self.names),
@@ -299,7 +298,8 @@ impl Plan {
         ))
     }
 
-    /// Appends one value per target field to `values`, which must start empty.
+    /// Stores one value per target field in `values`. Slots left from an earlier record
+    /// are overwritten, and a text slot keeps its `String` buffer for the new text.
     fn fill<R: Record + ?Sized, T: Tracer>(
         &self,
         record: &R,
@@ -307,34 +307,40 @@ impl Plan {
         tracer: &mut T,
         values: &mut Vec<Option<Value>>,
     ) -> Result<(), RecordError> {
+        if values.len() != self.fields.len() {
+            values.clear();
+            values.resize_with(self.fields.len(), || None);
+        }
         let mut problems = Vec::new();
 
-        for field in &self.fields {
+        for (field, slot) in self.fields.iter().zip(values.iter_mut()) {
             let (branch, action) = field.choose(record);
             let mut via = Via::Direct;
-            let outcome = action.run(record, field.field_type, &mut via);
+            let outcome = if action.write_text(record, slot) {
+                Ok(())
+            } else {
+                action
+                    .run(record, field.field_type, &mut via)
+                    .map(|value| *slot = value)
+            };
             tracer.record(|| explain(field, branch, via));
 
-            let value = match outcome {
-                Ok(value) => value,
-                Err(problem) => {
-                    problems.push(FieldProblem {
-                        field: field.name.to_string(),
-                        value: problem.value,
-                        reason: problem.reason,
-                    });
-                    values.push(None);
-                    continue;
-                }
-            };
-            if field.required && is_empty(value.as_ref()) {
+            if let Err(problem) = outcome {
                 problems.push(FieldProblem {
                     field: field.name.to_string(),
-                    value: describe_output(value.as_ref()),
+                    value: problem.value,
+                    reason: problem.reason,
+                });
+                *slot = None;
+                continue;
+            }
+            if field.required && is_empty(slot.as_ref()) {
+                problems.push(FieldProblem {
+                    field: field.name.to_string(),
+                    value: describe_output(slot.as_ref()),
                     reason: "required field is empty".to_owned(),
                 });
             }
-            values.push(value);
         }
 
         if problems.is_empty() {
@@ -375,6 +381,36 @@ struct Problem {
 type Outcome = Result<Option<Value>, Box<Problem>>;
 
 impl Action {
+    /// Writes the result of a text-only pipe on a text source into `slot`, reusing the
+    /// slot's `String` buffer when it holds text. Returns `false`, leaving `slot`
+    /// untouched, for every other action or source value, which [`Action::run`] maps.
+    fn write_text<R: Record + ?Sized>(&self, record: &R, slot: &mut Option<Value>) -> bool {
+        let Action::Pipe {
+            source,
+            steps,
+            shape: shape @ (Shape::Trim | Shape::TextChain),
+        } = self
+        else {
+            return false;
+        };
+        let ValueRef::Text(text) = record.get(*source) else {
+            return false;
+        };
+
+        let text = match shape {
+            Shape::Trim => Cow::Borrowed(text.trim()),
+            _ => run_text_steps(text, steps),
+        };
+        match slot {
+            Some(Value::Text(buffer)) => {
+                buffer.clear();
+                buffer.push_str(&text);
+            }
+            _ => *slot = Some(Value::Text(text.into_owned())),
+        }
+        true
+    }
+
     /// Runs the action. A lookup also stores in `via` which entry or fallback produced
     /// the value, and every other action leaves `via` unchanged.
     fn run<'p, R: Record + ?Sized>(

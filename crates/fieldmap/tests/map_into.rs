@@ -58,3 +58,23 @@ fn default_record_has_no_fields() {
     assert_eq!(output.get("sku"), None);
     assert_eq!(output.explanations(), None);
 }
+
+#[test]
+fn map_into_switches_plans() {
+    let first = defaults::plan("petra-prodlist-inventory").unwrap();
+    let second = defaults::plan("petra-prodlist-inventory").unwrap();
+    let mut output = MappedRecord::default();
+    first
+        .map_into(&row("1KSK02", "91.99"), 1, &mut output)
+        .unwrap();
+
+    second
+        .map_into(&row(" 1KSK03 ", "4.50"), 2, &mut output)
+        .unwrap();
+
+    assert_eq!(output, second.map(&row(" 1KSK03 ", "4.50"), 2).unwrap());
+    assert_eq!(
+        output.get("sku").and_then(|sku| sku.as_text()),
+        Some("1KSK03")
+    );
+}
