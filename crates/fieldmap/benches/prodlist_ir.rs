@@ -2,7 +2,9 @@
 //! `valgrind --tool=callgrind`, which stay stable on a loaded machine where wall-clock
 //! figures do not.
 //!
-//! Usage: `prodlist_ir engine|hand_written [records]` (default 100,000 records).
+//! Usage: `prodlist_ir engine|engine_map|hand_written [records]` (default 100,000
+//! records). `engine` calls `Plan::map_into` with one reused output record, and
+//! `engine_map` calls `Plan::map`, which builds a new record each time.
 //! `PETRA_REAL_FEED` overrides the feed path.
 
 mod common;
@@ -42,8 +44,9 @@ fn main() {
                 black_box(&output);
                 ok
             }
+            "engine_map" => black_box(plan.map(row, index as u64)).is_ok(),
             "hand_written" => black_box(common::map_by_hand(row, &columns)).is_ok(),
-            other => panic!("unknown path {other:?}; use engine or hand_written"),
+            other => panic!("unknown path {other:?}; use engine, engine_map or hand_written"),
         };
         mapped += usize::from(ok);
     }
