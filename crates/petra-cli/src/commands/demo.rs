@@ -37,24 +37,38 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         }
     }
 
-    // The sandbox always serves the generated sample, because a broken --feed file (empty
-    // or truncated) must still reach Get Inventory, which reads it directly.
-    let catalog = SandboxCatalog::Generated {
+    // The sandbox serves the --feed file, so the sample orders name SKUs it knows. A
+    // broken file (empty or truncated) must still reach Get Inventory, which reads it
+    // directly, so the sandbox then falls back to the generated sample.
+    let generated = SandboxCatalog::Generated {
         rows: SAMPLE_ROWS,
         seed: SAMPLE_SEED,
+    };
+    let catalog = match &args.feed {
+        Some(feed) => SandboxCatalog::FeedFile(feed.clone()),
+        None => generated.clone(),
     };
     // Most orders ship in parts, so the demo shows partial shipments.
     let shipping = petra_sandbox::ShippingConfig {
         partial_rate: 0.6,
         ..petra_sandbox::ShippingConfig::default()
     };
-    let sandbox = Sandbox::start(
+    let sandbox_config = |catalog| {
         SandboxConfig::default()
             .with_catalog(catalog)
-            .with_shipping(shipping),
-    )
-    .await
-    .map_err(|err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}")))?;
+            .with_shipping(shipping.clone())
+    };
+    let start_error = |err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}"));
+    let sandbox = match Sandbox::start(sandbox_config(catalog)).await {
+        Ok(sandbox) => sandbox,
+        Err(err) if args.feed.is_some() => {
+            eprintln!("warning: the sandbox cannot serve the feed ({err}); it serves the generated sample, so the sample orders will be rejected");
+            Sandbox::start(sandbox_config(generated))
+                .await
+                .map_err(start_error)?
+        }
+        Err(err) => return Err(start_error(err)),
+    };
     if !cli.json {
         outln!("sandbox listening at {}", sandbox.base_url());
     }
