@@ -16,6 +16,13 @@ pub struct MappedRecord {
     explanations: Option<Vec<Explanation>>,
 }
 
+/// An empty record with no fields, to pass to [`crate::Plan::map_into`].
+impl Default for MappedRecord {
+    fn default() -> Self {
+        Self::new(Arc::from(Vec::new()), Vec::new(), None)
+    }
+}
+
 impl MappedRecord {
     pub(crate) fn new(
         names: Arc<[Box<str>]>,
@@ -27,6 +34,18 @@ impl MappedRecord {
             values,
             explanations,
         }
+    }
+
+    /// Prepares the record for [`crate::Plan::map_into`] and returns its values, which
+    /// the plan overwrites in place. Values from a plan with other target names are
+    /// dropped.
+    pub(crate) fn reset(&mut self, names: &Arc<[Box<str>]>) -> &mut Vec<Option<Value>> {
+        if !Arc::ptr_eq(&self.names, names) {
+            self.names = Arc::clone(names);
+            self.values.clear();
+        }
+        self.explanations = None;
+        &mut self.values
     }
 
     /// Returns a field's value by target name; `None` when unset or unknown.

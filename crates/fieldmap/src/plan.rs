@@ -64,6 +64,8 @@ pub(crate) enum Action {
 /// common cases skip the general step loop and its value wrapper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Shape {
+    /// A single trim into a text target, the most common chain in templates.
+    Trim,
     /// Only text steps, into a text target: the steps run on the borrowed string.
     TextChain,
     /// No steps, into a number target: the text is parsed directly.
@@ -76,6 +78,7 @@ impl Action {
     /// Builds a `Pipe` and picks its [`Shape`] for the target type.
     pub(crate) fn pipe(source: usize, steps: Vec<Step>, field_type: FieldType) -> Self {
         let shape = match field_type {
+            FieldType::Text if matches!(steps.as_slice(), [Step::Trim]) => Shape::Trim,
             FieldType::Text if steps.iter().all(Step::is_text) => Shape::TextChain,
             FieldType::Number if steps.is_empty() => Shape::Number,
             _ => Shape::General,
@@ -252,58 +255,104 @@ impl Plan {
         self.run(record, row, Trace(Vec::with_capacity(self.fields.len())))
     }
 
+    /// Maps one record like [`Plan::map`] into `output`, reusing its buffer, so a loop
+    /// over many records allocates no output vector per record. On error `output` is
+    /// left empty.
+    ///
+    /// ```no_run
+    /// # let plan = fieldmap::defaults::plan("petra-prodlist-inventory")?;
+    /// # let rows: Vec<csv::StringRecord> = Vec::new();
+    /// let mut mapped = fieldmap::MappedRecord::default();
+    /// for (row, record) in rows.iter().enumerate() {
+    ///     plan.map_into(record, row as u64, &mut mapped)?;
+    ///     println!("{}", mapped.to_json());
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn map_into<R: Record + ?Sized>(
+        &self,
+        record: &R,
+        row: u64,
+        output: &mut MappedRecord,
+    ) -> Result<(), RecordError> {
+        let values = output.reset(&self.names);
+        let result = self.fill(record, row, &mut NoTrace, values);
+        if result.is_err() {
+            values.clear();
+        }
+        result
+    }
+
     fn run<R: Record + ?Sized, T: Tracer>(
         &self,
         record: &R,
         row: u64,
         mut tracer: T,
     ) -> Result<MappedRecord, RecordError> {
-        let mut values = Vec::with_capacity(self.fields.len());
-        let mut problems = Vec::new();
-
-        for field in &self.fields {
-            let (branch, action) = field.choose(record);
-            let (outcome, via) = action.run(record, field.field_type);
-            tracer.record(|| explain(field, branch, via));
-
-            let value = match outcome {
-                Ok(value) => value,
-                Err(problem) => {
-                    problems.push(FieldProblem {
-                        field: field.name.to_string(),
-                        value: problem.value,
-                        reason: problem.reason,
-                    });
-                    None
-                }
-            };
-            if field.required
-                && is_empty(value.as_ref())
-                && !problems.iter().any(|p| p.field == *field.name)
-            {
-                problems.push(FieldProblem {
-                    field: field.name.to_string(),
-                    value: describe_output(value.as_ref()),
-                    reason: "required field is empty".to_owned(),
-                });
-            }
-            values.push(value);
-        }
-
-        if !problems.is_empty() {
-            let key = self
-                .key
-                .and_then(|index| values.get(index))
-                .and_then(Option::as_ref)
-                .map(ToString::to_string)
-                .filter(|key| !key.trim().is_empty());
-            return Err(RecordError { row, key, problems });
-        }
+        let mut values = Vec::new();
+        self.fill(record, row, &mut tracer, &mut values)?;
         Ok(MappedRecord::new(
             Arc::clone(&self.names),
             values,
             tracer.finish(),
         ))
+    }
+
+    /// Stores one value per target field in `values`. Slots left from an earlier record
+    /// are overwritten, and a text slot keeps its `String` buffer for the new text.
+    fn fill<R: Record + ?Sized, T: Tracer>(
+        &self,
+        record: &R,
+        row: u64,
+        tracer: &mut T,
+        values: &mut Vec<Option<Value>>,
+    ) -> Result<(), RecordError> {
+        if values.len() != self.fields.len() {
+            values.clear();
+            values.resize_with(self.fields.len(), || None);
+        }
+        let mut problems = Vec::new();
+
+        for (field, slot) in self.fields.iter().zip(values.iter_mut()) {
+            let (branch, action) = field.choose(record);
+            let mut via = Via::Direct;
+            let outcome = if action.write_text(record, slot) {
+                Ok(())
+            } else {
+                action
+                    .run(record, field.field_type, &mut via)
+                    .map(|value| *slot = value)
+            };
+            tracer.record(|| explain(field, branch, via));
+
+            if let Err(problem) = outcome {
+                problems.push(FieldProblem {
+                    field: field.name.to_string(),
+                    value: problem.value,
+                    reason: problem.reason,
+                });
+                *slot = None;
+                continue;
+            }
+            if field.required && is_empty(slot.as_ref()) {
+                problems.push(FieldProblem {
+                    field: field.name.to_string(),
+                    value: describe_output(slot.as_ref()),
+                    reason: "required field is empty".to_owned(),
+                });
+            }
+        }
+
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let key = self
+            .key
+            .and_then(|index| values.get(index))
+            .and_then(Option::as_ref)
+            .map(ToString::to_string)
+            .filter(|key| !key.trim().is_empty());
+        Err(RecordError { row, key, problems })
     }
 }
 
@@ -327,23 +376,57 @@ struct Problem {
     reason: String,
 }
 
+/// The outcome of one action: the value, or the problem boxed so that the common `Ok`
+/// path moves a small result.
+type Outcome = Result<Option<Value>, Box<Problem>>;
+
 impl Action {
+    /// Writes the result of a text-only pipe on a text source into `slot`, reusing the
+    /// slot's `String` buffer when it holds text. Returns `false`, leaving `slot`
+    /// untouched, for every other action or source value, which [`Action::run`] maps.
+    fn write_text<R: Record + ?Sized>(&self, record: &R, slot: &mut Option<Value>) -> bool {
+        let Action::Pipe {
+            source,
+            steps,
+            shape: shape @ (Shape::Trim | Shape::TextChain),
+        } = self
+        else {
+            return false;
+        };
+        let ValueRef::Text(text) = record.get(*source) else {
+            return false;
+        };
+
+        let text = match shape {
+            Shape::Trim => Cow::Borrowed(text.trim()),
+            _ => run_text_steps(text, steps),
+        };
+        match slot {
+            Some(Value::Text(buffer)) => {
+                buffer.clear();
+                buffer.push_str(&text);
+            }
+            _ => *slot = Some(Value::Text(text.into_owned())),
+        }
+        true
+    }
+
+    /// Runs the action. A lookup also stores in `via` which entry or fallback produced
+    /// the value, and every other action leaves `via` unchanged.
     fn run<'p, R: Record + ?Sized>(
         &'p self,
         record: &R,
         field_type: FieldType,
-    ) -> (Result<Option<Value>, Problem>, Via<'p>) {
+        via: &mut Via<'p>,
+    ) -> Outcome {
         match self {
-            Action::Skip => (Ok(None), Via::Direct),
-            Action::Const(value) => (Ok(Some(value.clone())), Via::Direct),
+            Action::Skip => Ok(None),
+            Action::Const(value) => Ok(Some(value.clone())),
             Action::Pipe {
                 source,
                 steps,
                 shape,
-            } => (
-                pipe(record.get(*source), steps, *shape, field_type),
-                Via::Direct,
-            ),
+            } => pipe(record.get(*source), steps, *shape, field_type),
             Action::Lookup {
                 source,
                 steps,
@@ -355,24 +438,17 @@ impl Action {
                     ValueRef::Text(text) if steps.iter().all(Step::is_text) => {
                         Work::Text(run_text_steps(text, steps))
                     }
-                    _ => match run_steps(Work::from_ref(value), steps) {
-                        Ok(work) => work,
-                        Err(problem) => return (Err(problem), Via::Direct),
-                    },
+                    _ => run_steps(Work::from_ref(value), steps)?,
                 };
-                lookup(work, table, on_miss, field_type)
+                lookup(work, table, on_miss, field_type, via)
             }
         }
     }
 }
 
-fn pipe(
-    value: ValueRef<'_>,
-    steps: &[Step],
-    shape: Shape,
-    field_type: FieldType,
-) -> Result<Option<Value>, Problem> {
+fn pipe(value: ValueRef<'_>, steps: &[Step], shape: Shape, field_type: FieldType) -> Outcome {
     match (shape, value) {
+        (Shape::Trim, ValueRef::Text(text)) => Ok(Some(Value::Text(text.trim().to_owned()))),
         (Shape::TextChain, ValueRef::Text(text)) => {
             let text = run_text_steps(text, steps);
             Ok(Some(Value::Text(text.into_owned())))
@@ -403,20 +479,22 @@ fn run_text_steps<'a>(text: &'a str, steps: &[Step]) -> Cow<'a, str> {
     text
 }
 
-fn run_steps<'a>(mut work: Work<'a>, steps: &[Step]) -> Result<Work<'a>, Problem> {
+fn run_steps<'a>(mut work: Work<'a>, steps: &[Step]) -> Result<Work<'a>, Box<Problem>> {
     for step in steps {
         // Only a fallible step needs the input kept for the error message; text steps
         // never fail, so they take the value without a copy.
         let kept = step.can_fail().then(|| work.clone());
-        work = step.apply(work).map_err(|reason| Problem {
-            value: kept.map_or_else(String::new, |value| value.describe()),
-            reason,
+        work = step.apply(work).map_err(|reason| {
+            Box::new(Problem {
+                value: kept.map_or_else(String::new, |value| value.describe()),
+                reason,
+            })
         })?;
     }
     Ok(work)
 }
 
-fn convert(work: Work<'_>, field_type: FieldType) -> Result<Option<Value>, Problem> {
+fn convert(work: Work<'_>, field_type: FieldType) -> Outcome {
     match (work, field_type) {
         (Work::Absent, _) => Ok(None),
         (Work::Null, _) => Ok(Some(Value::Null)),
@@ -425,19 +503,21 @@ fn convert(work: Work<'_>, field_type: FieldType) -> Result<Option<Value>, Probl
             match parse_decimal(&text, DecimalSeparator::Point) {
                 Ok(number) => Ok(Some(Value::Number(number))),
                 Err(NumberError::Empty) => Ok(Some(Value::Null)),
-                Err(_) => Err(Problem {
+                Err(_) => Err(Box::new(Problem {
                     reason: crate::transform::parse_number_text(&text, DecimalSeparator::Point)
                         .err()
                         .unwrap_or_default(),
                     value: text.into_owned(),
-                }),
+                })),
             }
         }
         (other, _) => {
             let shown = other.clone();
-            into_target(other, field_type).map_err(|reason| Problem {
-                value: shown.describe(),
-                reason,
+            into_target(other, field_type).map_err(|reason| {
+                Box::new(Problem {
+                    value: shown.describe(),
+                    reason,
+                })
             })
         }
     }
@@ -448,10 +528,11 @@ fn lookup<'p>(
     table: &'p Lookup,
     on_miss: &Miss,
     field_type: FieldType,
-) -> (Result<Option<Value>, Problem>, Via<'p>) {
+    via: &mut Via<'p>,
+) -> Outcome {
     let key: Cow<'_, str> = match &work {
-        Work::Absent => return (Ok(None), Via::Direct),
-        Work::Null => return (Ok(Some(Value::Null)), Via::Direct),
+        Work::Absent => return Ok(None),
+        Work::Null => return Ok(Some(Value::Null)),
         Work::Text(text) => Cow::Borrowed(text.as_ref()),
         other => other
             .as_text()
@@ -464,43 +545,35 @@ fn lookup<'p>(
         Cow::Borrowed(key.as_ref())
     };
 
-    if let Some((original, value)) = table.find(&folded) {
-        return (
-            Ok(Some(value.clone())),
-            Via::Entry {
-                set: &table.name,
-                key: original,
-            },
-        );
-    }
     let set = &table.name;
+    if let Some((original, value)) = table.find(&folded) {
+        *via = Via::Entry { set, key: original };
+        return Ok(Some(value.clone()));
+    }
     match on_miss {
-        Miss::PassThrough => (
-            convert(work, field_type),
-            Via::Miss {
+        Miss::PassThrough => {
+            *via = Via::Miss {
                 set,
                 fallback: Fallback::PassThrough,
-            },
-        ),
-        Miss::Default(value) => (
-            Ok(Some(value.clone())),
-            Via::Miss {
+            };
+            convert(work, field_type)
+        }
+        Miss::Default(value) => {
+            *via = Via::Miss {
                 set,
                 fallback: Fallback::Default,
-            },
-        ),
+            };
+            Ok(Some(value.clone()))
+        }
         Miss::Error => {
-            let problem = Problem {
+            *via = Via::Miss {
+                set,
+                fallback: Fallback::Error,
+            };
+            Err(Box::new(Problem {
                 value: key.into_owned(),
                 reason: format!("no entry in mapping set {set:?}"),
-            };
-            (
-                Err(problem),
-                Via::Miss {
-                    set,
-                    fallback: Fallback::Error,
-                },
-            )
+            }))
         }
     }
 }
@@ -531,5 +604,50 @@ fn explain(field: &FieldPlan, branch: Branch, via: Via<'_>) -> Explanation {
         set,
         entry,
         fallback,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape_of(action: &Action) -> Option<Shape> {
+        match action {
+            Action::Pipe { shape, .. } => Some(*shape),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn single_trim_picks_trim_shape() {
+        let action = Action::pipe(0, vec![Step::Trim], FieldType::Text);
+
+        assert_eq!(shape_of(&action), Some(Shape::Trim));
+    }
+
+    #[test]
+    fn trim_then_upper_is_chain() {
+        let action = Action::pipe(0, vec![Step::Trim, Step::Upper], FieldType::Text);
+
+        assert_eq!(shape_of(&action), Some(Shape::TextChain));
+    }
+
+    #[test]
+    fn trim_shape_trims_text() {
+        let outcome = pipe(
+            ValueRef::Text(" 1KSK02\t"),
+            &[Step::Trim],
+            Shape::Trim,
+            FieldType::Text,
+        );
+
+        assert_eq!(outcome.ok(), Some(Some(Value::Text("1KSK02".to_owned()))));
+    }
+
+    #[test]
+    fn trim_shape_passes_null() {
+        let outcome = pipe(ValueRef::Null, &[Step::Trim], Shape::Trim, FieldType::Text);
+
+        assert_eq!(outcome.ok(), Some(Some(Value::Null)));
     }
 }

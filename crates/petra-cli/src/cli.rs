@@ -43,6 +43,16 @@ pub enum Command {
     /// Run Get Inventory.
     #[command(subcommand)]
     Inventory(InventoryCommand),
+    /// Import, send, list, release and show fulfillment requests (Send Fulfillment
+    /// Requests).
+    #[command(subcommand)]
+    Orders(crate::commands::orders::OrdersCommand),
+    /// Fetch shipments and attach them to their orders (Get Shipments).
+    #[command(subcommand)]
+    Shipments(crate::commands::shipments::ShipmentsCommand),
+    /// Run the operations on their schedules.
+    #[command(subcommand)]
+    Schedule(crate::commands::schedule::ScheduleCommand),
     /// Show Connected, Configured and Mapped for each operation, and the last runs.
     Status,
     /// Try a mapping template on a file.

@@ -5,12 +5,14 @@
 //! - `context`: loading the configuration, the credentials and the store.
 //! - `output`: text and JSON output, progress bars.
 //! - `failure`: errors for people and the documented exit codes.
+//! - `stop`: the SIGINT and SIGTERM stop signal of long-running commands.
 
 mod cli;
 mod commands;
 mod context;
 mod failure;
 mod output;
+mod stop;
 
 use std::process::ExitCode;
 
@@ -58,6 +60,9 @@ async fn run(cli: &Cli) -> Result<Exit, Failure> {
         Command::Inventory(cli::InventoryCommand::Run(args)) => {
             commands::inventory::run(cli, args).await
         }
+        Command::Orders(command) => commands::orders::run(cli, command).await,
+        Command::Shipments(command) => commands::shipments::run(cli, command).await,
+        Command::Schedule(command) => commands::schedule::run(cli, command).await,
         Command::Status => commands::status::run(cli).await,
         Command::Map(cli::MapCommand::Preview(args)) => commands::map::preview(cli, args),
         Command::Templates(command) => commands::templates::run(cli, command),

@@ -92,4 +92,29 @@ pub enum Error {
         #[source]
         source: PoolError,
     },
+
+    #[error("cannot import requests from {}: {reason}", path.display())]
+    Import { path: PathBuf, reason: String },
+
+    #[error("the fulfillment request outbox failed to {action}{}: {source}", po.as_ref().map(|po| format!(" for PO {po}")).unwrap_or_default())]
+    Requests {
+        action: &'static str,
+        po: Option<String>,
+        #[source]
+        source: PoolError,
+    },
+
+    #[error("the shipment ledger failed to {action}: {source}")]
+    Shipments {
+        action: &'static str,
+        #[source]
+        source: PoolError,
+    },
+
+    #[error("the operation lock {name:?} could not be taken: {source}")]
+    Lock {
+        name: String,
+        #[source]
+        source: PoolError,
+    },
 }

@@ -48,6 +48,8 @@ pub struct OperationStatus {
     pub configured: Check,
     pub mapped: Check,
     pub last_run: Option<LastRun>,
+    /// The next scheduled run, when the operation has a schedule.
+    pub next_run: Option<DateTime<Utc>>,
 }
 
 /// Status of every operation of a connection.
@@ -95,7 +97,7 @@ pub async fn status(config: &Config, history: &dyn RunHistory) -> Result<Status,
             ),
             Operation::GetShipments => (configured.clone(), default_mapped("shipments")),
         };
-        let last_run = history
+        let runs = history
             .recent_runs(operation, &config.source.name, 1)
             .await
             .map_err(|source| Error::History {
@@ -103,18 +105,20 @@ pub async fn status(config: &Config, history: &dyn RunHistory) -> Result<Status,
                 source,
             })?
             .into_iter()
-            .next()
-            .map(|run| LastRun {
-                started_at: run.started_at,
-                status: run.status,
-                dry_run: run.dry_run,
-            });
+            .next();
+        let next_run = next_run(config, operation, runs.as_ref().map(|run| run.started_at));
+        let last_run = runs.map(|run| LastRun {
+            started_at: run.started_at,
+            status: run.status,
+            dry_run: run.dry_run,
+        });
         operations.push(OperationStatus {
             operation,
             connected: connected.clone(),
             configured,
             mapped,
             last_run,
+            next_run,
         });
     }
 
@@ -123,6 +127,28 @@ pub async fn status(config: &Config, history: &dyn RunHistory) -> Result<Status,
         source: config.source.name.clone(),
         operations,
     })
+}
+
+/// Returns the next slot of the operation's schedule, or now when a run is due (never
+/// run, or a slot passed while nothing ran).
+fn next_run(
+    config: &Config,
+    operation: Operation,
+    last_start: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    let text = match operation {
+        Operation::GetInventory => config.inventory.schedule.as_deref(),
+        Operation::SendFulfillmentRequests => config.fulfillment.schedule.as_deref(),
+        Operation::GetShipments => config.shipments.schedule.as_deref(),
+    }?;
+    let schedule: crate::schedule::Schedule = text.parse().ok()?;
+    let now = Utc::now();
+    let due = schedule.due(last_start, now);
+    if due.now {
+        Some(now)
+    } else {
+        due.next
+    }
 }
 
 fn inventory_mapped(config: &Config) -> Check {

@@ -33,6 +33,12 @@ pub enum Error {
     #[error("stored {what} {value:?} is invalid; the database may have been edited by hand")]
     InvalidRow { what: &'static str, value: String },
 
+    #[error("PO {po} is not in the outbox of source {source_name:?}; import it first")]
+    NotInOutbox { source_name: String, po: String },
+
+    #[error("invalid outbox state change: {0}")]
+    InvalidChange(#[from] petra_ops::fulfillment::outbox::InvalidChange),
+
     #[error("the store's worker thread stopped: {0}")]
     Worker(#[from] tokio::task::JoinError),
 }

@@ -6,10 +6,19 @@
 //!   `inventory_items` table, with change detection by content hash.
 //! - [`history`]: [`RunHistory`](petra_ops::history::RunHistory) on the `runs` and
 //!   `connection_tests` tables.
+//! - [`outbox`]: [`FulfillmentRequests`](petra_ops::fulfillment::FulfillmentRequests) on
+//!   the `fulfillment_requests` table: the durable order outbox.
+//! - [`ledger`]: [`ShipmentSink`](petra_ops::shipments::ShipmentSink) on the `shipments`
+//!   and `order_shipping` tables.
+//! - [`locks`]: [`OperationLocks`](petra_ops::schedule::OperationLocks) safe across
+//!   processes.
 //! - [`error`]: the crate's one error type.
 
 pub mod error;
 pub mod history;
+pub mod ledger;
+pub mod locks;
+pub mod outbox;
 pub mod pool;
 pub mod schema;
 pub mod store;

@@ -12,6 +12,7 @@ use crate::error::Error;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_row_hashes.sql"),
+    include_str!("migrations/0003_outbox_ledger.sql"),
 ];
 
 /// The schema version this build writes.

@@ -78,6 +78,16 @@ impl SqliteStore {
         .await?
     }
 
+    /// Runs `work` with the connection on the calling thread, for `Drop` code that
+    /// cannot await. Keep `work` short.
+    pub(crate) fn with_conn_blocking(&self, work: impl FnOnce(&mut Connection)) {
+        let mut guard = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        work(&mut guard);
+    }
+
     /// Checks the database file with `PRAGMA integrity_check` and returns SQLite's
     /// findings, empty when the file is sound.
     pub async fn integrity_check(&self) -> Result<Vec<String>, Error> {

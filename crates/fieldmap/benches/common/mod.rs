@@ -369,10 +369,19 @@ fn edge_rows(row: &[String], columns: &Columns) -> Vec<Vec<String>> {
 /// on each edge case, so the benchmark compares the same work.
 pub fn check_agreement(plan: &Plan, rows: &[Vec<String>], columns: &Columns) {
     let edges = edge_rows(&rows[0], columns);
+    let mut reused = MappedRecord::default();
     for (index, row) in rows.iter().chain(&edges).enumerate() {
         let engine = plan
             .map(row, index as u64)
             .map(|mapped| from_engine(&mapped));
+        let into = plan
+            .map_into(row, index as u64, &mut reused)
+            .map(|()| from_engine(&reused));
+        assert_eq!(
+            into.as_ref().ok(),
+            engine.as_ref().ok(),
+            "row {index}: map_into and map differ"
+        );
         let by_hand = map_by_hand(row, columns);
         match (engine, by_hand) {
             (Ok(engine), Ok(by_hand)) => {

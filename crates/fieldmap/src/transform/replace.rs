@@ -47,7 +47,14 @@ pub(super) fn compile_regex_replace(
 }
 
 pub(super) fn replace<'s>(text: &'s str, from: &str, to: &str) -> Cow<'s, str> {
-    if text.contains(from) {
+    // A one-character pattern is searched as a `char`, which scans with `memchr` where a
+    // `&str` pattern builds a substring searcher on every call.
+    let mut chars = from.chars();
+    let found = match (chars.next(), chars.next()) {
+        (Some(only), None) => text.contains(only),
+        _ => text.contains(from),
+    };
+    if found {
         Cow::Owned(text.replace(from, to))
     } else {
         Cow::Borrowed(text)

@@ -1,6 +1,8 @@
 //! `petra demo`: the main job end to end on this machine. It starts the sandbox, creates
-//! a SQLite store in the working directory, tests the connection, runs Get Inventory and
-//! prints the report and the status.
+//! a SQLite store in the working directory, tests the connection, runs Get Inventory,
+//! sends sample fulfillment requests for SKUs of the imported catalog, moves the
+//! sandbox clock forward and fetches shipments, partial ones included, and prints the
+//! reports, the orders' states and the status.
 
 use std::sync::Arc;
 
@@ -12,7 +14,7 @@ use petra_sandbox::{CatalogSource as SandboxCatalog, Sandbox, SandboxConfig};
 use petra_store::SqliteStore;
 
 use crate::cli::{Cli, DemoArgs};
-use crate::commands::{connection, inventory, status};
+use crate::commands::{connection, fulfillment_demo, inventory, status};
 use crate::failure::{Exit, Failure};
 use crate::output;
 use crate::output::outln;
@@ -35,15 +37,38 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         }
     }
 
-    // The sandbox always serves the generated sample, because a broken --feed file (empty
-    // or truncated) must still reach Get Inventory, which reads it directly.
-    let catalog = SandboxCatalog::Generated {
+    // The sandbox serves the --feed file, so the sample orders name SKUs it knows. A
+    // broken file (empty or truncated) must still reach Get Inventory, which reads it
+    // directly, so the sandbox then falls back to the generated sample.
+    let generated = SandboxCatalog::Generated {
         rows: SAMPLE_ROWS,
         seed: SAMPLE_SEED,
     };
-    let sandbox = Sandbox::start(SandboxConfig::default().with_catalog(catalog))
-        .await
-        .map_err(|err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}")))?;
+    let catalog = match &args.feed {
+        Some(feed) => SandboxCatalog::FeedFile(feed.clone()),
+        None => generated.clone(),
+    };
+    // Most orders ship in parts, so the demo shows partial shipments.
+    let shipping = petra_sandbox::ShippingConfig {
+        partial_rate: 0.6,
+        ..petra_sandbox::ShippingConfig::default()
+    };
+    let sandbox_config = |catalog| {
+        SandboxConfig::default()
+            .with_catalog(catalog)
+            .with_shipping(shipping.clone())
+    };
+    let start_error = |err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}"));
+    let sandbox = match Sandbox::start(sandbox_config(catalog)).await {
+        Ok(sandbox) => sandbox,
+        Err(err) if args.feed.is_some() => {
+            eprintln!("warning: the sandbox cannot serve the feed ({err}); it serves the generated sample, so the sample orders will be rejected");
+            Sandbox::start(sandbox_config(generated))
+                .await
+                .map_err(start_error)?
+        }
+        Err(err) => return Err(start_error(err)),
+    };
     if !cli.json {
         outln!("sandbox listening at {}", sandbox.base_url());
     }
@@ -57,6 +82,19 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         Retrieval::Api
     };
     config.store.path = args.store.clone();
+    config.source.fulfills_orders = true;
+    config.source.shipping_methods = vec![petra_ops::settings::ShippingMethod {
+        name: "UPS Ground".to_owned(),
+        code: "UPSG".to_owned(),
+    }];
+    config.source.ship_from = Some(petra_ops::settings::ShipFrom {
+        address: "2101 S Hohokam Dr".to_owned(),
+        city: "Tempe".to_owned(),
+        state_code: "AZ".to_owned(),
+        postal_code: "85282".to_owned(),
+        country_code: "US".to_owned(),
+        ..petra_ops::settings::ShipFrom::default()
+    });
 
     // The sandbox's own demo account, not a user secret.
     let credentials = petra_client::Credentials::new(DEFAULT_USERNAME, DEFAULT_PASSWORD)
@@ -75,23 +113,33 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
 
     let catalog = match &args.feed {
         Some(feed) => CatalogSource::FeedFile(feed.clone()),
-        None => CatalogSource::Api(Arc::new(client)),
+        None => CatalogSource::Api(Arc::new(client.clone())),
     };
     let options = RunOptions {
         dry_run: false,
         allow_mass_archive: args.allow_mass_archive,
     };
     let report = inventory::run_inventory(&config, catalog, &store, options, cli.json).await?;
+    if !cli.json {
+        output::print_report(&report);
+        outln!();
+    }
+
+    let orders = if report.retrieval_complete {
+        Some(fulfillment_demo::run(cli, &config, &client, &store, &sandbox).await?)
+    } else {
+        None
+    };
 
     if cli.json {
         let status = petra_ops::status::status(&config, &store).await?;
         output::print_json(&serde_json::json!({
             "connection": test,
             "report": report,
+            "orders": orders,
             "status": status,
         }));
     } else {
-        output::print_report(&report);
         outln!();
         status::print(&config, &store, false).await?;
     }

@@ -132,7 +132,8 @@ fn local_feed(path: PathBuf) -> Result<CatalogSource, Failure> {
     Ok(CatalogSource::FeedFile(path))
 }
 
-fn configured_source(config: &Config) -> Result<CatalogSource, Failure> {
+/// Chooses the catalog source the settings name.
+pub fn configured_source(config: &Config) -> Result<CatalogSource, Failure> {
     match config.inventory.retrieval {
         Retrieval::Api => Ok(CatalogSource::Api(Arc::new(context::client(config)?))),
         Retrieval::Feed => {

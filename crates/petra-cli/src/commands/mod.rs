@@ -2,9 +2,13 @@
 
 pub mod connection;
 pub mod demo;
+pub mod fulfillment_demo;
 pub mod init;
 pub mod inventory;
 pub mod map;
+pub mod orders;
 pub mod sandbox;
+pub mod schedule;
+pub mod shipments;
 pub mod status;
 pub mod templates;

@@ -49,6 +49,10 @@ pub async fn print(
             ),
             None => outln!("    last run   never"),
         }
+        match &operation.next_run {
+            Some(next) => outln!("    next run   {}", next.format("%Y-%m-%d %H:%M:%S UTC")),
+            None => outln!("    next run   not scheduled"),
+        }
     }
     Ok(())
 }

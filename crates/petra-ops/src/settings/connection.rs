@@ -34,6 +34,9 @@ pub struct ConnectionSettings {
     pub secrets_file: Option<PathBuf>,
     /// Seconds one HTTP request may take.
     pub timeout_secs: u64,
+    /// Requests per second the connection may send, shared by every operation of the
+    /// process; the client's default (5) when unset.
+    pub requests_per_second: Option<u32>,
 }
 
 impl Default for ConnectionSettings {
@@ -44,6 +47,7 @@ impl Default for ConnectionSettings {
             feed_url: None,
             secrets_file: None,
             timeout_secs: 30,
+            requests_per_second: None,
         }
     }
 }
@@ -81,6 +85,12 @@ impl ConnectionSettings {
                     format!("{feed_url:?} is not a URL; use file://, http(s):// or ftp://"),
                 );
             }
+        }
+        if self.requests_per_second == Some(0) {
+            problem(
+                "requests_per_second",
+                "must be at least 1; remove it to use the default".to_owned(),
+            );
         }
         if self.timeout_secs == 0 {
             problem("timeout_secs", "must be at least 1".to_owned());

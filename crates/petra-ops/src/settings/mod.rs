@@ -16,6 +16,8 @@ pub use connection::{
 pub use source::{ShipFrom, ShippingMethod, Source, SourceSettings, SourceType};
 
 use crate::error::{Error, SettingsProblem};
+pub use crate::fulfillment::FulfillmentSettings;
+pub use crate::shipments::ShipmentSettings;
 
 /// The catalog source of Get Inventory.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +115,8 @@ pub struct Config {
     pub connection: ConnectionSettings,
     pub source: SourceSettings,
     pub inventory: InventorySettings,
+    pub fulfillment: FulfillmentSettings,
+    pub shipments: ShipmentSettings,
     pub store: StoreSettings,
     /// The folder relative paths are resolved against: the folder of `petra.toml`.
     #[serde(skip)]
@@ -144,6 +148,8 @@ impl Config {
         let mut problems = self.connection.problems();
         problems.extend(self.source.problems());
         problems.extend(self.inventory.problems());
+        problems.extend(self.fulfillment.problems());
+        problems.extend(self.shipments.problems());
         if self.inventory.retrieval == Retrieval::Feed && self.connection.feed_url().is_none() {
             problems.push(SettingsProblem {
                 field: "connection.feed_url".into(),
@@ -196,6 +202,13 @@ impl Config {
         .map_err(client_error)?;
         let timeout = std::time::Duration::from_secs(self.connection.timeout_secs.max(1));
         config.timeouts.request = Some(timeout);
+        if let Some(rate) = self
+            .connection
+            .requests_per_second
+            .and_then(std::num::NonZeroU32::new)
+        {
+            config.rate_limit = Some(petra_client::RateLimit::per_second(rate));
+        }
         // Only an HTTP feed URL is the client's to download; file and FTP URLs are read
         // by the feed reader directly.
         if let Some(feed_url) = self.connection.feed_url() {

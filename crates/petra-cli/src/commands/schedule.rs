@@ -1,0 +1,154 @@
+//! `petra schedule run`: the scheduler in the foreground.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use clap::Subcommand;
+use petra_client::PetraClient;
+use petra_ops::clock::SystemClock;
+use petra_ops::history::Operation;
+use petra_ops::inventory::RunOptions;
+use petra_ops::schedule::{Job, Schedule, ScheduledJob, Scheduler};
+use petra_ops::settings::Config;
+use petra_store::SqliteStore;
+use tokio_util::sync::CancellationToken;
+
+use crate::cli::Cli;
+use crate::commands::{inventory, orders, shipments};
+use crate::context;
+use crate::failure::{Exit, Failure};
+use crate::stop;
+
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Run every operation that has a schedule until SIGINT or SIGTERM. After downtime
+    /// each operation runs once to catch up.
+    Run,
+}
+
+pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> {
+    let ScheduleCommand::Run = command;
+    let config = Arc::new(context::load_valid_config(&cli.config)?);
+    let store = context::open_store(&config)?;
+    let client = context::client(&config)?;
+
+    let jobs = jobs(&config, &client, &store)?;
+    if jobs.is_empty() {
+        return Err(Failure::new(Exit::Config, "no operation has a schedule")
+            .with_fix("set inventory.schedule, fulfillment.schedule or shipments.schedule in petra.toml, for example \"every 2 hours\""));
+    }
+    for job in &jobs {
+        eprintln!("{}: {}", job.operation, job.schedule);
+    }
+
+    let scheduler = Scheduler::new(
+        config.source.name.clone(),
+        jobs,
+        &store,
+        &store,
+        &SystemClock,
+    );
+    scheduler.run(stop::on_signals()).await?;
+    Ok(Exit::Success)
+}
+
+/// Parses the schedule of each operation that has one.
+pub fn schedules(config: &Config) -> Vec<(Operation, Schedule)> {
+    let texts = [
+        (Operation::GetInventory, &config.inventory.schedule),
+        (
+            Operation::SendFulfillmentRequests,
+            &config.fulfillment.schedule,
+        ),
+        (Operation::GetShipments, &config.shipments.schedule),
+    ];
+    texts
+        .into_iter()
+        .filter_map(|(operation, text)| Some((operation, text.as_deref()?.parse().ok()?)))
+        .collect()
+}
+
+fn jobs(
+    config: &Arc<Config>,
+    client: &PetraClient,
+    store: &SqliteStore,
+) -> Result<Vec<ScheduledJob>, Failure> {
+    Ok(schedules(config)
+        .into_iter()
+        .map(|(operation, schedule)| {
+            let job = CliJob {
+                operation,
+                config: Arc::clone(config),
+                client: client.clone(),
+                store: store.clone(),
+            };
+            ScheduledJob {
+                operation,
+                schedule,
+                job: Box::new(job),
+            }
+        })
+        .collect())
+}
+
+/// One operation run the way its command runs it. The scheduler already holds the
+/// operation's lock, so the job calls the operations directly.
+struct CliJob {
+    operation: Operation,
+    config: Arc<Config>,
+    client: PetraClient,
+    store: SqliteStore,
+}
+
+fn to_ops_error(failure: Failure) -> petra_ops::Error {
+    petra_ops::Error::Internal {
+        reason: failure.to_string(),
+    }
+}
+
+#[async_trait]
+impl Job for CliJob {
+    async fn run(&self, stop: CancellationToken) -> Result<serde_json::Value, petra_ops::Error> {
+        let config = &self.config;
+        let store = &self.store;
+        let summary = match self.operation {
+            Operation::GetInventory => {
+                let catalog = inventory::configured_source(config).map_err(to_ops_error)?;
+                let report =
+                    inventory::run_inventory(config, catalog, store, RunOptions::default(), true)
+                        .await
+                        .map_err(to_ops_error)?;
+                serde_json::json!({ "records": report.records, "created": report.created, "updated": report.updated })
+            }
+            Operation::SendFulfillmentRequests => {
+                let report = orders::operation(config)
+                    .map_err(to_ops_error)?
+                    .run(petra_ops::fulfillment::SendContext {
+                        api: &self.client,
+                        requests: store,
+                        pool: Some(store),
+                        history: store,
+                        clock: &SystemClock,
+                        stop,
+                    })
+                    .await?;
+                serde_json::json!({ "submitted": report.submitted, "rejected": report.rejected, "unknown": report.unknown, "interrupted": report.interrupted })
+            }
+            Operation::GetShipments => {
+                let report = shipments::operation(config, None)
+                    .map_err(to_ops_error)?
+                    .run(petra_ops::shipments::ShipmentsContext {
+                        api: &self.client,
+                        requests: store,
+                        sink: store,
+                        history: store,
+                        clock: &SystemClock,
+                        stop,
+                    })
+                    .await?;
+                serde_json::json!({ "fetched": report.fetched, "new": report.new, "unmatched": report.unmatched.len(), "interrupted": report.interrupted })
+            }
+        };
+        Ok(summary)
+    }
+}

@@ -1,0 +1,155 @@
+//! `petra shipments fetch`: Get Shipments into the ledger.
+
+use clap::{Args, Subcommand};
+use petra_client::PetraApi;
+use petra_ops::clock::{Clock, SystemClock};
+use petra_ops::history::Operation;
+use petra_ops::schedule::lock_name;
+use petra_ops::settings::Config;
+use petra_ops::shipments::{GetShipments, ShipmentsContext, ShipmentsReport};
+use petra_store::SqliteStore;
+use tokio_util::sync::CancellationToken;
+
+use crate::cli::Cli;
+use crate::commands::orders::take_lock;
+use crate::context;
+use crate::failure::{Exit, Failure};
+use crate::output;
+use crate::output::outln;
+use crate::stop;
+
+#[derive(Debug, Subcommand)]
+pub enum ShipmentsCommand {
+    /// Fetch the shipments of the last days and attach them to their orders.
+    Fetch(FetchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Days back to fetch, instead of shipments.window_days (default 10).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub days: Option<u32>,
+}
+
+pub async fn run(cli: &Cli, command: &ShipmentsCommand) -> Result<Exit, Failure> {
+    let ShipmentsCommand::Fetch(args) = command;
+    let config = context::load_valid_config(&cli.config)?;
+    let store = context::open_store(&config)?;
+    let client = context::client(&config)?;
+
+    let report = fetch(
+        &config,
+        &client,
+        &store,
+        &SystemClock,
+        args.days,
+        stop::on_signals(),
+    )
+    .await?;
+    print_report(&report, cli.json);
+    Ok(if report.succeeded() {
+        Exit::Success
+    } else {
+        Exit::Incomplete
+    })
+}
+
+/// Builds the operation from the settings, with the template path resolved.
+pub fn operation(config: &Config, days: Option<u32>) -> Result<GetShipments, Failure> {
+    let source = config.source.clone().validate()?;
+    let mut settings = config.shipments.clone();
+    settings.template = settings.template.map(|path| config.resolve(&path));
+    let mut operation = GetShipments::new(source, settings)?;
+    if let Some(days) = days {
+        operation = operation.with_window_days(days);
+    }
+    Ok(operation)
+}
+
+/// Runs Get Shipments under the operation lock.
+pub async fn fetch(
+    config: &Config,
+    client: &dyn PetraApi,
+    store: &SqliteStore,
+    clock: &dyn Clock,
+    days: Option<u32>,
+    stop: CancellationToken,
+) -> Result<ShipmentsReport, Failure> {
+    let operation = operation(config, days)?;
+    let name = lock_name(&config.source.name, Operation::GetShipments);
+    let _guard = take_lock(store, &name).await?;
+
+    Ok(operation
+        .run(ShipmentsContext {
+            api: client,
+            requests: store,
+            sink: store,
+            history: store,
+            clock,
+            stop,
+        })
+        .await?)
+}
+
+pub fn print_report(report: &ShipmentsReport, json: bool) {
+    if json {
+        output::print_json(report);
+        return;
+    }
+    outln!(
+        "Get Shipments for {} (shipped since {})",
+        report.source,
+        report.shipped_since.format("%Y-%m-%d %H:%M UTC")
+    );
+    outln!("  fetched     {}", report.fetched);
+    outln!("  new         {}", report.new);
+    outln!("  unchanged   {}", report.unchanged);
+    outln!("  unmatched   {}", report.unmatched.len());
+    outln!("  rejected    {}", report.rejected.len());
+    outln!("  conflicts   {}", report.conflicts.len());
+    if report.fetched == 0 && report.complete {
+        outln!("  no shipments yet in this window");
+    }
+    for key in &report.unmatched {
+        outln!(
+            "  unmatched {} tracking {}: no fulfillment request has this PO; the shipment is kept",
+            key.po_number,
+            key.tracking_number
+        );
+    }
+    for rejection in &report.rejected {
+        outln!(
+            "  rejected shipment {} ({} of PO {:?}) {}: {}",
+            rejection.position,
+            rejection.shipment_id,
+            rejection.po_number,
+            rejection.field,
+            rejection.reason
+        );
+    }
+    for order in &report.orders {
+        if order.previous != Some(order.state) {
+            outln!("  {} is now {}", order.po_number, order.state.as_str());
+        }
+    }
+    for over in &report.over_shipped {
+        outln!(
+            "  over-shipped {} {}: {} shipped, {} ordered",
+            over.po_number,
+            over.item.sku,
+            over.item.shipped,
+            over.item.ordered
+        );
+    }
+    if let Some(error) = &report.retrieval_error {
+        outln!(
+            "  listing incomplete: {error}; what was read is stored, run again to fetch the rest"
+        );
+    }
+    if report.interrupted {
+        outln!(
+            "  interrupted after {} shipments; the next run fetches the window again",
+            report.fetched
+        );
+    }
+}

@@ -1,0 +1,405 @@
+//! Send Fulfillment Requests: import the merchant's dropship orders into a durable
+//! outbox, validate them, and submit each to Petra exactly once.
+//!
+//! - [`request`]: requests as the merchant writes them, read from JSON or CSV.
+//! - [`validate`]: mapping through the template, and the checks before sending.
+//! - [`outbox`]: outbox states, the state machine, and the
+//!   [`FulfillmentRequests`](outbox::FulfillmentRequests) seam.
+//! - [`memory`]: the in-memory outbox.
+//! - [`settings`]: the `[fulfillment]` settings.
+//! - [`report`]: the run report.
+//! - `send`: one request's submission and reconciliation.
+
+pub mod memory;
+pub mod outbox;
+pub mod report;
+pub mod request;
+mod send;
+pub mod settings;
+pub mod validate;
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use futures::StreamExt;
+use petra_client::{PetraApi, Sku};
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+use uuid::Uuid;
+
+pub use memory::MemoryRequests;
+pub use outbox::{
+    Change, FulfillmentRequests, ImportOutcome, OutboxEntry, OutboxState, ReleaseOutcome,
+};
+pub use report::{RequestResult, SendReport};
+pub use request::{
+    parse_requests, read_requests_file, FulfillmentRequest, RequestFormat, RequestLine,
+};
+pub use settings::FulfillmentSettings;
+pub use validate::Problem;
+
+use crate::clock::Clock;
+use crate::error::Error;
+use crate::history::{Operation, RunHistory, RunRecord, RunStatus};
+use crate::inventory::TemplateChoice;
+use crate::pool::{InventoryPool, ItemStatus};
+use crate::settings::Source;
+use send::{Ended, Submitter};
+
+/// Name of the built-in template.
+pub const DEFAULT_TEMPLATE: &str = "fulfillment-requests";
+
+/// SKUs read from the pool per call when collecting the known set.
+const SKU_PAGE: usize = 5_000;
+
+/// The problems of one imported request, by its position in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestProblems {
+    /// Position of the request in the file, starting at 1.
+    pub request: usize,
+    pub fr_number: String,
+    pub problems: Vec<Problem>,
+}
+
+/// What `import` did: the outbox outcome and the problems the next send will reject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub outcome: ImportOutcome,
+    /// True when the requests wait for `petra orders release`.
+    pub held: bool,
+    pub problems: Vec<RequestProblems>,
+}
+
+/// What a run works with besides its settings.
+pub struct SendContext<'a> {
+    pub api: &'a dyn PetraApi,
+    pub requests: &'a dyn FulfillmentRequests,
+    /// The inventory pool whose SKUs make the unknown-SKU warning; `None` skips it.
+    pub pool: Option<&'a dyn InventoryPool>,
+    pub history: &'a dyn RunHistory,
+    pub clock: &'a dyn Clock,
+    /// Cancelled by SIGINT or SIGTERM: no new request starts, the ones in flight finish.
+    pub stop: CancellationToken,
+}
+
+/// The Send Fulfillment Requests operation for one source.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use petra_client::{ConnectionConfig, Credentials, PetraClient};
+/// use petra_ops::clock::SystemClock;
+/// use petra_ops::fulfillment::{
+///     read_requests_file, FulfillmentSettings, MemoryRequests, SendContext,
+///     SendFulfillmentRequests,
+/// };
+/// use petra_ops::memory::MemoryHistory;
+/// use petra_ops::settings::SourceSettings;
+///
+/// let credentials = Credentials::new("DEALER-1042", "password-from-your-vault")?;
+/// let config = ConnectionConfig::new("petra", "https://api.petra.example/v1", credentials)?;
+/// let client = PetraClient::new(config)?;
+///
+/// let operation =
+///     SendFulfillmentRequests::new(SourceSettings::default().validate()?, FulfillmentSettings::default());
+/// let outbox = MemoryRequests::new();
+/// let history = MemoryHistory::new();
+/// operation
+///     .import(&outbox, read_requests_file("orders.csv".as_ref())?, &SystemClock)
+///     .await?;
+///
+/// let report = operation
+///     .run(SendContext {
+///         api: &client,
+///         requests: &outbox,
+///         pool: None,
+///         history: &history,
+///         clock: &SystemClock,
+///         stop: Default::default(),
+///     })
+///     .await?;
+/// println!("{} submitted, {} rejected", report.submitted, report.rejected);
+/// # Ok(()) }
+/// ```
+pub struct SendFulfillmentRequests {
+    source: Source,
+    settings: FulfillmentSettings,
+    template: TemplateChoice,
+}
+
+impl SendFulfillmentRequests {
+    /// Builds the operation with the template named in `settings`, or the default.
+    pub fn new(source: Source, settings: FulfillmentSettings) -> Self {
+        let template = match &settings.template {
+            Some(path) => TemplateChoice::File(path.clone()),
+            None => TemplateChoice::Default,
+        };
+        Self {
+            source,
+            settings,
+            template,
+        }
+    }
+
+    /// Uses another mapping template.
+    pub fn with_template(mut self, template: TemplateChoice) -> Self {
+        self.template = template;
+        self
+    }
+
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// Compiles the template against the merchant request and Petra order schemas.
+    pub fn compile(&self) -> Result<fieldmap::Plan, Error> {
+        let loaded = self.template.load(DEFAULT_TEMPLATE)?;
+        fieldmap::compile(
+            &loaded.template,
+            &fieldmap::schemas::merchant_fulfillment_request(),
+            &fieldmap::schemas::fulfillment_request(),
+        )
+        .map_err(|diagnostics| Error::Template {
+            template: loaded.name.clone(),
+            details: diagnostics.to_string(),
+        })
+    }
+
+    /// Adds requests to the outbox, held when the review hold is on, and lists the
+    /// problems each has now. Invalid requests are stored too: the next send rejects
+    /// them with the same reasons, and a corrected import replaces them.
+    pub async fn import(
+        &self,
+        requests: &dyn FulfillmentRequests,
+        incoming: Vec<crate::fulfillment::FulfillmentRequest>,
+        clock: &dyn Clock,
+    ) -> Result<ImportReport, Error> {
+        let plan = self.compile()?;
+        let problems = incoming
+            .iter()
+            .enumerate()
+            .filter_map(|(index, request)| {
+                let problems = validate::prepare(&plan, request).err()?;
+                Some(RequestProblems {
+                    request: index + 1,
+                    fr_number: request.fr_number.clone(),
+                    problems,
+                })
+            })
+            .collect();
+
+        let hold = self.settings.review_hold;
+        let outcome = requests
+            .import(self.source.name(), incoming, hold, clock.now())
+            .await
+            .map_err(|source| Error::Requests {
+                action: "import requests",
+                po: None,
+                source,
+            })?;
+        tracing::info!(
+            added = outcome.added.len(),
+            replaced = outcome.replaced.len(),
+            skipped = outcome.skipped.len(),
+            "fulfillment requests imported"
+        );
+        Ok(ImportReport {
+            outcome,
+            held: hold,
+            problems,
+        })
+    }
+
+    /// Runs Send Fulfillment Requests once and records it in the history.
+    ///
+    /// Call it under the operation's lock (see [`crate::schedule`]): an entry found in
+    /// `submitting` is taken to belong to a run that ended without recording Petra's
+    /// reply, so it is reconciled by a PO lookup before anything is sent again.
+    pub async fn run(&self, context: SendContext<'_>) -> Result<SendReport, Error> {
+        let run_id = Uuid::new_v4();
+        let span = tracing::info_span!(
+            "send_fulfillment_requests",
+            operation = Operation::SendFulfillmentRequests.as_str(),
+            source = self.source.name(),
+            run_id = %run_id,
+        );
+        self.run_recorded(run_id, context).instrument(span).await
+    }
+
+    async fn run_recorded(
+        &self,
+        run_id: Uuid,
+        context: SendContext<'_>,
+    ) -> Result<SendReport, Error> {
+        let history_error = |action| move |source| Error::History { action, source };
+        context
+            .history
+            .start_run(RunRecord {
+                run_id,
+                operation: Operation::SendFulfillmentRequests,
+                source: self.source.name().to_owned(),
+                dry_run: false,
+                started_at: context.clock.now(),
+                finished_at: None,
+                status: RunStatus::Running,
+                report: None,
+            })
+            .await
+            .map_err(history_error("record the run start"))?;
+        tracing::info!("Send Fulfillment Requests started");
+
+        let result = self.execute(run_id, &context).await;
+
+        let (status, record) = match &result {
+            Ok(report) if report.succeeded() => {
+                (RunStatus::Succeeded, serde_json::to_value(report))
+            }
+            Ok(report) => (RunStatus::Failed, serde_json::to_value(report)),
+            Err(err) => (
+                RunStatus::Failed,
+                Ok(serde_json::json!({ "error": err.to_string() })),
+            ),
+        };
+        let record = record.unwrap_or_else(|err| serde_json::json!({ "error": err.to_string() }));
+        context
+            .history
+            .finish_run(run_id, status, context.clock.now(), record)
+            .await
+            .map_err(history_error("record the run end"))?;
+
+        match &result {
+            Ok(report) => tracing::info!(
+                submitted = report.submitted,
+                rejected = report.rejected,
+                held = report.held,
+                unknown = report.unknown,
+                reconciled = report.reconciled,
+                pending = report.pending,
+                interrupted = report.interrupted,
+                "Send Fulfillment Requests finished"
+            ),
+            Err(err) => tracing::warn!(error = %err, "Send Fulfillment Requests failed"),
+        }
+        result
+    }
+
+    async fn execute(&self, run_id: Uuid, context: &SendContext<'_>) -> Result<SendReport, Error> {
+        let started = Instant::now();
+        let started_at = context.clock.now();
+        let source = self.source.name();
+        let requests_error = |action| {
+            move |source| Error::Requests {
+                action,
+                po: None,
+                source,
+            }
+        };
+
+        let plan = self.compile()?;
+        let known_skus = match context.pool {
+            Some(pool) => known_skus(pool, source).await?,
+            None => HashSet::new(),
+        };
+        let run_stop = context.stop.child_token();
+        let submitter = Submitter {
+            source,
+            api: context.api,
+            requests: context.requests,
+            clock: context.clock,
+            plan: &plan,
+            known_skus: &known_skus,
+            max_retries: self.settings.max_retries,
+            stop: &run_stop,
+        };
+
+        let mut results = Vec::new();
+        let mut not_started = 0u64;
+        let mut fatal_error = None;
+        let mut stopped_after = None;
+        let mut after = 0;
+        while !run_stop.is_cancelled() {
+            let batch = context
+                .requests
+                .actionable(source, after, self.settings.batch_size.max(1))
+                .await
+                .map_err(requests_error("read pending requests"))?;
+            let Some(last) = batch.last() else { break };
+            after = last.sequence;
+
+            let mut ended = futures::stream::iter(batch)
+                .map(|entry| submitter.submit(entry))
+                .buffer_unordered(self.settings.concurrency.max(1));
+            while let Some(outcome) = ended.next().await {
+                match outcome? {
+                    Ended::Done(result) => {
+                        stopped_after = stopped_after.max(Some(result.request));
+                        results.push(result);
+                    }
+                    Ended::NotStarted => not_started += 1,
+                    Ended::Fatal(result, error) => {
+                        tracing::warn!(%error, "stopping the run: Petra rejected the credentials");
+                        run_stop.cancel();
+                        fatal_error.get_or_insert(error);
+                        results.push(result);
+                    }
+                }
+            }
+        }
+        results.sort_by_key(|result| result.request);
+
+        let held = context
+            .requests
+            .list(source, Some(OutboxState::Held))
+            .await
+            .map_err(requests_error("count held requests"))?
+            .len() as u64;
+        let count = |state| {
+            results
+                .iter()
+                .filter(|result| result.state == state)
+                .count() as u64
+        };
+        Ok(SendReport {
+            run_id,
+            source: source.to_owned(),
+            started_at,
+            finished_at: context.clock.now(),
+            duration_ms: started.elapsed().as_millis() as u64,
+            submitted: count(OutboxState::Submitted),
+            rejected: count(OutboxState::Rejected),
+            held,
+            unknown: count(OutboxState::OutcomeUnknown),
+            reconciled: results.iter().filter(|result| result.reconciled).count() as u64,
+            pending: count(OutboxState::Pending) + not_started,
+            interrupted: context.stop.is_cancelled(),
+            stopped_after,
+            fatal_error,
+            results,
+        })
+    }
+}
+
+/// Collects every SKU of the source's pool, active or archived.
+async fn known_skus(pool: &dyn InventoryPool, source: &str) -> Result<HashSet<Sku>, Error> {
+    let mut known = HashSet::new();
+    for status in [ItemStatus::Active, ItemStatus::Archived] {
+        let mut after = None;
+        loop {
+            let page = pool
+                .list_skus(source, status, after.clone(), SKU_PAGE)
+                .await
+                .map_err(|err| Error::Pool {
+                    action: "list SKUs",
+                    source_name: source.to_owned(),
+                    source: err,
+                })?;
+            let full = page.len() == SKU_PAGE;
+            after = page.last().cloned();
+            known.extend(page);
+            if !full {
+                break;
+            }
+        }
+    }
+    Ok(known)
+}

@@ -1,0 +1,70 @@
+//! The Send Fulfillment Requests report, kept as run history.
+
+use chrono::{DateTime, Utc};
+use petra_client::wire::OrderLine;
+use petra_client::PoNumber;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::outbox::OutboxState;
+use super::validate::Problem;
+
+/// What one run did with one request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestResult {
+    /// The request number: its intake order in the outbox.
+    pub request: u64,
+    pub po_number: PoNumber,
+    /// The state the run left the request in.
+    pub state: OutboxState,
+    pub order_id: Option<String>,
+    /// True when a PO lookup settled the outcome.
+    pub reconciled: bool,
+    pub reasons: Vec<Problem>,
+    /// The lines sent, when Petra holds different ones under the same PO.
+    pub sent_lines: Option<Vec<OrderLine>>,
+    /// The lines Petra holds under the PO, when they differ from the request's.
+    pub petra_lines: Option<Vec<OrderLine>>,
+    pub warnings: Vec<String>,
+    /// The last error, when the request is still pending or its outcome unknown.
+    pub error: Option<String>,
+}
+
+/// The outcome of one Send Fulfillment Requests run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SendReport {
+    pub run_id: Uuid,
+    pub source: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub duration_ms: u64,
+    /// Requests Petra holds after this run (created or found by a lookup).
+    pub submitted: u64,
+    /// Requests rejected in this run: invalid, or refused by Petra.
+    pub rejected: u64,
+    /// Requests in the outbox waiting for `petra orders release`.
+    pub held: u64,
+    /// Requests whose outcome is still unknown because the PO lookup failed too.
+    pub unknown: u64,
+    /// Unknown outcomes a PO lookup settled in this run.
+    pub reconciled: u64,
+    /// Requests left pending: rate limited past the retry budget, not sent because
+    /// the connection failed first, or not started because the run was stopped.
+    pub pending: u64,
+    /// True when a stop signal ended the run before the outbox was worked through.
+    pub interrupted: bool,
+    /// The last request number the run started, so an interrupted run shows where it
+    /// stopped. The next run starts again from the lowest pending request.
+    pub stopped_after: Option<u64>,
+    /// Set when the run ended early because Petra rejected the credentials.
+    pub fatal_error: Option<String>,
+    pub results: Vec<RequestResult>,
+}
+
+impl SendReport {
+    /// Reports whether every request the run touched ended submitted, and the run was
+    /// neither stopped nor cut short.
+    pub fn succeeded(&self) -> bool {
+        self.fatal_error.is_none() && self.unknown == 0 && !self.interrupted
+    }
+}

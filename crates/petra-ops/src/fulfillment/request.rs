@@ -1,0 +1,277 @@
+//! Fulfillment requests as the merchant gives them, and reading them from JSON or CSV.
+//!
+//! A request keeps the merchant's text exactly as written; mapping and validation happen
+//! when it is sent, so a corrected template applies to requests already imported.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::Error;
+
+/// One dropship order routed to Petra, as the merchant wrote it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FulfillmentRequest {
+    /// The merchant's fulfillment request (FR) number, sent to Petra as the PO number.
+    pub fr_number: String,
+    pub ship_to_name: String,
+    pub address_line_1: String,
+    pub address_line_2: Option<String>,
+    pub city: String,
+    pub state: String,
+    pub postal_code: String,
+    pub country: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub shipping_method: Option<String>,
+    pub lines: Vec<RequestLine>,
+}
+
+/// One line of a request. The quantity stays text until validation, so `2.5` or `two`
+/// reach the report instead of failing the whole file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RequestLine {
+    pub sku: String,
+    #[serde(deserialize_with = "number_or_text")]
+    pub quantity: String,
+}
+
+fn number_or_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(match value {
+        serde_json::Value::String(text) => text,
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    })
+}
+
+/// The file formats `read_requests` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestFormat {
+    /// An array of requests, or an object with a `requests` array.
+    Json,
+    /// One row per line item with the request's fields repeated on each row.
+    Csv,
+}
+
+impl RequestFormat {
+    /// Picks the format from the file extension: `.json` is JSON, anything else CSV.
+    pub fn from_path(path: &Path) -> Self {
+        let is_json = path
+            .extension()
+            .is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
+        if is_json {
+            Self::Json
+        } else {
+            Self::Csv
+        }
+    }
+}
+
+/// CSV column names, in the order `petra orders import` documents them.
+pub const CSV_COLUMNS: [&str; 13] = [
+    "fr_number",
+    "ship_to_name",
+    "address_line_1",
+    "address_line_2",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "phone",
+    "email",
+    "shipping_method",
+    "item_sku",
+    "item_quantity",
+];
+
+/// Reads requests from a file. The request order of the file is kept: it is the request
+/// number validation problems refer to.
+pub fn read_requests_file(path: &Path) -> Result<Vec<FulfillmentRequest>, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::ReadFile {
+        path: path.to_owned(),
+        source,
+    })?;
+    parse_requests(&bytes, RequestFormat::from_path(path)).map_err(|reason| Error::Import {
+        path: path.to_owned(),
+        reason,
+    })
+}
+
+/// Parses requests from JSON or CSV bytes.
+///
+/// CSV rows with the same FR number (ignoring letter case) form one request, whose
+/// header fields come from its first row.
+pub fn parse_requests(
+    bytes: &[u8],
+    format: RequestFormat,
+) -> Result<Vec<FulfillmentRequest>, String> {
+    match format {
+        RequestFormat::Json => parse_json(bytes),
+        RequestFormat::Csv => parse_csv(bytes),
+    }
+}
+
+fn parse_json(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Document {
+        List(Vec<FulfillmentRequest>),
+        Wrapped { requests: Vec<FulfillmentRequest> },
+    }
+
+    let document: Document = serde_json::from_slice(bytes).map_err(|error| {
+        format!("not a JSON array of requests or an object with a \"requests\" array: {error}")
+    })?;
+    Ok(match document {
+        Document::List(requests) | Document::Wrapped { requests } => requests,
+    })
+}
+
+fn parse_csv(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|error| format!("the CSV file is not UTF-8: {error}"))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::Headers)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+
+    let headers = reader
+        .headers()
+        .map_err(|error| format!("cannot read the CSV header: {error}"))?
+        .clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|header| header.eq_ignore_ascii_case(name))
+    };
+    let positions: Vec<Option<usize>> = CSV_COLUMNS.iter().map(|name| column(name)).collect();
+    if positions[0].is_none() || positions[11].is_none() {
+        return Err(format!(
+            "the CSV header needs at least fr_number and item_sku; expected columns {}",
+            CSV_COLUMNS.join(", ")
+        ));
+    }
+
+    let mut requests: Vec<FulfillmentRequest> = Vec::new();
+    let mut index_by_fr: HashMap<String, usize> = HashMap::new();
+    for (row_index, row) in reader.records().enumerate() {
+        let row = row.map_err(|error| format!("CSV row {}: {error}", row_index + 2))?;
+        let cell = |position: usize| {
+            positions[position]
+                .and_then(|index| row.get(index))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let optional =
+            |position: usize| Some(cell(position)).filter(|text| !text.trim().is_empty());
+
+        let fr_number = cell(0);
+        let line = RequestLine {
+            sku: cell(11),
+            quantity: cell(12),
+        };
+        // A blank FR number cannot be grouped, so each such row stays its own request and
+        // validation reports it.
+        let key = fr_number.trim().to_uppercase();
+        if let Some(&index) = index_by_fr.get(&key).filter(|_| !key.is_empty()) {
+            requests[index].lines.push(line);
+            continue;
+        }
+        index_by_fr.insert(key, requests.len());
+        requests.push(FulfillmentRequest {
+            fr_number,
+            ship_to_name: cell(1),
+            address_line_1: cell(2),
+            address_line_2: optional(3),
+            city: cell(4),
+            state: cell(5),
+            postal_code: cell(6),
+            country: optional(7),
+            phone: optional(8),
+            email: optional(9),
+            shipping_method: optional(10),
+            lines: vec![line],
+        });
+    }
+    Ok(requests)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSV: &str =
+        "fr_number,ship_to_name,address_line_1,city,state,postal_code,item_sku,item_quantity\n\
+        FR-1,Dana Whitfield,1400 Harbor Blvd,Tempe,AZ,85281,1KSK02,2\n\
+        fr-1,ignored,ignored,ignored,ignored,ignored,2BTS01,1\n\
+        FR-2,Lee Park,9 Elm St,Austin,TX,78701-1234,1KSK02,3\n";
+
+    #[test]
+    fn csv_rows_group_by_fr_number() {
+        let requests = parse_requests(CSV.as_bytes(), RequestFormat::Csv).unwrap();
+
+        assert_eq!(requests.len(), 2);
+        assert_eq!(requests[0].lines.len(), 2);
+        assert_eq!(requests[0].ship_to_name, "Dana Whitfield");
+        assert_eq!(requests[1].postal_code, "78701-1234");
+    }
+
+    #[test]
+    fn csv_without_sku_column_fails() {
+        let error =
+            parse_requests(b"fr_number,city\nFR-1,Tempe\n", RequestFormat::Csv).unwrap_err();
+
+        assert!(error.contains("item_sku"), "{error}");
+    }
+
+    #[test]
+    fn csv_blank_fr_numbers_stay_apart() {
+        let text = "fr_number,item_sku,item_quantity\n,A,1\n,B,1\n";
+
+        let requests = parse_requests(text.as_bytes(), RequestFormat::Csv).unwrap();
+
+        assert_eq!(requests.len(), 2);
+    }
+
+    #[test]
+    fn json_quantity_number_or_text() {
+        let text = r#"[{"fr_number":"FR-1","lines":[{"sku":"A","quantity":2},{"sku":"B","quantity":"2.5"}]}]"#;
+
+        let requests = parse_requests(text.as_bytes(), RequestFormat::Json).unwrap();
+
+        assert_eq!(requests[0].lines[0].quantity, "2");
+        assert_eq!(requests[0].lines[1].quantity, "2.5");
+    }
+
+    #[test]
+    fn json_wrapped_requests_read() {
+        let text = r#"{"requests":[{"fr_number":"FR-1"}]}"#;
+
+        let requests = parse_requests(text.as_bytes(), RequestFormat::Json).unwrap();
+
+        assert_eq!(requests.len(), 1);
+    }
+
+    #[test]
+    fn json_of_wrong_shape_fails() {
+        let error = parse_requests(b"{\"orders\":3}", RequestFormat::Json).unwrap_err();
+
+        assert!(error.contains("requests"), "{error}");
+    }
+
+    #[test]
+    fn format_follows_extension() {
+        assert_eq!(
+            RequestFormat::from_path(Path::new("a.JSON")),
+            RequestFormat::Json
+        );
+        assert_eq!(
+            RequestFormat::from_path(Path::new("a.csv")),
+            RequestFormat::Csv
+        );
+    }
+}

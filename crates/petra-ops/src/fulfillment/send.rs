@@ -1,0 +1,352 @@
+//! Sending one outbox entry: validate, record `submitting`, send, and settle the reply,
+//! with a PO lookup whenever the reply was lost.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use fieldmap::Plan;
+use petra_client::wire::CreateOrderRequest;
+use petra_client::{Delivery, PetraApi, PoNumber, Sku};
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, warn};
+
+use super::outbox::{Change, FulfillmentRequests, OutboxEntry, OutboxState};
+use super::report::RequestResult;
+use super::validate::{self, Problem};
+use crate::clock::Clock;
+use crate::error::Error;
+
+/// The maximum wait a `429` may impose on one request before it goes back to the queue for the
+/// next run.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Wait after a `429` without `Retry-After`.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// Everything one request's submission needs, shared by the concurrent tasks of a run.
+pub(super) struct Submitter<'a> {
+    pub source: &'a str,
+    pub api: &'a dyn PetraApi,
+    pub requests: &'a dyn FulfillmentRequests,
+    pub clock: &'a dyn Clock,
+    pub plan: &'a Plan,
+    /// SKUs of the inventory pool; empty when the pool is unknown or empty, and then no
+    /// unknown-SKU warning is given.
+    pub known_skus: &'a HashSet<Sku>,
+    pub max_retries: u32,
+    pub stop: &'a CancellationToken,
+}
+
+/// The end of a request's turn in a run, beyond the state it was left in.
+pub(super) enum Ended {
+    /// The request reached a state this run reports.
+    Done(RequestResult),
+    /// The stop signal came before the request was started.
+    NotStarted,
+    /// Petra rejected the credentials or the account; every other request would fail
+    /// the same way.
+    Fatal(RequestResult, String),
+}
+
+/// The result of one create attempt.
+enum Attempt {
+    Settled(Change),
+    /// Back to pending; retry after the wait when the budget allows.
+    RetryAfter(Duration, String),
+    /// Back to pending for the next run.
+    Requeue(String),
+    /// The outcome is unknown: look the PO up.
+    Lookup(String),
+    Fatal(String),
+}
+
+impl Submitter<'_> {
+    /// Works one entry to a settled state or as far as this run can take it.
+    pub(super) async fn submit(&self, entry: OutboxEntry) -> Result<Ended, Error> {
+        if self.stop.is_cancelled() {
+            return Ok(Ended::NotStarted);
+        }
+        let mut result = RequestResult {
+            request: entry.sequence,
+            po_number: entry.po_number.clone(),
+            state: entry.state,
+            order_id: None,
+            reconciled: false,
+            reasons: Vec::new(),
+            sent_lines: None,
+            petra_lines: None,
+            warnings: Vec::new(),
+            error: None,
+        };
+
+        let mut entry = entry;
+        if entry.state == OutboxState::Submitting {
+            entry = self.record(&entry.po_number, Change::Interrupted).await?;
+        }
+        if entry.state == OutboxState::OutcomeUnknown {
+            entry = self.reconcile(entry, &mut result).await?;
+            if entry.state != OutboxState::Pending {
+                return Ok(Ended::Done(finish(result, &entry)));
+            }
+        }
+
+        let order = match validate::prepare(self.plan, &entry.request) {
+            Ok(order) => order,
+            Err(reasons) => {
+                let entry = self
+                    .record(
+                        &entry.po_number,
+                        Change::Rejected {
+                            reasons,
+                            petra_lines: None,
+                        },
+                    )
+                    .await?;
+                return Ok(Ended::Done(finish(result, &entry)));
+            }
+        };
+        if !self.known_skus.is_empty() {
+            for sku in validate::unknown_skus(&order, self.known_skus) {
+                result
+                    .warnings
+                    .push(format!("SKU {sku} is not in the inventory pool"));
+            }
+        }
+
+        self.send_with_retries(entry, order, result).await
+    }
+
+    async fn send_with_retries(
+        &self,
+        mut entry: OutboxEntry,
+        order: CreateOrderRequest,
+        mut result: RequestResult,
+    ) -> Result<Ended, Error> {
+        let po = entry.po_number.clone();
+        let mut retries = 0;
+        loop {
+            entry = self
+                .record(
+                    &po,
+                    Change::Submitting {
+                        order: Box::new(order.clone()),
+                    },
+                )
+                .await?;
+            debug!(po = %po, attempt = entry.attempts, "sending order");
+
+            let attempt = self.attempt(&order).await;
+            let (wait, error) = match attempt {
+                Attempt::Settled(change) => {
+                    entry = self.record(&po, change).await?;
+                    if entry.petra_lines.is_some() {
+                        result.sent_lines = Some(order.lines.clone());
+                    }
+                    return Ok(Ended::Done(finish(result, &entry)));
+                }
+                Attempt::Fatal(error) => {
+                    entry = self.requeue(&po, &error, false).await?;
+                    return Ok(Ended::Fatal(finish(result, &entry), error));
+                }
+                Attempt::Requeue(error) => {
+                    entry = self.requeue(&po, &error, false).await?;
+                    return Ok(Ended::Done(finish(result, &entry)));
+                }
+                Attempt::RetryAfter(wait, error) => {
+                    entry = self.requeue(&po, &error, false).await?;
+                    (wait, error)
+                }
+                Attempt::Lookup(error) => {
+                    entry = self
+                        .record(
+                            &po,
+                            Change::OutcomeUnknown {
+                                error: error.clone(),
+                            },
+                        )
+                        .await?;
+                    entry = self.reconcile(entry, &mut result).await?;
+                    if entry.state != OutboxState::Pending {
+                        return Ok(Ended::Done(finish(result, &entry)));
+                    }
+                    (Duration::ZERO, error)
+                }
+            };
+
+            retries += 1;
+            if retries > self.max_retries {
+                warn!(po = %po, retries, %error, "left pending for the next run");
+                return Ok(Ended::Done(finish(result, &entry)));
+            }
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = self.stop.cancelled() => return Ok(Ended::Done(finish(result, &entry))),
+            }
+        }
+    }
+
+    /// Sends the order once and sorts the reply into what to record next.
+    async fn attempt(&self, order: &CreateOrderRequest) -> Attempt {
+        use petra_client::Error as E;
+
+        let error = match self.api.create_order(order).await {
+            Ok(created) => {
+                return Attempt::Settled(Change::Submitted {
+                    order_id: created.order_id,
+                    reconciled: false,
+                })
+            }
+            Err(error) => error,
+        };
+        let message = error.to_string();
+
+        match &error {
+            E::DuplicatePo { .. } => match self.api.get_order(&order.po_number).await {
+                Ok(held) => Attempt::Settled(compare(order, held)),
+                Err(lookup) => Attempt::Lookup(format!(
+                    "{message}; the lookup that followed failed: {lookup}"
+                )),
+            },
+            E::Validation { problems, .. } => Attempt::Settled(Change::Rejected {
+                reasons: problems
+                    .iter()
+                    .map(|problem| Problem {
+                        field: problem.field.clone(),
+                        reason: format!("Petra: {}", problem.reason),
+                    })
+                    .collect(),
+                petra_lines: None,
+            }),
+            E::InvalidArgument { argument, reason } => Attempt::Settled(Change::Rejected {
+                reasons: vec![Problem {
+                    field: argument.clone(),
+                    reason: reason.clone(),
+                }],
+                petra_lines: None,
+            }),
+            // A 429 means Petra did not take the order, so sending it again is safe.
+            E::RateLimited { retry_after, .. } => {
+                let wait = retry_after.unwrap_or(DEFAULT_RETRY_AFTER);
+                if wait > MAX_RETRY_AFTER {
+                    Attempt::Requeue(message)
+                } else {
+                    Attempt::RetryAfter(wait, message)
+                }
+            }
+            E::Transport {
+                delivery: Delivery::NotSent,
+                ..
+            } => Attempt::Requeue(message),
+            E::Authentication { .. } | E::AccessNotEnabled { .. } => Attempt::Fatal(message),
+            // Everything else may have reached Petra: timeouts and dropped connections
+            // after sending, gateway errors, and any 5xx or unreadable reply, because a
+            // server can fail after storing the order. A lookup costs one GET.
+            _ => Attempt::Lookup(message),
+        }
+    }
+
+    /// Looks the PO up at Petra to settle an unknown outcome. Leaves the entry
+    /// `outcome_unknown` when the lookup fails too.
+    async fn reconcile(
+        &self,
+        entry: OutboxEntry,
+        result: &mut RequestResult,
+    ) -> Result<OutboxEntry, Error> {
+        let po = entry.po_number.clone();
+        match self.api.get_order(&po).await {
+            Ok(held) => {
+                result.reconciled = true;
+                let change = match &entry.sent {
+                    Some(sent) => {
+                        if !validate::same_lines(&sent.lines, &held.lines) {
+                            result.sent_lines = Some(sent.lines.clone());
+                        }
+                        compare(sent, held)
+                    }
+                    None => Change::Submitted {
+                        order_id: held.order_id,
+                        reconciled: true,
+                    },
+                };
+                debug!(po = %po, "lookup found the order");
+                self.record(&po, change).await
+            }
+            Err(petra_client::Error::NotFound { .. }) => {
+                result.reconciled = true;
+                debug!(po = %po, "lookup found no order; sending again");
+                self.requeue(&po, "Petra has no order under this PO", true)
+                    .await
+            }
+            Err(error) => {
+                warn!(po = %po, %error, "PO lookup failed; outcome stays unknown");
+                self.record(
+                    &po,
+                    Change::OutcomeUnknown {
+                        error: format!("PO lookup failed: {error}"),
+                    },
+                )
+                .await
+            }
+        }
+    }
+
+    async fn requeue(
+        &self,
+        po: &PoNumber,
+        error: &str,
+        reconciled: bool,
+    ) -> Result<OutboxEntry, Error> {
+        self.record(
+            po,
+            Change::Requeue {
+                error: error.to_owned(),
+                reconciled,
+            },
+        )
+        .await
+    }
+
+    async fn record(&self, po: &PoNumber, change: Change) -> Result<OutboxEntry, Error> {
+        self.requests
+            .record(self.source, po, change, self.clock.now())
+            .await
+            .map_err(|source| Error::Requests {
+                action: "record a request's state",
+                po: Some(po.to_string()),
+                source,
+            })
+    }
+}
+
+/// Decides what Petra holding `held` under the PO means for the order we sent.
+fn compare(sent: &CreateOrderRequest, held: petra_client::wire::Order) -> Change {
+    if validate::same_lines(&sent.lines, &held.lines) {
+        Change::Submitted {
+            order_id: held.order_id,
+            reconciled: true,
+        }
+    } else {
+        Change::Rejected {
+            reasons: vec![Problem {
+                field: "fr_number".to_owned(),
+                reason: format!(
+                    "Petra already holds order {} under this PO with different lines; \
+                     check both versions and use a new PO if this is another order",
+                    held.order_id
+                ),
+            }],
+            petra_lines: Some(held.lines),
+        }
+    }
+}
+
+fn finish(mut result: RequestResult, entry: &OutboxEntry) -> RequestResult {
+    result.state = entry.state;
+    result.order_id = entry.order_id.clone();
+    result.reasons = entry.reasons.clone();
+    result.petra_lines = entry.petra_lines.clone();
+    if !matches!(entry.state, OutboxState::Submitted | OutboxState::Rejected) {
+        result.error = entry.last_error.clone();
+    }
+    result
+}
