@@ -22,8 +22,10 @@ pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 /// slower once the pool outgrows it.
 const CACHE_KIB: i64 = 32 * 1024;
 
-/// Bytes of the database file SQLite may read through mmap.
-const MMAP_BYTES: i64 = 64 * 1024 * 1024;
+/// Bytes of the database file SQLite may read through mmap. Zero, because mapped pages
+/// count in the process's resident set on top of the page cache: with 64 MiB a
+/// 1,000,000-row import peaked at 180 MiB.
+const MMAP_BYTES: i64 = 0;
 
 /// Sets the pragmas every connection uses.
 pub(crate) fn tune(conn: &Connection) -> Result<(), Error> {

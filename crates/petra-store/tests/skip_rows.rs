@@ -159,29 +159,41 @@ async fn reimport_writes_changed_rows() {
 
 #[tokio::test]
 async fn repeated_sku_later_copy_wins() {
-    let fixture = Fixture::new();
-    let feed = fixture.write("feed.csv", &fixture.records);
-    let first = fixture.import(&feed, TemplateChoice::Default).await;
-    let target = fixture.records[DATA_START + 50].clone();
-    let mut repeated = fixture.records.clone();
-    repeated.insert(DATA_START + 10, with_available(&target, b"4321"));
-    let repeated_feed = fixture.write("repeated.csv", &repeated);
+    // The changed copy goes on the line right before the original, then 40 lines up.
+    for lines_before in [0, 40] {
+        let fixture = Fixture::new();
+        let feed = fixture.write("feed.csv", &fixture.records);
+        let first = fixture.import(&feed, TemplateChoice::Default).await;
+        let target = fixture.records[DATA_START + 50].clone();
+        let mut repeated = fixture.records.clone();
+        repeated.insert(
+            DATA_START + 50 - lines_before,
+            with_available(&target, b"4321"),
+        );
+        let repeated_feed = fixture.write("repeated.csv", &repeated);
 
-    let report = fixture
-        .import(&repeated_feed, TemplateChoice::Default)
-        .await;
+        let report = fixture
+            .import(&repeated_feed, TemplateChoice::Default)
+            .await;
 
-    // A full read writes the early copy, then the later, unchanged copy back.
-    assert_eq!(report.updated, 2);
-    assert_eq!(report.warning_count, first.warning_count + 1);
-    assert_eq!(
-        fixture.quantity(&target[SKU]).await,
-        std::str::from_utf8(&target[AVAILABLE])
+        // A full read writes the early copy, then the later, unchanged copy back.
+        assert_eq!(report.updated, 2, "{lines_before} lines before");
+        assert_eq!(
+            report.warning_count,
+            first.warning_count + 1,
+            "{lines_before} lines before"
+        );
+        let expected: u64 = std::str::from_utf8(&target[AVAILABLE])
             .unwrap()
             .trim()
-            .parse::<u64>()
-            .unwrap()
-    );
+            .parse()
+            .unwrap();
+        assert_eq!(
+            fixture.quantity(&target[SKU]).await,
+            expected,
+            "{lines_before} lines before"
+        );
+    }
 }
 
 #[tokio::test]

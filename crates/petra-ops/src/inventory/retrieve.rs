@@ -162,7 +162,9 @@ fn plan_skips(
         let skipped_later = sku
             .as_deref()
             .and_then(|sku| seen.skipped_line(sku))
-            .is_some_and(|skipped| skipped > line);
+            // The csv crate starts a record after a CRLF on the line of its CR, one
+            // before the reader's line, so a skipped row one line up also counts.
+            .is_some_and(|skipped| skipped + 1 > line);
         if skipped_later {
             tracing::debug!(line, "a SKU repeats after a changed row; reading every row");
             return None;

@@ -72,7 +72,7 @@ pub(crate) struct Scan {
 
 /// Parses the file with the same CSV settings as the feed reader and finds the rows past
 /// the header whose hash is in `stored`. Each skipped row's SKU goes into `seen` with its
-/// line. The file's last record is never skipped, so the reader still sees how the file
+/// line as the csv crate counts it, which after a CRLF is one less than the reader's. The file's last record is never skipped, so the reader still sees how the file
 /// ends, and a row whose SKU was already skipped is kept so the reader reports the
 /// repeat.
 pub(crate) fn scan(
