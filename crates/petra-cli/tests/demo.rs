@@ -96,6 +96,9 @@ fn real_feed_scenarios() {
     assert_eq!(code, 0, "{first}");
     assert_eq!(count(&first, "created"), ITEMS);
     assert_eq!(count(&first, "rejected"), 0);
+    for operation in first["status"]["operations"].as_array().unwrap() {
+        assert_eq!(operation["configured"]["ok"], true, "{operation}");
+    }
 
     let (_, second) = demo(dir.path(), Some(&full));
     assert_eq!(count(&second, "unchanged"), ITEMS);

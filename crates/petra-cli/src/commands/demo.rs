@@ -81,6 +81,14 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     } else {
         Retrieval::Api
     };
+    // The demo reads a --feed file directly; naming it as the feed URL keeps the status
+    // check, which requires a feed URL for feed retrieval, true to what the run did.
+    if let Some(feed) = &args.feed {
+        config.connection.feed_url = std::path::absolute(feed)
+            .ok()
+            .and_then(|path| url::Url::from_file_path(path).ok())
+            .map(String::from);
+    }
     config.store.path = args.store.clone();
     config.source.fulfills_orders = true;
     config.source.shipping_methods = vec![petra_ops::settings::ShippingMethod {
