@@ -81,8 +81,8 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     } else {
         Retrieval::Api
     };
-    // The demo reads a --feed file directly; naming it as the feed URL keeps the status
-    // check, which requires a feed URL for feed retrieval, true to what the run did.
+    // The demo reads a --feed file directly. Status requires a feed URL for feed
+    // retrieval, so the file is recorded as that URL.
     if let Some(feed) = &args.feed {
         config.connection.feed_url = std::path::absolute(feed)
             .ok()
