@@ -176,7 +176,7 @@ async fn orders_commands_bad_input() {
     assert!(imported.status.success());
     assert!(text.contains("request 1 (BAD-1): state"), "{text}");
     assert!(text.contains("postal_code"), "{text}");
-    assert!(text.contains("lines[1].quantity"), "{text}");
+    assert!(text.contains("lines[0].quantity"), "{text}");
 
     let sent = run(dir.path(), &["orders", "send", "--json"]).await;
     let report: Value = serde_json::from_slice(&sent.stdout).unwrap();

@@ -129,11 +129,12 @@ fn push_once(problems: &mut Vec<Problem>, field: String, reason: String) {
     }
 }
 
-/// Names a template target field as the request field it came from.
+/// Names a template target field as the request field it came from. Line indexes count
+/// from 0, as in Petra's own field paths (`lines[0].sku`).
 fn line_field_name(target: &str, index: usize) -> String {
     match target {
-        "item_sku" => format!("lines[{}].sku", index + 1),
-        "item_quantity" => format!("lines[{}].quantity", index + 1),
+        "item_sku" => format!("lines[{index}].sku"),
+        "item_quantity" => format!("lines[{index}].quantity"),
         "po_number" => "fr_number".to_owned(),
         "address1" => "address_line_1".to_owned(),
         "address2" => "address_line_2".to_owned(),
@@ -346,8 +347,8 @@ mod tests {
             "city",
             "state",
             "postal_code",
-            "lines[1].sku",
-            "lines[1].quantity",
+            "lines[0].sku",
+            "lines[0].quantity",
         ] {
             assert!(
                 fields.contains(&expected.to_owned()),
@@ -395,7 +396,7 @@ mod tests {
             let mut request = valid();
             request.lines[0].quantity = quantity.into();
 
-            assert_eq!(fields(request), ["lines[1].quantity"], "{quantity:?}");
+            assert_eq!(fields(request), ["lines[0].quantity"], "{quantity:?}");
         }
     }
 
