@@ -131,3 +131,60 @@ pub trait RunHistory: Send + Sync {
         connection: &str,
     ) -> Result<Option<ConnectionTest>, PoolError>;
 }
+
+/// Records the start of an operation's run with status `Running`.
+pub(crate) async fn record_run_start(
+    history: &dyn RunHistory,
+    run_id: Uuid,
+    operation: Operation,
+    source: &str,
+    dry_run: bool,
+    started_at: DateTime<Utc>,
+) -> Result<(), crate::Error> {
+    let run = RunRecord {
+        run_id,
+        operation,
+        source: source.to_owned(),
+        dry_run,
+        started_at,
+        finished_at: None,
+        status: RunStatus::Running,
+        report: None,
+    };
+
+    history
+        .start_run(run)
+        .await
+        .map_err(|source| crate::Error::History {
+            action: "record the run start",
+            source,
+        })
+}
+
+/// Records the end of a run: its report when it produced one, or the error that ended it.
+/// `succeeded` decides between `Succeeded` and `Failed` for a report.
+pub(crate) async fn record_run_end<R: Serialize>(
+    history: &dyn RunHistory,
+    run_id: Uuid,
+    result: &Result<R, crate::Error>,
+    succeeded: fn(&R) -> bool,
+    finished_at: DateTime<Utc>,
+) -> Result<(), crate::Error> {
+    let (status, record) = match result {
+        Ok(report) if succeeded(report) => (RunStatus::Succeeded, serde_json::to_value(report)),
+        Ok(report) => (RunStatus::Failed, serde_json::to_value(report)),
+        Err(err) => (
+            RunStatus::Failed,
+            Ok(serde_json::json!({ "error": err.to_string() })),
+        ),
+    };
+    let record = record.unwrap_or_else(|err| serde_json::json!({ "error": err.to_string() }));
+
+    history
+        .finish_run(run_id, status, finished_at, record)
+        .await
+        .map_err(|source| crate::Error::History {
+            action: "record the run end",
+            source,
+        })
+}

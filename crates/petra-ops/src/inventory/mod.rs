@@ -37,7 +37,7 @@ pub use template::{read_template_file, TemplateChoice, API_DEFAULT, PRODLIST_DEF
 
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::history::{Operation, RunHistory, RunRecord, RunStatus};
+use crate::history::{record_run_end, record_run_start, Operation, RunHistory};
 use crate::pool::{BatchOutcome, InventoryPool, ItemStatus, PoolItem, RowHashes, UpsertOptions};
 use crate::settings::{InventorySettings, Source};
 use guard::ArchiveInputs;
@@ -214,45 +214,28 @@ impl GetInventory {
         options: RunOptions,
     ) -> Result<InventoryReport, Error> {
         let started_at = clock.now();
-        history
-            .start_run(RunRecord {
-                run_id,
-                operation: Operation::GetInventory,
-                source: self.source.name().to_owned(),
-                dry_run: options.dry_run,
-                started_at,
-                finished_at: None,
-                status: RunStatus::Running,
-                report: None,
-            })
-            .await
-            .map_err(|source| Error::History {
-                action: "record the run start",
-                source,
-            })?;
+        record_run_start(
+            history,
+            run_id,
+            Operation::GetInventory,
+            self.source.name(),
+            options.dry_run,
+            started_at,
+        )
+        .await?;
         tracing::info!(from = %catalog.describe(), "Get Inventory started");
 
         let result = self.execute(run_id, catalog, pool, clock, options).await;
 
         let finished_at = clock.now();
-        let (status, record) = match &result {
-            Ok(report) if report.succeeded() => {
-                (RunStatus::Succeeded, serde_json::to_value(report))
-            }
-            Ok(report) => (RunStatus::Failed, serde_json::to_value(report)),
-            Err(err) => (
-                RunStatus::Failed,
-                Ok(serde_json::json!({ "error": err.to_string() })),
-            ),
-        };
-        let record = record.unwrap_or_else(|err| serde_json::json!({ "error": err.to_string() }));
-        history
-            .finish_run(run_id, status, finished_at, record)
-            .await
-            .map_err(|source| Error::History {
-                action: "record the run end",
-                source,
-            })?;
+        record_run_end(
+            history,
+            run_id,
+            &result,
+            InventoryReport::succeeded,
+            finished_at,
+        )
+        .await?;
 
         match &result {
             Ok(report) => tracing::info!(

@@ -38,7 +38,7 @@ pub use sink::{AttachBatch, MemoryShipments, ShipmentSink};
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::fulfillment::{FulfillmentRequests, OutboxEntry};
-use crate::history::{Operation, RunHistory, RunRecord, RunStatus};
+use crate::history::{record_run_end, record_run_start, Operation, RunHistory};
 use crate::inventory::TemplateChoice;
 use crate::settings::Source;
 
@@ -158,21 +158,15 @@ impl GetShipments {
         run_id: Uuid,
         context: ShipmentsContext<'_>,
     ) -> Result<ShipmentsReport, Error> {
-        let history_error = |action| move |source| Error::History { action, source };
-        context
-            .history
-            .start_run(RunRecord {
-                run_id,
-                operation: Operation::GetShipments,
-                source: self.source.name().to_owned(),
-                dry_run: false,
-                started_at: context.clock.now(),
-                finished_at: None,
-                status: RunStatus::Running,
-                report: None,
-            })
-            .await
-            .map_err(history_error("record the run start"))?;
+        record_run_start(
+            context.history,
+            run_id,
+            Operation::GetShipments,
+            self.source.name(),
+            false,
+            context.clock.now(),
+        )
+        .await?;
         tracing::info!(
             window_days = self.settings.window_days,
             "Get Shipments started"
@@ -180,22 +174,14 @@ impl GetShipments {
 
         let result = self.execute(run_id, &context).await;
 
-        let (status, record) = match &result {
-            Ok(report) if report.succeeded() => {
-                (RunStatus::Succeeded, serde_json::to_value(report))
-            }
-            Ok(report) => (RunStatus::Failed, serde_json::to_value(report)),
-            Err(err) => (
-                RunStatus::Failed,
-                Ok(serde_json::json!({ "error": err.to_string() })),
-            ),
-        };
-        let record = record.unwrap_or_else(|err| serde_json::json!({ "error": err.to_string() }));
-        context
-            .history
-            .finish_run(run_id, status, context.clock.now(), record)
-            .await
-            .map_err(history_error("record the run end"))?;
+        record_run_end(
+            context.history,
+            run_id,
+            &result,
+            ShipmentsReport::succeeded,
+            context.clock.now(),
+        )
+        .await?;
 
         match &result {
             Ok(report) => tracing::info!(
