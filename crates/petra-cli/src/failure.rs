@@ -33,6 +33,9 @@ pub struct Failure {
     pub exit: Exit,
     pub message: String,
     pub fix: Option<String>,
+    /// What the command found before it failed, such as a connection test outcome. With
+    /// `--json` it goes into the one error document, so stdout never contains two.
+    pub details: Option<serde_json::Value>,
 }
 
 impl Failure {
@@ -41,12 +44,31 @@ impl Failure {
             exit,
             message: message.into(),
             fix: None,
+            details: None,
         }
     }
 
     pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
         self
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    /// Builds the JSON document printed on stdout for this failure with `--json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut document = serde_json::json!({
+            "error": self.message,
+            "fix": self.fix,
+            "exit_code": self.exit as u8,
+        });
+        if let Some(details) = &self.details {
+            document["details"] = details.clone();
+        }
+        document
     }
 }
 

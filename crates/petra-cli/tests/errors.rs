@@ -1,19 +1,8 @@
 //! Errors as a user meets them: the value, the fix, and the documented exit code.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn petra(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_petra"))
-        .current_dir(dir)
-        .env_remove("PETRA_CONFIG")
-        .env_remove("PETRA_USERNAME")
-        .env_remove("PETRA_API_KEY")
-        .env_remove("PETRA_PASSWORD")
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::{petra, petra_command, single_json};
 
 #[test]
 fn missing_template_is_config_error() {
@@ -47,17 +36,13 @@ fn missing_password_gives_fix() {
     let init = petra(dir.path(), &["init"]);
     assert_eq!(init.status.code(), Some(0));
 
-    let output = Command::new(env!("CARGO_BIN_EXE_petra"))
-        .current_dir(dir.path())
-        .env_remove("PETRA_CONFIG")
-        .env_remove("PETRA_API_KEY")
-        .env_remove("PETRA_PASSWORD")
+    let output = petra_command(dir.path())
         .env("PETRA_USERNAME", "dealer")
         .args(["connection", "test", "--json"])
         .output()
         .unwrap();
 
-    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let document = single_json(&output);
     assert_eq!(output.status.code(), Some(3));
     assert_eq!(document["error"], "the Petra password is missing");
     let fix = document["fix"].as_str().unwrap_or_default();

@@ -26,22 +26,24 @@ pub async fn test(cli: &Cli) -> Result<Exit, Failure> {
     print(&outcome, cli.json)
 }
 
-/// Prints a test outcome and turns a failed test into a failure.
+/// Prints a passed test, or turns a failed one into a failure that carries the outcome,
+/// so `--json` prints one document either way.
 pub fn print(outcome: &TestOutcome, json: bool) -> Result<Exit, Failure> {
-    if json {
-        output::print_json(outcome);
-    } else if outcome.passed {
-        outln!("connection {}: {}", outcome.connection, outcome.message);
-    }
-    if outcome.passed {
-        Ok(Exit::Success)
-    } else {
-        Err(Failure::new(
+    if !outcome.passed {
+        return Err(Failure::new(
             Exit::Connection,
             format!("connection {} failed: {}", outcome.connection, outcome.message),
         )
-        .with_fix("check base_url and the credentials in PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD; a leading or trailing space copied with a credential is a common cause"))
+        .with_fix("check base_url and the credentials in PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD; a leading or trailing space copied with a credential is a common cause")
+        .with_details(serde_json::json!(outcome)));
     }
+
+    if json {
+        output::print_json(outcome);
+    } else {
+        outln!("connection {}: {}", outcome.connection, outcome.message);
+    }
+    Ok(Exit::Success)
 }
 
 /// Pings Petra and records the outcome in the store.

@@ -350,12 +350,11 @@ async fn release(
         .release(&config.source.name, &po, SystemClock.now())
         .await
         .map_err(|err| Failure::new(Exit::Failure, format!("cannot release {po}: {err}")))?;
-    if cli.json {
-        output::print_json(&serde_json::json!({ "po_number": po, "outcome": outcome }));
-    }
     match outcome {
         ReleaseOutcome::Released => {
-            if !cli.json {
+            if cli.json {
+                output::print_json(&serde_json::json!({ "po_number": po, "outcome": outcome }));
+            } else {
                 outln!("released {po}; the next `petra orders send` sends it");
             }
             Ok(Exit::Success)
