@@ -2,53 +2,11 @@
 //! command is run on a failure path here, against a sandbox on 127.0.0.1 and files the
 //! test writes.
 
-use std::path::Path;
-
-use petra_sandbox::{RunningSandbox, Sandbox, SandboxConfig, DEFAULT_USERNAME};
-
 mod common;
 
-use common::{petra_command, single_json};
+use common::{run_json, start_sandbox, write_config};
 
-/// Starts a sandbox on its own runtime, so it keeps serving while the test blocks on
-/// `petra`.
-fn start_sandbox() -> (tokio::runtime::Runtime, RunningSandbox) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = runtime
-        .block_on(Sandbox::start(SandboxConfig::default()))
-        .unwrap();
-    (runtime, sandbox)
-}
-
-/// Writes a `petra.toml` for `base_url` whose source fulfills orders.
-fn write_config(dir: &Path, base_url: &str) {
-    let config = format!(
-        "[connection]\nbase_url = \"{base_url}\"\ntimeout_secs = 2\n\n\
-         [source]\nfulfills_orders = true\n\
-         shipping_methods = [{{ name = \"UPS Ground\", code = \"UPSG\" }}]\n\
-         ship_from = {{ address = \"2101 S Hohokam Dr\", city = \"Tempe\", state_code = \"AZ\", \
-         postal_code = \"85282\", country_code = \"US\" }}\n"
-    );
-    std::fs::write(dir.join("petra.toml"), config).unwrap();
-}
-
-/// Runs `petra --json args` with a wrong password and returns the exit code and the one
-/// document on stdout.
-fn run_json(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
-    let output = petra_command(dir)
-        .env("PETRA_USERNAME", DEFAULT_USERNAME)
-        .env("PETRA_PASSWORD", "wrong-password")
-        .arg("--json")
-        .args(args)
-        .output()
-        .unwrap();
-    let document = single_json(&output);
-    (output.status.code(), document)
-}
+const WRONG_PASSWORD: &str = "wrong-password";
 
 #[test]
 fn failed_connection_test_one_document() {
@@ -56,7 +14,7 @@ fn failed_connection_test_one_document() {
     let dir = tempfile::tempdir().unwrap();
     write_config(dir.path(), &sandbox.base_url());
 
-    let (code, document) = run_json(dir.path(), &["connection", "test"]);
+    let (code, document) = run_json(dir.path(), WRONG_PASSWORD, &["connection", "test"]);
 
     assert_eq!(code, Some(4), "{document}");
     assert_eq!(document["exit_code"], 4, "{document}");
@@ -74,7 +32,11 @@ fn every_command_failure_one_document() {
         "address_line_1": "1400 Harbor Blvd", "city": "Tempe", "state": "AZ",
         "postal_code": "85281", "lines": [{"sku": "SKU-1", "quantity": 1}]}]"#;
     std::fs::write(dir.path().join("orders.json"), order).unwrap();
-    let (code, imported) = run_json(dir.path(), &["orders", "import", "orders.json"]);
+    let (code, imported) = run_json(
+        dir.path(),
+        WRONG_PASSWORD,
+        &["orders", "import", "orders.json"],
+    );
     assert_eq!(code, Some(0), "{imported}");
     let busy_port = sandbox.base_url();
     let busy_port = busy_port
@@ -110,7 +72,7 @@ fn every_command_failure_one_document() {
     ];
 
     for (args, expected) in cases {
-        let (code, document) = run_json(dir.path(), args);
+        let (code, document) = run_json(dir.path(), WRONG_PASSWORD, args);
 
         assert_eq!(code, Some(*expected), "{args:?}: {document}");
         assert!(document.is_object(), "{args:?}: {document}");

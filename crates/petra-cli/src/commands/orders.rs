@@ -103,7 +103,12 @@ async fn import(
     store: &SqliteStore,
     args: &ImportArgs,
 ) -> Result<Exit, Failure> {
-    let requests = read_requests_file(&args.file)?;
+    let requests = read_requests_file(&args.file).map_err(|err| {
+        Failure::from(err).with_fix(
+            "check the file path; it must be a JSON array of requests, or a CSV file with \
+             one row per line item (docs/operations.md lists the fields)",
+        )
+    })?;
     let mut config = config.clone();
     config.fulfillment.review_hold |= args.hold;
     let report = operation(&config)?
@@ -142,11 +147,10 @@ async fn import(
             );
         }
     }
-    if !report.problems.is_empty() {
-        outln!(
-            "  {} request(s) have problems; `petra orders send` rejects them, and importing a corrected file replaces them",
-            report.problems.len()
-        );
+    match report.problems.len() {
+        0 => {}
+        1 => outln!("  1 request has problems; `petra orders send` rejects it, and importing a corrected file replaces it"),
+        count => outln!("  {count} requests have problems; `petra orders send` rejects them, and importing a corrected file replaces them"),
     }
     Ok(Exit::Success)
 }
@@ -395,8 +399,9 @@ async fn show(cli: &Cli, config: &Config, store: &SqliteStore, po: &str) -> Resu
             );
         } else {
             outln!(
-                "{po} is not in the outbox, but {} unmatched shipment(s) carry it:",
-                shipments.len()
+                "{po} is not in the outbox, but it is the PO of {} unmatched {}:",
+                shipments.len(),
+                output::plural(shipments.len() as u64, "shipment")
             );
             for shipment in &shipments {
                 outln!(

@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use petra_sandbox::{RunningSandbox, Sandbox, SandboxConfig, DEFAULT_USERNAME};
+
 /// A `petra` command in `dir` that ignores the caller's configuration and secrets.
 pub fn petra_command(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_petra"));
@@ -42,6 +44,20 @@ pub fn real_feed() -> PathBuf {
     path
 }
 
+/// Runs `petra --json args` in `dir` with the sandbox's username and `password`, and
+/// returns the exit code and the one JSON document on stdout.
+pub fn run_json(dir: &Path, password: &str, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let output = petra_command(dir)
+        .env("PETRA_USERNAME", DEFAULT_USERNAME)
+        .env("PETRA_PASSWORD", password)
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap();
+    let document = single_json(&output);
+    (output.status.code(), document)
+}
+
 /// Parses stdout as JSON and fails unless it holds exactly one document.
 pub fn single_json(output: &Output) -> serde_json::Value {
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -58,8 +74,34 @@ pub fn single_json(output: &Output) -> serde_json::Value {
     assert_eq!(
         documents.len(),
         1,
-        "stdout holds {} JSON documents: {stdout}",
+        "stdout contains {} JSON documents: {stdout}",
         documents.len()
     );
     documents.into_iter().next().unwrap_or_default()
+}
+
+/// Starts a sandbox on its own runtime, so it keeps serving while the test blocks on
+/// `petra`.
+pub fn start_sandbox() -> (tokio::runtime::Runtime, RunningSandbox) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sandbox = runtime
+        .block_on(Sandbox::start(SandboxConfig::default()))
+        .unwrap();
+    (runtime, sandbox)
+}
+
+/// Writes a `petra.toml` for `base_url` whose source fulfills orders.
+pub fn write_config(dir: &Path, base_url: &str) {
+    let config = format!(
+        "[connection]\nbase_url = \"{base_url}\"\ntimeout_secs = 2\n\n\
+         [source]\nfulfills_orders = true\n\
+         shipping_methods = [{{ name = \"UPS Ground\", code = \"UPSG\" }}]\n\
+         ship_from = {{ address = \"2101 S Hohokam Dr\", city = \"Tempe\", state_code = \"AZ\", \
+         postal_code = \"85282\", country_code = \"US\" }}\n"
+    );
+    std::fs::write(dir.join("petra.toml"), config).unwrap();
 }

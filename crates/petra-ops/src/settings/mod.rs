@@ -276,6 +276,30 @@ schedule = "every hour"
     }
 
     #[test]
+    fn one_problem_reads_singular() {
+        let config = Config::parse("[connection]\nbase_url = \"\"\n").unwrap();
+
+        let message = config.validate().unwrap_err().to_string();
+
+        assert!(
+            message.starts_with("invalid settings (1 problem):"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn two_problems_read_plural() {
+        let config = Config::parse("[connection]\nbase_url = \"\"\ntimeout_secs = 0\n").unwrap();
+
+        let message = config.validate().unwrap_err().to_string();
+
+        assert!(
+            message.starts_with("invalid settings (2 problems):"),
+            "{message}"
+        );
+    }
+
+    #[test]
     fn relative_paths_follow_config_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("petra.toml");
