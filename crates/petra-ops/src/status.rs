@@ -170,10 +170,10 @@ fn inventory_mapped(config: &Config) -> Check {
 }
 
 fn fulfillment_configured(config: &Config, configured: &Check) -> Check {
-    if !config.source.fulfills_orders {
-        return Check::no("the source does not fulfill orders (source.fulfills_orders = false)");
+    match config.source.fulfillment_problem() {
+        Some(problem) => Check::no(problem.to_string()),
+        None => configured.clone(),
     }
-    configured.clone()
 }
 
 fn default_mapped(name: &str) -> Check {

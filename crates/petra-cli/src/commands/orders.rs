@@ -89,8 +89,23 @@ pub async fn run(cli: &Cli, command: &OrdersCommand) -> Result<Exit, Failure> {
     }
 }
 
-/// Builds the operation from the settings, with the template path resolved.
+/// Builds the operation from the settings, with the template path resolved. A source
+/// that does not fulfill orders gets no operation, so no order is imported or sent for it.
 pub fn operation(config: &Config) -> Result<SendFulfillmentRequests, Failure> {
+    if config.source.fulfillment_problem().is_some() {
+        return Err(Failure::new(
+            Exit::Config,
+            format!(
+                "source {:?} does not fulfill orders (source.fulfills_orders = false), so no \
+                 order is imported or sent for it",
+                config.source.name
+            ),
+        )
+        .with_fix(
+            "set fulfills_orders = true in [source] of petra.toml, with at least one \
+             [[source.shipping_methods]] and a [source.ship_from] location",
+        ));
+    }
     let source = config.source.clone().validate()?;
     let mut settings = config.fulfillment.clone();
     settings.template = settings.template.map(|path| config.resolve(&path));
@@ -103,17 +118,17 @@ async fn import(
     store: &SqliteStore,
     args: &ImportArgs,
 ) -> Result<Exit, Failure> {
+    let mut config = config.clone();
+    config.fulfillment.review_hold |= args.hold;
+    let operation = operation(&config)?;
+
     let requests = read_requests_file(&args.file).map_err(|err| {
         Failure::from(err).with_fix(
             "check the file path; it must be a JSON array of requests, or a CSV file with \
              one row per line item (docs/operations.md lists the fields)",
         )
     })?;
-    let mut config = config.clone();
-    config.fulfillment.review_hold |= args.hold;
-    let report = operation(&config)?
-        .import(store, requests, &SystemClock)
-        .await?;
+    let report = operation.import(store, requests, &SystemClock).await?;
 
     if cli.json {
         output::print_json(&report);

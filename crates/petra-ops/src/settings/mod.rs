@@ -150,6 +150,14 @@ impl Config {
         problems.extend(self.inventory.problems());
         problems.extend(self.fulfillment.problems());
         problems.extend(self.shipments.problems());
+        if self.fulfillment.schedule.is_some() && !self.source.fulfills_orders {
+            problems.push(SettingsProblem {
+                field: "fulfillment.schedule".into(),
+                reason: "is set but source.fulfills_orders is false, so no order may be sent; \
+                         remove the schedule, or set fulfills_orders = true"
+                    .into(),
+            });
+        }
         if self.inventory.retrieval == Retrieval::Feed && self.connection.feed_url().is_none() {
             problems.push(SettingsProblem {
                 field: "connection.feed_url".into(),
@@ -297,6 +305,16 @@ schedule = "every hour"
             message.starts_with("invalid settings (2 problems):"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn fulfillment_schedule_needs_fulfilling_source() {
+        let text = format!("{MINIMAL}[fulfillment]\nschedule = \"every 2 hours\"\n");
+        let config = Config::parse(&text).unwrap();
+
+        let fields: Vec<String> = config.problems().into_iter().map(|p| p.field).collect();
+
+        assert_eq!(fields, ["fulfillment.schedule"]);
     }
 
     #[test]
