@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::clock::Clock;
 use crate::error::Error;
 use crate::history::{Operation, RunHistory, RunStatus};
 use crate::inventory::GetInventory;
@@ -61,8 +62,13 @@ pub struct Status {
 }
 
 /// Computes the status from the configuration and the history. Nothing is sent to Petra:
-/// Connected reflects the last recorded Test Connection.
-pub async fn status(config: &Config, history: &dyn RunHistory) -> Result<Status, Error> {
+/// Connected reflects the last recorded Test Connection. `clock` is the clock the
+/// operations run by, so the next run agrees with the scheduler.
+pub async fn status(
+    config: &Config,
+    history: &dyn RunHistory,
+    clock: &dyn Clock,
+) -> Result<Status, Error> {
     let connection = config.connection.name.clone();
     let last_test = history
         .last_connection_test(&connection)
@@ -106,7 +112,12 @@ pub async fn status(config: &Config, history: &dyn RunHistory) -> Result<Status,
             })?
             .into_iter()
             .next();
-        let next_run = next_run(config, operation, runs.as_ref().map(|run| run.started_at));
+        let next_run = next_run(
+            config,
+            operation,
+            runs.as_ref().map(|run| run.started_at),
+            clock.now(),
+        );
         let last_run = runs.map(|run| LastRun {
             started_at: run.started_at,
             status: run.status,
@@ -135,6 +146,7 @@ fn next_run(
     config: &Config,
     operation: Operation,
     last_start: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
     let text = match operation {
         Operation::GetInventory => config.inventory.schedule.as_deref(),
@@ -142,7 +154,6 @@ fn next_run(
         Operation::GetShipments => config.shipments.schedule.as_deref(),
     }?;
     let schedule: crate::schedule::Schedule = text.parse().ok()?;
-    let now = Utc::now();
     let due = schedule.due(last_start, now);
     if due.now {
         Some(now)
@@ -180,5 +191,67 @@ fn default_mapped(name: &str) -> Check {
     match fieldmap::defaults::plan(name) {
         Ok(_) => Check::yes(format!("default template {name} compiles")),
         Err(err) => Check::no(err.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::history::RunRecord;
+    use crate::memory::MemoryHistory;
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 6, day, hour, 0, 0).unwrap()
+    }
+
+    fn scheduled_config() -> Config {
+        let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n\n\
+                    [inventory]\nschedule = \"daily 02:00\"\n";
+        Config::parse(text).unwrap()
+    }
+
+    async fn record_run(history: &MemoryHistory, config: &Config, started_at: DateTime<Utc>) {
+        let run = RunRecord {
+            run_id: uuid::Uuid::new_v4(),
+            operation: Operation::GetInventory,
+            source: config.source.name.clone(),
+            dry_run: false,
+            started_at,
+            finished_at: None,
+            status: RunStatus::Running,
+            report: None,
+        };
+        history.start_run(run).await.unwrap();
+    }
+
+    fn inventory(status: &Status) -> &OperationStatus {
+        &status.operations[0]
+    }
+
+    #[tokio::test]
+    async fn next_run_follows_given_clock() {
+        let config = scheduled_config();
+        let history = MemoryHistory::new();
+        record_run(&history, &config, at(11, 2)).await;
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &history, &clock).await.unwrap();
+
+        assert_eq!(inventory(&status).next_run, Some(at(12, 2)));
+    }
+
+    #[tokio::test]
+    async fn missed_slot_is_due_at_clock_now() {
+        let config = scheduled_config();
+        let history = MemoryHistory::new();
+        record_run(&history, &config, at(11, 2)).await;
+        let clock = ManualClock::new(at(13, 9));
+
+        let status = status(&config, &history, &clock).await.unwrap();
+
+        assert_eq!(inventory(&status).next_run, Some(at(13, 9)));
     }
 }

@@ -141,7 +141,8 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     };
 
     if cli.json {
-        let status = petra_ops::status::status(&config, &store).await?;
+        let status =
+            petra_ops::status::status(&config, &store, &petra_ops::clock::SystemClock).await?;
         output::print_json(&serde_json::json!({
             "connection": test,
             "report": report,

@@ -19,7 +19,7 @@ pub async fn print(
     store: &petra_store::SqliteStore,
     json: bool,
 ) -> Result<(), Failure> {
-    let status = petra_ops::status::status(config, store).await?;
+    let status = petra_ops::status::status(config, store, &petra_ops::clock::SystemClock).await?;
     if json {
         output::print_json(&status);
         return Ok(());
