@@ -197,6 +197,14 @@ async fn orders_commands_bad_input() {
         0,
         "an invalid request reached Petra"
     );
+    let status = run(dir.path(), &["status", "--json"]).await;
+    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+    let last_send = &status["operations"][1]["last_run"];
+    assert_eq!(last_send["status"], "failed", "{last_send}");
+    assert_eq!(last_send["problems"], 1, "{last_send}");
+    let text = run(dir.path(), &["status"]).await;
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("failed (0 submitted, 1 rejected"), "{text}");
 
     let missing = run(dir.path(), &["orders", "import", "nope.json"]).await;
     assert!(!missing.status.success());

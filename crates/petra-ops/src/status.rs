@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::history::{Operation, RunHistory, RunStatus};
+use crate::history::{Operation, RunHistory, RunRecord, RunStatus};
 use crate::inventory::GetInventory;
 use crate::settings::{Config, Retrieval};
 
@@ -33,12 +33,113 @@ impl Check {
     }
 }
 
+/// The end state of a run, judged by its report as well as by its recorded status. A
+/// run that finished but whose every item failed is not a success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunOutcome {
+    /// Started and not finished: still going, or stopped before it could record an end.
+    Running,
+    /// Finished with no rejected or conflicting item.
+    Succeeded,
+    /// Finished, and some items were rejected while others went through.
+    CompletedWithProblems,
+    /// Ended by an error, incomplete, or every item it handled was rejected.
+    Failed,
+}
+
+impl RunOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::CompletedWithProblems => "completed with problems",
+            Self::Failed => "failed",
+        }
+    }
+}
+
 /// The latest run of an operation, in brief.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LastRun {
     pub started_at: DateTime<Utc>,
-    pub status: RunStatus,
+    pub status: RunOutcome,
     pub dry_run: bool,
+    /// Items the run handled without a problem: records read and kept, orders submitted,
+    /// shipments stored.
+    pub done: u64,
+    /// Items the run could not complete: rejected records, rejected orders or orders with
+    /// an unknown outcome, rejected or conflicting shipments.
+    pub problems: u64,
+    /// The report's main counts in words, for example "0 submitted, 3 rejected, 0 unknown".
+    pub summary: String,
+}
+
+impl LastRun {
+    /// Summarizes a run from its record, reading the counts of its report.
+    pub fn from_record(run: &RunRecord) -> Self {
+        let report = run.report.as_ref();
+        let count = |field: &str| {
+            report
+                .and_then(|report| report.get(field))
+                .map_or(0, |value| match value {
+                    serde_json::Value::Array(items) => items.len() as u64,
+                    other => other.as_u64().unwrap_or(0),
+                })
+        };
+
+        let (done, problems, summary) = match run.operation {
+            Operation::GetInventory => {
+                let (records, rejected) = (count("records"), count("rejected"));
+                (
+                    records.saturating_sub(rejected),
+                    rejected,
+                    format!("{records} records, {rejected} rejected"),
+                )
+            }
+            Operation::SendFulfillmentRequests => {
+                let (submitted, rejected, unknown) =
+                    (count("submitted"), count("rejected"), count("unknown"));
+                (
+                    submitted,
+                    rejected + unknown,
+                    format!("{submitted} submitted, {rejected} rejected, {unknown} unknown"),
+                )
+            }
+            Operation::GetShipments => {
+                let stored = count("new") + count("unchanged");
+                let (rejected, conflicts) = (count("rejected"), count("conflicts"));
+                (
+                    stored,
+                    rejected + conflicts,
+                    format!(
+                        "{} fetched, {rejected} rejected, {conflicts} conflicts",
+                        count("fetched")
+                    ),
+                )
+            }
+        };
+        let summary = match report.and_then(|report| report.get("error")) {
+            Some(error) => error.as_str().unwrap_or_default().to_owned(),
+            None => summary,
+        };
+
+        let status = match run.status {
+            RunStatus::Running => RunOutcome::Running,
+            RunStatus::Failed => RunOutcome::Failed,
+            RunStatus::Succeeded if problems > 0 && done == 0 => RunOutcome::Failed,
+            RunStatus::Succeeded if problems > 0 => RunOutcome::CompletedWithProblems,
+            RunStatus::Succeeded => RunOutcome::Succeeded,
+        };
+        Self {
+            started_at: run.started_at,
+            status,
+            dry_run: run.dry_run,
+            done,
+            problems,
+            summary,
+        }
+    }
 }
 
 /// Status of one operation.
@@ -118,11 +219,7 @@ pub async fn status(
             runs.as_ref().map(|run| run.started_at),
             clock.now(),
         );
-        let last_run = runs.map(|run| LastRun {
-            started_at: run.started_at,
-            status: run.status,
-            dry_run: run.dry_run,
-        });
+        let last_run = runs.as_ref().map(LastRun::from_record);
         operations.push(OperationStatus {
             operation,
             connected: connected.clone(),
@@ -200,7 +297,6 @@ mod tests {
 
     use super::*;
     use crate::clock::ManualClock;
-    use crate::history::RunRecord;
     use crate::memory::MemoryHistory;
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -253,5 +349,68 @@ mod tests {
         let status = status(&config, &history, &clock).await.unwrap();
 
         assert_eq!(inventory(&status).next_run, Some(at(13, 9)));
+    }
+
+    fn finished_run(operation: Operation, report: serde_json::Value) -> RunRecord {
+        RunRecord {
+            run_id: uuid::Uuid::new_v4(),
+            operation,
+            source: "Petra Industries".to_owned(),
+            dry_run: false,
+            started_at: at(11, 2),
+            finished_at: Some(at(11, 3)),
+            status: RunStatus::Succeeded,
+            report: Some(report),
+        }
+    }
+
+    #[test]
+    fn send_all_rejected_is_failed() {
+        let report = serde_json::json!({ "submitted": 0, "rejected": 3, "unknown": 0 });
+
+        let run = LastRun::from_record(&finished_run(Operation::SendFulfillmentRequests, report));
+
+        assert_eq!(run.status, RunOutcome::Failed);
+        assert_eq!(run.problems, 3);
+        assert_eq!(run.summary, "0 submitted, 3 rejected, 0 unknown");
+    }
+
+    #[test]
+    fn send_some_rejected_has_problems() {
+        let report = serde_json::json!({ "submitted": 2, "rejected": 1, "unknown": 0 });
+
+        let run = LastRun::from_record(&finished_run(Operation::SendFulfillmentRequests, report));
+
+        assert_eq!(run.status, RunOutcome::CompletedWithProblems);
+    }
+
+    #[test]
+    fn inventory_all_rejected_is_failed() {
+        let report = serde_json::json!({ "records": 5, "rejected": 5 });
+
+        let run = LastRun::from_record(&finished_run(Operation::GetInventory, report));
+
+        assert_eq!(run.status, RunOutcome::Failed);
+    }
+
+    #[test]
+    fn shipments_without_problems_succeed() {
+        let report = serde_json::json!({
+            "fetched": 2, "new": 2, "unchanged": 0, "rejected": [], "conflicts": []
+        });
+
+        let run = LastRun::from_record(&finished_run(Operation::GetShipments, report));
+
+        assert_eq!(run.status, RunOutcome::Succeeded);
+        assert_eq!(run.done, 2);
+    }
+
+    #[test]
+    fn empty_send_run_succeeds() {
+        let report = serde_json::json!({ "submitted": 0, "rejected": 0, "unknown": 0 });
+
+        let run = LastRun::from_record(&finished_run(Operation::SendFulfillmentRequests, report));
+
+        assert_eq!(run.status, RunOutcome::Succeeded);
     }
 }
