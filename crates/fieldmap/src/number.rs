@@ -35,7 +35,7 @@ pub(crate) fn parse_decimal(
         DecimalSeparator::Comma => (b',', b'.'),
     };
 
-    let mut rest = text.trim();
+    let mut rest = crate::whitespace::trim(text);
     if rest.is_empty() {
         return Err(NumberError::Empty);
     }
