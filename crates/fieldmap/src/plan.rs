@@ -317,7 +317,7 @@ impl Plan {
         for (field, slot) in self.fields.iter().zip(values.iter_mut()) {
             let (branch, action) = field.choose(record);
             let mut via = Via::Direct;
-            let outcome = if action.write_text(record, slot) {
+            let outcome = if action.write_in_place(record, slot) {
                 Ok(())
             } else {
                 action
@@ -392,7 +392,8 @@ enum Produced<'p> {
 
 impl Produced<'_> {
     /// Stores the value in `slot`. Shared text is copied into the `String` buffer the slot
-    /// already holds, so a constant costs no allocation per record.
+    /// already holds, so `map_into` fills a text constant without allocating once the
+    /// slot holds text.
     fn store(self, slot: &mut Option<Value>) {
         match (self, slot) {
             (Produced::Shared(Value::Text(text)), Some(Value::Text(buffer))) => {
@@ -406,14 +407,15 @@ impl Produced<'_> {
 }
 
 impl Action {
-    /// Writes the result of a text-only pipe on a text source into `slot`, reusing the
-    /// slot's `String` buffer when it holds text. Returns `false`, leaving `slot`
-    /// untouched, for every other action or source value, which [`Action::run`] maps.
-    fn write_text<R: Record + ?Sized>(&self, record: &R, slot: &mut Option<Value>) -> bool {
+    /// Writes the result of a pipe on a text source straight into `slot` when its shape
+    /// allows it. A text-only chain reuses the slot's `String` buffer, and a number
+    /// target takes the parsed number. Returns `false` and leaves `slot` untouched for
+    /// other actions, other source values and invalid numbers, which [`Action::run`] maps.
+    fn write_in_place<R: Record + ?Sized>(&self, record: &R, slot: &mut Option<Value>) -> bool {
         let Action::Pipe {
             source,
             steps,
-            shape: shape @ (Shape::Trim | Shape::TextChain),
+            shape,
         } = self
         else {
             return false;
@@ -424,7 +426,17 @@ impl Action {
 
         let text = match shape {
             Shape::Trim => Cow::Borrowed(whitespace::trim(text)),
-            _ => steps.run_text(text),
+            Shape::TextChain => steps.run_text(text),
+            Shape::Number => {
+                // Invalid text goes to the general path, which builds the error.
+                *slot = match parse_decimal(text, DecimalSeparator::Point) {
+                    Ok(number) => Some(Value::Number(number)),
+                    Err(NumberError::Empty) => Some(Value::Null),
+                    Err(_) => return false,
+                };
+                return true;
+            }
+            Shape::General => return false,
         };
         match slot {
             Some(Value::Text(buffer)) => {

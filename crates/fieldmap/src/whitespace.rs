@@ -56,4 +56,12 @@ mod tests {
             assert_eq!(is_blank(text), text.trim().is_empty(), "{text:?}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn trim_agrees_on_any_text(text in "\\PC{0,6}|[ \\t\\n\\x0b\\x0c\\r\\u{85}\\u{a0}\\u{3000}a~!]{0,6}") {
+            proptest::prop_assert_eq!(trim(&text), text.trim());
+            proptest::prop_assert_eq!(is_blank(&text), text.trim().is_empty());
+        }
+    }
 }

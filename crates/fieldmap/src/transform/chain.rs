@@ -110,6 +110,8 @@ fn trigger(step: &Step) -> Option<u8> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn cleaning_chain() -> Chain {
@@ -184,5 +186,41 @@ mod tests {
         let chain = cleaning_chain();
 
         assert!(matches!(chain.run_text("plain"), Cow::Borrowed("plain")));
+    }
+
+    /// Texts built from the pieces that trigger or defeat the guarded steps.
+    fn markup_text() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "a",
+            "Z",
+            " ",
+            "\u{a0}",
+            "&",
+            "&amp;",
+            "&lt;p&gt;",
+            "&#8203;",
+            "&bogus;",
+            "<",
+            ">",
+            "<br>",
+            "</p>",
+            "<!-- c -->",
+            "\u{200b}",
+            "\u{2022}",
+            "\u{2003}",
+            "é",
+        ]);
+        prop::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn guarded_agrees_with_unguarded(text in markup_text()) {
+            let guarded = cleaning_chain();
+            let mut unguarded = guarded.clone();
+            unguarded.guard = None;
+
+            prop_assert_eq!(guarded.run_text(&text), unguarded.run_text(&text));
+        }
     }
 }
