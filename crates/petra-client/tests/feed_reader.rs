@@ -266,6 +266,22 @@ fn repeated_header_any_spelling_skipped() {
 }
 
 #[test]
+fn repeated_header_with_bom_skipped() {
+    // A second export appended to the first keeps its own byte order mark.
+    let feed = "PETRA SKU,DESCRIPTION,AVAILABLE,PRICE\r\n\
+                1TST0001,CLAMP,3,4.50\r\n\
+                \u{FEFF}PETRA SKU,DESCRIPTION,AVAILABLE,PRICE\r\n\
+                1TST0002,HOSE,5,9.00\r\n";
+    let mut reader = ProdListReader::new(feed.as_bytes()).expect("header found");
+    let rows: Vec<_> = reader.by_ref().collect();
+    let summary = reader.finish().expect("complete read");
+
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(Result::is_ok));
+    assert_eq!(summary.skipped_rows, 1);
+}
+
+#[test]
 fn lf_and_crlf_read_same() {
     let crlf = ok_rows("basic.csv");
     let lf = ok_rows("lf_line_ends.csv");

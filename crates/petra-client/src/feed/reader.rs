@@ -319,10 +319,7 @@ impl<R: Read> ProdListReader<R> {
         if (first.is_ascii() && !first.eq_ignore_ascii_case(&b'P')) || !sku_field.contains(&b' ') {
             return false;
         }
-        if !decode_field(sku_field)
-            .trim()
-            .eq_ignore_ascii_case(Column::PetraSku.name())
-        {
+        if !trim_text(&decode_field(sku_field)).eq_ignore_ascii_case(Column::PetraSku.name()) {
             return false;
         }
         let fields: Vec<_> = self.record.iter().map(decode_field).collect();
