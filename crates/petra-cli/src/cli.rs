@@ -62,6 +62,22 @@ pub enum Command {
     #[command(subcommand)]
     Templates(TemplatesCommand),
     /// Start a local Petra sandbox on 127.0.0.1 until Ctrl-C.
+    ///
+    /// The sandbox speaks Petra's API under /v1 and serves a generated catalog of 250
+    /// items. It accepts the account sandbox-dealer (or the API key sandbox-api-key)
+    /// with the password sandbox-password. The user sandbox-no-api, with the same
+    /// password, has no API access and gets 403.
+    ///
+    /// Its clock follows the system clock, so shipments carry today's dates and
+    /// `petra shipments fetch` finds them. An order ships 2 to 24 hours after it is
+    /// received by that clock, and later parts up to 48 hours apart; advance the clock
+    /// to see them ship at once. --paused-at pins the clock instead.
+    ///
+    /// Control routes, without credentials, under the printed control URL:
+    /// GET /sandbox/clock, POST /sandbox/clock/advance with a JSON body such as
+    /// {"days": 2, "hours": 0, "minutes": 0, "seconds": 0} (each part optional),
+    /// GET /sandbox/orders (every order request received, per PO), and
+    /// GET, PUT or DELETE /sandbox/faults to read, set or clear injected faults.
     Sandbox(SandboxArgs),
     /// Start a sandbox, import its catalog into a SQLite store here and show the result.
     Demo(DemoArgs),
@@ -156,6 +172,12 @@ pub struct SandboxArgs {
     /// TCP port on 127.0.0.1; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+
+    /// Start the sandbox clock at this RFC 3339 time, for example 2026-06-11T15:00:00Z,
+    /// and keep it still until POST /sandbox/clock/advance. Without it the clock follows
+    /// the system clock.
+    #[arg(long, value_name = "TIME")]
+    pub paused_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Debug, Args)]

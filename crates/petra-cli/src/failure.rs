@@ -12,12 +12,14 @@ pub enum Exit {
     Failure = 1,
     /// Invalid arguments (written by clap).
     Usage = 2,
-    /// `petra.toml`, the secrets or the template are missing or invalid.
+    /// An input file is missing or invalid: `petra.toml`, the secrets, a template, a
+    /// feed file or a request file.
     Config = 3,
     /// Petra could not be reached or rejected the credentials.
     Connection = 4,
-    /// The catalog was not read to its end: the upserts were applied and nothing was
-    /// archived.
+    /// The run did not finish its work: a listing was not read to its end (the upserts
+    /// were applied and nothing was archived), an order's outcome is unknown, or a stop
+    /// signal interrupted it.
     Incomplete = 5,
 }
 
@@ -33,6 +35,9 @@ pub struct Failure {
     pub exit: Exit,
     pub message: String,
     pub fix: Option<String>,
+    /// Findings of the command before it failed, such as a connection test outcome. With
+    /// `--json` they go into the one error document, so stdout never contains two.
+    pub details: Option<serde_json::Value>,
 }
 
 impl Failure {
@@ -41,12 +46,31 @@ impl Failure {
             exit,
             message: message.into(),
             fix: None,
+            details: None,
         }
     }
 
     pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
         self
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    /// Builds the JSON document printed on stdout for this failure with `--json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut document = serde_json::json!({
+            "error": self.message,
+            "fix": self.fix,
+            "exit_code": self.exit as u8,
+        });
+        if let Some(details) = &self.details {
+            document["details"] = details.clone();
+        }
+        document
     }
 }
 
@@ -67,10 +91,12 @@ impl From<petra_ops::Error> for Failure {
             return Failure::new(Exit::Config, format!("the Petra {name} is missing"))
                 .with_fix(fix.clone());
         }
-        // ReadFile is only raised for petra.toml, the secrets file and template files.
+        // ReadFile is only raised for petra.toml, the secrets file, template files and the
+        // request files of `petra orders import`: all input files, so all exit 3.
         let exit = match &err {
             E::InvalidSettings { .. }
             | E::ReadFile { .. }
+            | E::Import { .. }
             | E::ConfigFile { .. }
             | E::SecretsFile { .. }
             | E::MissingSecret { .. }
@@ -80,8 +106,34 @@ impl From<petra_ops::Error> for Failure {
             E::Retrieval { .. } => Exit::Incomplete,
             _ => Exit::Failure,
         };
-        Failure::new(exit, err.to_string())
+        let fix = match &err {
+            E::InvalidSettings { .. } | E::ConfigFile { .. } => {
+                Some("edit petra.toml; docs/configuration.md describes every key")
+            }
+            E::SecretsFile { .. } => Some("correct the TOML syntax of the secrets file"),
+            E::ReadFile { .. } => Some("check that the path exists and is readable"),
+            E::Template { .. } | E::TemplateFile { .. } => Some(
+                "correct the template; `petra templates export NAME` prints a built-in one \
+                 to start from",
+            ),
+            _ => None,
+        };
+        let failure = Failure::new(exit, err.to_string());
+        match fix {
+            Some(fix) => failure.with_fix(fix),
+            None => failure,
+        }
     }
+}
+
+/// Returns the innermost error of the chain, which names the cause, such as
+/// "No such file or directory (os error 2)".
+pub fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = err;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }
 
 impl From<petra_store::Error> for Failure {

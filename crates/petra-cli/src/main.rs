@@ -41,11 +41,7 @@ fn main() -> ExitCode {
         Ok(exit) => exit.into(),
         Err(failure) => {
             if cli.json {
-                output::print_json(&serde_json::json!({
-                    "error": failure.message,
-                    "fix": failure.fix,
-                    "exit_code": failure.exit as u8,
-                }));
+                output::print_json(&failure.to_json());
             }
             eprintln!("error: {failure}");
             failure.exit.into()

@@ -42,6 +42,15 @@ macro_rules! outln {
 }
 pub(crate) use outln;
 
+/// Returns `word` with an `s` unless `count` is 1.
+pub fn plural(count: impl Into<u64>, word: &str) -> String {
+    if count.into() == 1 {
+        word.to_owned()
+    } else {
+        format!("{word}s")
+    }
+}
+
 /// Prints `value` as pretty JSON on stdout.
 pub fn print_json<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {

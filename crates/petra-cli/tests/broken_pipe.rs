@@ -3,8 +3,11 @@
 #![cfg(unix)]
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+
+mod common;
+
+use common::{petra_command, real_feed};
 
 /// Runs `petra args` in `dir` with stdout connected to a pipe whose read end is already
 /// closed, so the first write fails with `BrokenPipe`.
@@ -16,9 +19,7 @@ fn run_with_closed_stdout(dir: &std::path::Path, args: &[&str]) -> Output {
     let writer = reader.stdin.take().unwrap();
     reader.wait().unwrap();
 
-    Command::new(env!("CARGO_BIN_EXE_petra"))
-        .current_dir(dir)
-        .env_remove("PETRA_CONFIG")
+    petra_command(dir)
         .args(args)
         .stdout(writer)
         .stderr(Stdio::piped())
@@ -56,37 +57,18 @@ fn closed_stdout_keeps_failure_code() {
     assert_eq!(output.status.code(), Some(3), "{stderr}");
 }
 
-fn real_feed() -> PathBuf {
-    let path = std::env::var_os("PETRA_REAL_FEED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/data/petra/prodlist-2026-06-11.csv"
-            ))
-        });
-    assert!(
-        path.is_file(),
-        "real ProdList feed not found at {}; set PETRA_REAL_FEED to its path",
-        path.display()
-    );
-    path
-}
-
 /// Reads one line of a preview far larger than a pipe buffer, then closes the pipe.
 #[test]
 fn early_reader_close_is_quiet() {
     let dir = tempfile::tempdir().unwrap();
-    let exported = Command::new(env!("CARGO_BIN_EXE_petra"))
-        .args(["templates", "export", "petra-prodlist-inventory"])
-        .output()
-        .unwrap();
+    let exported = common::petra(
+        dir.path(),
+        &["templates", "export", "petra-prodlist-inventory"],
+    );
     let template = dir.path().join("inventory-template.toml");
     std::fs::write(&template, exported.stdout).unwrap();
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_petra"))
-        .current_dir(dir.path())
-        .env_remove("PETRA_CONFIG")
+    let mut child = petra_command(dir.path())
         .args([
             "map",
             "preview",

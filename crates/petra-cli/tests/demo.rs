@@ -2,28 +2,14 @@
 //! imported, re-imported, shrunk, restored and broken.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
-const ITEMS: u64 = 2_387;
+mod common;
 
-fn real_feed() -> PathBuf {
-    let path = std::env::var_os("PETRA_REAL_FEED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/data/petra/prodlist-2026-06-11.csv"
-            ))
-        });
-    assert!(
-        path.is_file(),
-        "real ProdList feed not found at {}; set PETRA_REAL_FEED to its path",
-        path.display()
-    );
-    path
-}
+use common::{petra_command, real_feed, single_json};
+
+const ITEMS: u64 = 2_387;
 
 /// Writes the real feed without the data rows whose index (0-based) `drop` accepts.
 fn derived_feed(dir: &Path, name: &str, drop: impl Fn(usize) -> bool) -> PathBuf {
@@ -50,19 +36,13 @@ fn derived_feed(dir: &Path, name: &str, drop: impl Fn(usize) -> bool) -> PathBuf
 
 /// Runs `petra demo --json` in `dir` and returns its exit code and report.
 fn demo(dir: &Path, feed: Option<&Path>) -> (i32, Value) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_petra"));
-    command.current_dir(dir).args(["demo", "--json"]);
+    let mut command = petra_command(dir);
+    command.args(["demo", "--json"]);
     if let Some(feed) = feed {
         command.arg("--feed").arg(feed);
     }
     let output = command.output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let document: Value = serde_json::from_str(&stdout).unwrap_or_else(|err| {
-        panic!(
-            "demo printed no JSON ({err}): {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
+    let document = single_json(&output);
     (output.status.code().unwrap_or(-1), document)
 }
 
@@ -137,11 +117,7 @@ fn truncated_feed_archives_nothing() {
 fn missing_feed_names_path() {
     let dir = tempfile::tempdir().unwrap();
 
-    let output = Command::new(env!("CARGO_BIN_EXE_petra"))
-        .current_dir(dir.path())
-        .args(["demo", "--feed", "no-such-file.csv"])
-        .output()
-        .unwrap();
+    let output = common::petra(dir.path(), &["demo", "--feed", "no-such-file.csv"]);
 
     assert_eq!(output.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&output.stderr);

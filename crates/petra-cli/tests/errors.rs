@@ -1,19 +1,10 @@
 //! Errors as a user meets them: the value, the fix, and the documented exit code.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn petra(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_petra"))
-        .current_dir(dir)
-        .env_remove("PETRA_CONFIG")
-        .env_remove("PETRA_USERNAME")
-        .env_remove("PETRA_API_KEY")
-        .env_remove("PETRA_PASSWORD")
-        .args(args)
-        .output()
-        .unwrap()
-}
+use petra_sandbox::DEFAULT_PASSWORD;
+
+use common::{petra, petra_command, run_json, single_json, start_sandbox, write_config};
 
 #[test]
 fn missing_template_is_config_error() {
@@ -47,17 +38,13 @@ fn missing_password_gives_fix() {
     let init = petra(dir.path(), &["init"]);
     assert_eq!(init.status.code(), Some(0));
 
-    let output = Command::new(env!("CARGO_BIN_EXE_petra"))
-        .current_dir(dir.path())
-        .env_remove("PETRA_CONFIG")
-        .env_remove("PETRA_API_KEY")
-        .env_remove("PETRA_PASSWORD")
+    let output = petra_command(dir.path())
         .env("PETRA_USERNAME", "dealer")
         .args(["connection", "test", "--json"])
         .output()
         .unwrap();
 
-    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let document = single_json(&output);
     assert_eq!(output.status.code(), Some(3));
     assert_eq!(document["error"], "the Petra password is missing");
     let fix = document["fix"].as_str().unwrap_or_default();
@@ -76,4 +63,149 @@ fn help_shows_summary() {
         stdout.starts_with("Dropship integration with Petra Industries"),
         "{stdout}"
     );
+}
+
+#[test]
+fn rejected_password_fix_not_repeated() {
+    let (_runtime, sandbox) = start_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox.base_url());
+
+    let (code, document) = run_json(dir.path(), "wrong-password", &["connection", "test"]);
+
+    let error = document["error"].as_str().unwrap_or_default();
+    let fix = document["fix"].as_str().unwrap_or_default();
+    assert_eq!(code, Some(4), "{document}");
+    assert!(error.contains("rejected the credentials"), "{error}");
+    assert!(!error.contains("of this connection"), "{error}");
+    assert!(fix.contains("PETRA_PASSWORD"), "{fix}");
+    assert_eq!(fix.matches("check the").count(), 1, "{fix}");
+}
+
+#[test]
+fn unreachable_host_names_url() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &format!("http://127.0.0.1:{port}/v1"));
+
+    let (code, document) = run_json(dir.path(), DEFAULT_PASSWORD, &["connection", "test"]);
+
+    let error = document["error"].as_str().unwrap_or_default();
+    let fix = document["fix"].as_str().unwrap_or_default();
+    assert_eq!(code, Some(4), "{document}");
+    assert!(
+        error.contains(&format!("http://127.0.0.1:{port}/v1/ping")),
+        "{error}"
+    );
+    assert!(fix.contains("connection.base_url"), "{fix}");
+}
+
+#[test]
+fn one_problem_reads_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "");
+
+    let (code, document) = run_json(dir.path(), DEFAULT_PASSWORD, &["connection", "test"]);
+
+    let error = document["error"].as_str().unwrap_or_default();
+    assert_eq!(code, Some(3), "{document}");
+    assert!(
+        error.starts_with("invalid settings (1 problem):"),
+        "{error}"
+    );
+}
+
+#[test]
+fn bad_input_files_exit_three() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "http://127.0.0.1:9/v1");
+    std::fs::write(dir.path().join("empty.csv"), "").unwrap();
+    std::fs::write(dir.path().join("bad.toml"), "mappings = [").unwrap();
+    std::fs::write(dir.path().join("bad.json"), "{").unwrap();
+    let inventory = petra(
+        dir.path(),
+        &["templates", "export", "petra-prodlist-inventory"],
+    );
+    std::fs::write(dir.path().join("inventory.toml"), inventory.stdout).unwrap();
+    std::fs::write(
+        dir.path().join("bad-template.toml"),
+        std::fs::read_to_string(dir.path().join("petra.toml")).unwrap()
+            + "\n[inventory]\ntemplate = \"bad.toml\"\n",
+    )
+    .unwrap();
+
+    let cases: &[&[&str]] = &[
+        &[
+            "map",
+            "preview",
+            "--template",
+            "inventory.toml",
+            "--input",
+            "missing.csv",
+        ],
+        &[
+            "map",
+            "preview",
+            "--template",
+            "missing.toml",
+            "--input",
+            "empty.csv",
+        ],
+        &[
+            "map",
+            "preview",
+            "--template",
+            "bad.toml",
+            "--input",
+            "empty.csv",
+        ],
+        &["inventory", "run", "--feed", "missing.csv"],
+        &[
+            "--config",
+            "bad-template.toml",
+            "inventory",
+            "run",
+            "--feed",
+            "empty.csv",
+        ],
+        &["orders", "import", "missing.json"],
+        &["orders", "import", "bad.json"],
+        &["--config", "missing.toml", "status"],
+    ];
+
+    for args in cases {
+        let (code, document) = run_json(dir.path(), DEFAULT_PASSWORD, args);
+
+        assert_eq!(code, Some(3), "{args:?}: {document}");
+        assert!(document["fix"].is_string(), "{args:?}: {document}");
+    }
+}
+
+#[test]
+fn missing_input_names_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let inventory = petra(
+        dir.path(),
+        &["templates", "export", "petra-prodlist-inventory"],
+    );
+    std::fs::write(dir.path().join("inventory.toml"), inventory.stdout).unwrap();
+
+    let output = petra(
+        dir.path(),
+        &[
+            "map",
+            "preview",
+            "--template",
+            "inventory.toml",
+            "--input",
+            "missing.csv",
+        ],
+    );
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("missing.csv").count(), 1, "{stderr}");
+    assert!(stderr.contains("No such file"), "{stderr}");
 }

@@ -35,10 +35,21 @@ async fn run(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// The `[source]` table of a source that fulfills orders.
+const FULFILLING_SOURCE: &str = "[source]\nfulfills_orders = true\n\
+     shipping_methods = [{ name = \"UPS Ground\", code = \"UPSG\" }]\n\
+     ship_from = { address = \"2101 S Hohokam Dr\", city = \"Tempe\", state_code = \"AZ\", \
+     postal_code = \"85282\", country_code = \"US\" }\n\n";
+
 fn write_setup(dir: &Path, sandbox: &RunningSandbox) {
+    write_setup_with_source(dir, sandbox, FULFILLING_SOURCE);
+}
+
+/// Writes `petra.toml` with `source` as its `[source]` table, and 200 orders to import.
+fn write_setup_with_source(dir: &Path, sandbox: &RunningSandbox, source: &str) {
     let config = format!(
         "[connection]\nbase_url = \"{}\"\ntimeout_secs = 5\nrequests_per_second = 200\n\n\
-         [fulfillment]\nconcurrency = 8\n\n[store]\npath = \"petra.sqlite\"\n",
+         {source}[fulfillment]\nconcurrency = 8\n\n[store]\npath = \"petra.sqlite\"\n",
         sandbox.base_url()
     );
     std::fs::write(dir.join("petra.toml"), config).unwrap();
@@ -186,6 +197,14 @@ async fn orders_commands_bad_input() {
         0,
         "an invalid request reached Petra"
     );
+    let status = run(dir.path(), &["status", "--json"]).await;
+    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+    let last_send = &status["operations"][1]["last_run"];
+    assert_eq!(last_send["status"], "failed", "{last_send}");
+    assert_eq!(last_send["problems"], 1, "{last_send}");
+    let text = run(dir.path(), &["status"]).await;
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("failed (0 submitted, 1 rejected"), "{text}");
 
     let missing = run(dir.path(), &["orders", "import", "nope.json"]).await;
     assert!(!missing.status.success());
@@ -233,4 +252,35 @@ async fn hold_release_send_show() {
     assert_eq!(shown["entry"]["state"], "submitted");
     assert_eq!(shown["shipping"]["state"], "shipped");
     assert!(!shown["shipments"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn non_fulfilling_source_sends_nothing() {
+    let sandbox = start_sandbox("").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_setup_with_source(
+        dir.path(),
+        &sandbox,
+        "[source]\nfulfills_orders = false\n\n",
+    );
+
+    let imported = run(dir.path(), &["orders", "import", "orders.json"]).await;
+    let sent = run(dir.path(), &["orders", "send"]).await;
+    let status = run(dir.path(), &["status", "--json"]).await;
+
+    let stderr = String::from_utf8_lossy(&sent.stderr);
+    assert_eq!(imported.status.code(), Some(3));
+    assert_eq!(sent.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("fulfills_orders"), "{stderr}");
+    assert_eq!(sandbox.admin().total_attempts(), 0);
+    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+    let configured = &status["operations"][1]["configured"];
+    assert_eq!(configured["ok"], false, "{configured}");
+    assert!(
+        configured["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("source.fulfills_orders"),
+        "{configured}"
+    );
 }

@@ -249,6 +249,23 @@ fn repeated_column_block_read() {
 }
 
 #[test]
+fn repeated_header_any_spelling_skipped() {
+    let feed = "PETRA SKU,DESCRIPTION,AVAILABLE,PRICE\r\n\
+                1TST0001,CLAMP,3,4.50\r\n\
+                \x20petra sku ,Description,available,Price\r\n\
+                1TST0002,HOSE,5,9.00\r\n";
+    let mut reader = ProdListReader::new(feed.as_bytes()).expect("header found");
+    let rows: Vec<_> = reader
+        .by_ref()
+        .map(|row| row.expect("row is valid"))
+        .collect();
+    let summary = reader.finish().expect("complete read");
+
+    assert_eq!(skus(&rows), ["1TST0001", "1TST0002"]);
+    assert_eq!(summary.skipped_rows, 1);
+}
+
+#[test]
 fn lf_and_crlf_read_same() {
     let crlf = ok_rows("basic.csv");
     let lf = ok_rows("lf_line_ends.csv");

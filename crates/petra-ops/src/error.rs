@@ -18,10 +18,17 @@ impl fmt::Display for SettingsProblem {
     }
 }
 
+/// The count of problems, then one problem per line.
 struct ProblemList<'a>(&'a [SettingsProblem]);
 
 impl fmt::Display for ProblemList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let noun = if self.0.len() == 1 {
+            "problem"
+        } else {
+            "problems"
+        };
+        write!(f, "({} {noun}):", self.0.len())?;
         for problem in self.0 {
             write!(f, "\n  - {problem}")?;
         }
@@ -36,7 +43,7 @@ impl fmt::Display for ProblemList<'_> {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    #[error("invalid settings ({} problems):{}", problems.len(), ProblemList(problems))]
+    #[error("invalid settings {}", ProblemList(problems))]
     InvalidSettings { problems: Vec<SettingsProblem> },
 
     #[error("cannot read {}: {source}", path.display())]

@@ -4,8 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::clock::Clock;
 use crate::error::Error;
-use crate::history::{Operation, RunHistory, RunStatus};
+use crate::history::{Operation, RunHistory, RunRecord, RunStatus};
 use crate::inventory::GetInventory;
 use crate::settings::{Config, Retrieval};
 
@@ -32,12 +33,113 @@ impl Check {
     }
 }
 
+/// The end state of a run, judged by its report as well as by its recorded status. A
+/// run that finished but whose every item failed is not a success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunOutcome {
+    /// Started and not finished: still going, or stopped before it could record an end.
+    Running,
+    /// Finished with no rejected or conflicting item.
+    Succeeded,
+    /// Finished, and some items were rejected while others went through.
+    CompletedWithProblems,
+    /// Ended by an error, incomplete, or every item it handled was rejected.
+    Failed,
+}
+
+impl RunOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::CompletedWithProblems => "completed with problems",
+            Self::Failed => "failed",
+        }
+    }
+}
+
 /// The latest run of an operation, in brief.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LastRun {
     pub started_at: DateTime<Utc>,
-    pub status: RunStatus,
+    pub status: RunOutcome,
     pub dry_run: bool,
+    /// Items the run handled without a problem: records read and kept, orders submitted,
+    /// shipments stored.
+    pub done: u64,
+    /// Items the run could not complete: rejected records, rejected orders or orders with
+    /// an unknown outcome, rejected or conflicting shipments.
+    pub problems: u64,
+    /// The report's main counts in words, for example "0 submitted, 3 rejected, 0 unknown".
+    pub summary: String,
+}
+
+impl LastRun {
+    /// Summarizes a run from its record, reading the counts of its report.
+    pub fn from_record(run: &RunRecord) -> Self {
+        let report = run.report.as_ref();
+        let count = |field: &str| {
+            report
+                .and_then(|report| report.get(field))
+                .map_or(0, |value| match value {
+                    serde_json::Value::Array(items) => items.len() as u64,
+                    other => other.as_u64().unwrap_or(0),
+                })
+        };
+
+        let (done, problems, summary) = match run.operation {
+            Operation::GetInventory => {
+                let (records, rejected) = (count("records"), count("rejected"));
+                (
+                    records.saturating_sub(rejected),
+                    rejected,
+                    format!("{records} records, {rejected} rejected"),
+                )
+            }
+            Operation::SendFulfillmentRequests => {
+                let (submitted, rejected, unknown) =
+                    (count("submitted"), count("rejected"), count("unknown"));
+                (
+                    submitted,
+                    rejected + unknown,
+                    format!("{submitted} submitted, {rejected} rejected, {unknown} unknown"),
+                )
+            }
+            Operation::GetShipments => {
+                let stored = count("new") + count("unchanged");
+                let (rejected, conflicts) = (count("rejected"), count("conflicts"));
+                (
+                    stored,
+                    rejected + conflicts,
+                    format!(
+                        "{} fetched, {rejected} rejected, {conflicts} conflicts",
+                        count("fetched")
+                    ),
+                )
+            }
+        };
+        let summary = match report.and_then(|report| report.get("error")) {
+            Some(error) => error.as_str().unwrap_or_default().to_owned(),
+            None => summary,
+        };
+
+        let status = match run.status {
+            RunStatus::Running => RunOutcome::Running,
+            RunStatus::Failed => RunOutcome::Failed,
+            RunStatus::Succeeded if problems > 0 && done == 0 => RunOutcome::Failed,
+            RunStatus::Succeeded if problems > 0 => RunOutcome::CompletedWithProblems,
+            RunStatus::Succeeded => RunOutcome::Succeeded,
+        };
+        Self {
+            started_at: run.started_at,
+            status,
+            dry_run: run.dry_run,
+            done,
+            problems,
+            summary,
+        }
+    }
 }
 
 /// Status of one operation.
@@ -61,8 +163,13 @@ pub struct Status {
 }
 
 /// Computes the status from the configuration and the history. Nothing is sent to Petra:
-/// Connected reflects the last recorded Test Connection.
-pub async fn status(config: &Config, history: &dyn RunHistory) -> Result<Status, Error> {
+/// Connected reflects the last recorded Test Connection. `clock` is the clock the
+/// operations run by, so the next run agrees with the scheduler.
+pub async fn status(
+    config: &Config,
+    history: &dyn RunHistory,
+    clock: &dyn Clock,
+) -> Result<Status, Error> {
     let connection = config.connection.name.clone();
     let last_test = history
         .last_connection_test(&connection)
@@ -106,12 +213,13 @@ pub async fn status(config: &Config, history: &dyn RunHistory) -> Result<Status,
             })?
             .into_iter()
             .next();
-        let next_run = next_run(config, operation, runs.as_ref().map(|run| run.started_at));
-        let last_run = runs.map(|run| LastRun {
-            started_at: run.started_at,
-            status: run.status,
-            dry_run: run.dry_run,
-        });
+        let next_run = next_run(
+            config,
+            operation,
+            runs.as_ref().map(|run| run.started_at),
+            clock.now(),
+        );
+        let last_run = runs.as_ref().map(LastRun::from_record);
         operations.push(OperationStatus {
             operation,
             connected: connected.clone(),
@@ -135,6 +243,7 @@ fn next_run(
     config: &Config,
     operation: Operation,
     last_start: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
     let text = match operation {
         Operation::GetInventory => config.inventory.schedule.as_deref(),
@@ -142,7 +251,6 @@ fn next_run(
         Operation::GetShipments => config.shipments.schedule.as_deref(),
     }?;
     let schedule: crate::schedule::Schedule = text.parse().ok()?;
-    let now = Utc::now();
     let due = schedule.due(last_start, now);
     if due.now {
         Some(now)
@@ -170,15 +278,139 @@ fn inventory_mapped(config: &Config) -> Check {
 }
 
 fn fulfillment_configured(config: &Config, configured: &Check) -> Check {
-    if !config.source.fulfills_orders {
-        return Check::no("the source does not fulfill orders (source.fulfills_orders = false)");
+    match config.source.fulfillment_problem() {
+        Some(problem) => Check::no(problem.to_string()),
+        None => configured.clone(),
     }
-    configured.clone()
 }
 
 fn default_mapped(name: &str) -> Check {
     match fieldmap::defaults::plan(name) {
         Ok(_) => Check::yes(format!("default template {name} compiles")),
         Err(err) => Check::no(err.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::memory::MemoryHistory;
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 6, day, hour, 0, 0).unwrap()
+    }
+
+    fn scheduled_config() -> Config {
+        let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n\n\
+                    [inventory]\nschedule = \"daily 02:00\"\n";
+        Config::parse(text).unwrap()
+    }
+
+    async fn record_run(history: &MemoryHistory, config: &Config, started_at: DateTime<Utc>) {
+        let run = RunRecord {
+            run_id: uuid::Uuid::new_v4(),
+            operation: Operation::GetInventory,
+            source: config.source.name.clone(),
+            dry_run: false,
+            started_at,
+            finished_at: None,
+            status: RunStatus::Running,
+            report: None,
+        };
+        history.start_run(run).await.unwrap();
+    }
+
+    fn inventory(status: &Status) -> &OperationStatus {
+        &status.operations[0]
+    }
+
+    #[tokio::test]
+    async fn next_run_follows_given_clock() {
+        let config = scheduled_config();
+        let history = MemoryHistory::new();
+        record_run(&history, &config, at(11, 2)).await;
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &history, &clock).await.unwrap();
+
+        assert_eq!(inventory(&status).next_run, Some(at(12, 2)));
+    }
+
+    #[tokio::test]
+    async fn missed_slot_is_due_at_clock_now() {
+        let config = scheduled_config();
+        let history = MemoryHistory::new();
+        record_run(&history, &config, at(11, 2)).await;
+        let clock = ManualClock::new(at(13, 9));
+
+        let status = status(&config, &history, &clock).await.unwrap();
+
+        assert_eq!(inventory(&status).next_run, Some(at(13, 9)));
+    }
+
+    fn finished_run(operation: Operation, report: serde_json::Value) -> RunRecord {
+        RunRecord {
+            run_id: uuid::Uuid::new_v4(),
+            operation,
+            source: "Petra Industries".to_owned(),
+            dry_run: false,
+            started_at: at(11, 2),
+            finished_at: Some(at(11, 3)),
+            status: RunStatus::Succeeded,
+            report: Some(report),
+        }
+    }
+
+    #[test]
+    fn send_all_rejected_is_failed() {
+        let report = serde_json::json!({ "submitted": 0, "rejected": 3, "unknown": 0 });
+
+        let run = LastRun::from_record(&finished_run(Operation::SendFulfillmentRequests, report));
+
+        assert_eq!(run.status, RunOutcome::Failed);
+        assert_eq!(run.problems, 3);
+        assert_eq!(run.summary, "0 submitted, 3 rejected, 0 unknown");
+    }
+
+    #[test]
+    fn send_some_rejected_has_problems() {
+        let report = serde_json::json!({ "submitted": 2, "rejected": 1, "unknown": 0 });
+
+        let run = LastRun::from_record(&finished_run(Operation::SendFulfillmentRequests, report));
+
+        assert_eq!(run.status, RunOutcome::CompletedWithProblems);
+    }
+
+    #[test]
+    fn inventory_all_rejected_is_failed() {
+        let report = serde_json::json!({ "records": 5, "rejected": 5 });
+
+        let run = LastRun::from_record(&finished_run(Operation::GetInventory, report));
+
+        assert_eq!(run.status, RunOutcome::Failed);
+    }
+
+    #[test]
+    fn shipments_without_problems_succeed() {
+        let report = serde_json::json!({
+            "fetched": 2, "new": 2, "unchanged": 0, "rejected": [], "conflicts": []
+        });
+
+        let run = LastRun::from_record(&finished_run(Operation::GetShipments, report));
+
+        assert_eq!(run.status, RunOutcome::Succeeded);
+        assert_eq!(run.done, 2);
+    }
+
+    #[test]
+    fn empty_send_run_succeeds() {
+        let report = serde_json::json!({ "submitted": 0, "rejected": 0, "unknown": 0 });
+
+        let run = LastRun::from_record(&finished_run(Operation::SendFulfillmentRequests, report));
+
+        assert_eq!(run.status, RunOutcome::Succeeded);
     }
 }

@@ -6,6 +6,7 @@ use petra_ops::settings::Config;
 use serde::Serialize;
 
 use crate::cli::Cli;
+use crate::commands::connection_error;
 use crate::context;
 use crate::failure::{Exit, Failure};
 use crate::output;
@@ -16,6 +17,8 @@ pub struct TestOutcome {
     pub connection: String,
     pub passed: bool,
     pub message: String,
+    /// What to change when the test failed.
+    pub fix: Option<String>,
 }
 
 pub async fn test(cli: &Cli) -> Result<Exit, Failure> {
@@ -26,22 +29,30 @@ pub async fn test(cli: &Cli) -> Result<Exit, Failure> {
     print(&outcome, cli.json)
 }
 
-/// Prints a test outcome and turns a failed test into a failure.
+/// Prints a passed test, or turns a failed one into a failure that carries the outcome,
+/// so `--json` prints one document either way.
 pub fn print(outcome: &TestOutcome, json: bool) -> Result<Exit, Failure> {
+    if !outcome.passed {
+        let failure = Failure::new(
+            Exit::Connection,
+            format!(
+                "connection {} failed: {}",
+                outcome.connection, outcome.message
+            ),
+        );
+        let failure = match &outcome.fix {
+            Some(fix) => failure.with_fix(fix.clone()),
+            None => failure,
+        };
+        return Err(failure.with_details(serde_json::json!(outcome)));
+    }
+
     if json {
         output::print_json(outcome);
-    } else if outcome.passed {
+    } else {
         outln!("connection {}: {}", outcome.connection, outcome.message);
     }
-    if outcome.passed {
-        Ok(Exit::Success)
-    } else {
-        Err(Failure::new(
-            Exit::Connection,
-            format!("connection {} failed: {}", outcome.connection, outcome.message),
-        )
-        .with_fix("check base_url and the credentials in PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD; a leading or trailing space copied with a credential is a common cause"))
-    }
+    Ok(Exit::Success)
 }
 
 /// Pings Petra and records the outcome in the store.
@@ -51,23 +62,29 @@ pub async fn test_and_record(
     history: &dyn RunHistory,
 ) -> Result<TestOutcome, Failure> {
     let name = config.connection.name.clone();
-    let (passed, message) = match client.ping().await {
-        Ok(ping) if ping.api_access => (true, format!("connected to account {}", ping.account)),
+    let (passed, message, fix) = match client.ping().await {
+        Ok(ping) if ping.api_access => {
+            (true, format!("connected to account {}", ping.account), None)
+        }
         Ok(ping) => (
             false,
-            format!(
-                "account {} has no API access; ask Petra to enable it",
-                ping.account
-            ),
+            format!("account {} has no API access", ping.account),
+            Some("ask Petra to enable API access for the account".to_owned()),
         ),
-        Err(err) => (false, err.to_string()),
+        Err(err) => {
+            let (message, fix) = connection_error::describe(&config.connection.base_url, &err);
+            (false, message, Some(fix))
+        }
     };
 
     let test = ConnectionTest {
         connection: name.clone(),
         tested_at: chrono::Utc::now(),
         passed,
-        message: message.clone(),
+        message: match &fix {
+            Some(fix) => format!("{message}; fix: {fix}"),
+            None => message.clone(),
+        },
     };
     history
         .record_connection_test(test)
@@ -78,5 +95,6 @@ pub async fn test_and_record(
         connection: name,
         passed,
         message,
+        fix,
     })
 }

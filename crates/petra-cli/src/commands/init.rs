@@ -21,6 +21,9 @@ base_url = "https://api.petra.example/v1"
 # secrets_file = "petra.secrets.toml"
 # Seconds one HTTP request may take.
 timeout_secs = 30
+# Requests per second the connection may send, shared by all operations.
+# Unset uses the client's default of 5.
+# requests_per_second = 5
 
 [source]
 name = "Petra Industries"
@@ -55,8 +58,36 @@ archive = true
 archive_guard = 0.2
 # Mapped items written per store transaction.
 batch_size = 2000
-# When a scheduler should run Get Inventory (cron, UTC).
-# schedule = "0 */4 * * *"
+# When `petra schedule run` runs Get Inventory: "daily HH:MM", "every N hours"
+# or a cron expression, all in UTC.
+# schedule = "every 4 hours"
+
+[fulfillment]
+# Send Fulfillment Requests; it needs source.fulfills_orders = true.
+# A mapping template file. Unset uses the built-in fulfillment-requests.
+# template = "fulfillment-template.toml"
+# Import requests as held until `petra orders release PO`.
+review_hold = false
+# Orders in flight at once (1 to 64).
+concurrency = 4
+# Requests read from the outbox at a time.
+batch_size = 100
+# Times one request is retried in a run after a 429 or a lookup that found nothing.
+max_retries = 5
+# schedule = "every 2 hours"
+
+[shipments]
+# Days back from now to fetch (1 to 365).
+window_days = 10
+# A mapping template file. Unset uses the built-in shipments template.
+# template = "shipments-template.toml"
+# IANA time zone a shipped-at time without offset is read in.
+source_time_zone = "America/Chicago"
+# Shipped-at when none is left after mapping: "first_seen" or "unknown".
+shipped_at_fallback = "first_seen"
+# Shipments attached per ledger transaction.
+batch_size = 200
+# schedule = "every 2 hours"
 
 [store]
 # SQLite database file, relative to this file.
@@ -91,9 +122,83 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<Exit, Failure> {
 mod tests {
     use super::*;
 
+    /// The configuration reference, whose tables list every key by table.
+    const REFERENCE: &str = include_str!("../../../../docs/configuration.md");
+
+    /// Returns the keys of `table` in the reference: the first column of the table under
+    /// the heading "## `[table]`".
+    fn documented_keys(table: &str) -> Vec<String> {
+        let heading = format!("## `[{table}]`");
+        let section = REFERENCE
+            .split("\n## ")
+            .find(|section| format!("## {section}").starts_with(&heading))
+            .unwrap_or_default();
+        section
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `"))
+            .filter_map(|line| line.split('`').next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Returns every `table.key` of the template, commented-out keys included.
+    fn template_keys() -> Vec<(String, String)> {
+        let mut table = String::new();
+        let mut keys = Vec::new();
+        for line in TEMPLATE.lines() {
+            let line = line.trim_start_matches('#').trim();
+            if let Some(name) = line.strip_prefix("[[").or(line.strip_prefix('[')) {
+                table = name.trim_end_matches(']').to_owned();
+                continue;
+            }
+            let Some((key, _)) = line.split_once(" = ") else {
+                continue;
+            };
+            if key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                keys.push((table.clone(), key.to_owned()));
+            }
+        }
+        keys
+    }
+
     #[test]
     fn init_template_is_valid_config() {
         let config = petra_ops::settings::Config::parse(TEMPLATE).unwrap();
         assert_eq!(config.problems(), []);
+    }
+
+    #[test]
+    fn init_template_keys_documented() {
+        let keys = template_keys();
+        assert!(keys.len() > 30, "{keys:?}");
+
+        for (table, key) in keys {
+            // Nested tables are documented as one row of their parent table.
+            let (table, key) = match table.split_once('.') {
+                Some((parent, nested)) => (parent.to_owned(), nested.to_owned()),
+                None => (table, key),
+            };
+            assert!(
+                documented_keys(&table).contains(&key),
+                "{table}.{key} is not in docs/configuration.md"
+            );
+        }
+    }
+
+    #[test]
+    fn every_settings_key_documented() {
+        let defaults = serde_json::to_value(petra_ops::settings::Config::default()).unwrap();
+
+        for (table, value) in defaults.as_object().unwrap() {
+            let documented = documented_keys(table);
+            let keys = value.as_object().unwrap();
+            assert!(!keys.is_empty(), "{table}");
+            for key in keys.keys() {
+                assert!(
+                    documented.contains(key),
+                    "{table}.{key} is not in docs/configuration.md"
+                );
+            }
+        }
     }
 }

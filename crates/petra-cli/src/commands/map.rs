@@ -6,7 +6,7 @@ use petra_ops::inventory::{read_template_file, ProdListRecord};
 use serde_json::json;
 
 use crate::cli::{Cli, MapPreviewArgs};
-use crate::failure::{Exit, Failure};
+use crate::failure::{root_cause, Exit, Failure};
 use crate::output;
 use crate::output::outln;
 
@@ -20,7 +20,7 @@ pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
     let mut reader = ProdListReader::open(&args.input).map_err(|err| {
         Failure::new(
             Exit::Config,
-            format!("cannot read {}: {err}", args.input.display()),
+            format!("cannot read {}: {}", args.input.display(), root_cause(&err)),
         )
         .with_fix("check the --input path; it must be a ProdList.csv file")
     })?;

@@ -89,8 +89,23 @@ pub async fn run(cli: &Cli, command: &OrdersCommand) -> Result<Exit, Failure> {
     }
 }
 
-/// Builds the operation from the settings, with the template path resolved.
+/// Builds the operation from the settings, with the template path resolved. A source
+/// that does not fulfill orders gets no operation, so no order is imported or sent for it.
 pub fn operation(config: &Config) -> Result<SendFulfillmentRequests, Failure> {
+    if config.source.fulfillment_problem().is_some() {
+        return Err(Failure::new(
+            Exit::Config,
+            format!(
+                "source {:?} does not fulfill orders (source.fulfills_orders = false), so no \
+                 order is imported or sent for it",
+                config.source.name
+            ),
+        )
+        .with_fix(
+            "set fulfills_orders = true in [source] of petra.toml, with at least one \
+             [[source.shipping_methods]] and a [source.ship_from] location",
+        ));
+    }
     let source = config.source.clone().validate()?;
     let mut settings = config.fulfillment.clone();
     settings.template = settings.template.map(|path| config.resolve(&path));
@@ -103,12 +118,17 @@ async fn import(
     store: &SqliteStore,
     args: &ImportArgs,
 ) -> Result<Exit, Failure> {
-    let requests = read_requests_file(&args.file)?;
     let mut config = config.clone();
     config.fulfillment.review_hold |= args.hold;
-    let report = operation(&config)?
-        .import(store, requests, &SystemClock)
-        .await?;
+    let operation = operation(&config)?;
+
+    let requests = read_requests_file(&args.file).map_err(|err| {
+        Failure::from(err).with_fix(
+            "check the file path; it must be a JSON array of requests, or a CSV file with \
+             one row per line item (docs/operations.md lists the fields)",
+        )
+    })?;
+    let report = operation.import(store, requests, &SystemClock).await?;
 
     if cli.json {
         output::print_json(&report);
@@ -142,11 +162,10 @@ async fn import(
             );
         }
     }
-    if !report.problems.is_empty() {
-        outln!(
-            "  {} request(s) have problems; `petra orders send` rejects them, and importing a corrected file replaces them",
-            report.problems.len()
-        );
+    match report.problems.len() {
+        0 => {}
+        1 => outln!("  1 request has problems; `petra orders send` rejects it, and importing a corrected file replaces it"),
+        count => outln!("  {count} requests have problems; `petra orders send` rejects them, and importing a corrected file replaces them"),
     }
     Ok(Exit::Success)
 }
@@ -350,12 +369,11 @@ async fn release(
         .release(&config.source.name, &po, SystemClock.now())
         .await
         .map_err(|err| Failure::new(Exit::Failure, format!("cannot release {po}: {err}")))?;
-    if cli.json {
-        output::print_json(&serde_json::json!({ "po_number": po, "outcome": outcome }));
-    }
     match outcome {
         ReleaseOutcome::Released => {
-            if !cli.json {
+            if cli.json {
+                output::print_json(&serde_json::json!({ "po_number": po, "outcome": outcome }));
+            } else {
                 outln!("released {po}; the next `petra orders send` sends it");
             }
             Ok(Exit::Success)
@@ -396,8 +414,9 @@ async fn show(cli: &Cli, config: &Config, store: &SqliteStore, po: &str) -> Resu
             );
         } else {
             outln!(
-                "{po} is not in the outbox, but {} unmatched shipment(s) carry it:",
-                shipments.len()
+                "{po} is not in the outbox, but it is the PO of {} unmatched {}:",
+                shipments.len(),
+                output::plural(shipments.len() as u64, "shipment")
             );
             for shipment in &shipments {
                 outln!(

@@ -1,6 +1,7 @@
 //! `petra sandbox`: a local Petra-compatible server on 127.0.0.1 until Ctrl-C.
 
-use petra_sandbox::{Sandbox, SandboxConfig};
+use petra_sandbox::config::{DEFAULT_API_KEY, DEFAULT_PASSWORD, DEFAULT_USERNAME};
+use petra_sandbox::{ClockConfig, Sandbox, SandboxConfig};
 
 use crate::cli::{Cli, SandboxArgs};
 use crate::failure::{Exit, Failure};
@@ -8,30 +9,47 @@ use crate::output;
 use crate::output::outln;
 
 pub async fn run(cli: &Cli, args: &SandboxArgs) -> Result<Exit, Failure> {
+    // An operator's commands read the system clock, so the sandbox follows it unless
+    // pinned. A clock paused in the past would put every shipment outside the window.
+    let clock = match args.paused_at {
+        Some(start) => ClockConfig::paused_at(start),
+        None => ClockConfig::system(),
+    };
     let config = SandboxConfig {
         port: args.port,
         ..SandboxConfig::default()
-    };
+    }
+    .with_clock(clock);
     let sandbox = Sandbox::start(config)
         .await
         .map_err(|err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}")))?;
+    let clock_mode = if args.paused_at.is_some() {
+        "paused"
+    } else {
+        "follows the system clock"
+    };
 
     if cli.json {
         output::print_json(&serde_json::json!({
             "base_url": sandbox.base_url(),
             "feed_url": sandbox.feed_url(),
-            "username": petra_sandbox::config::DEFAULT_USERNAME,
+            "control_url": sandbox.control_url(),
+            "username": DEFAULT_USERNAME,
+            "api_key": DEFAULT_API_KEY,
+            "password": DEFAULT_PASSWORD,
+            "clock": { "now": sandbox.now(), "paused": args.paused_at.is_some() },
         }));
     } else {
         outln!("sandbox listening");
         outln!("  base_url = \"{}\"", sandbox.base_url());
         outln!("  feed_url = \"{}\"", sandbox.feed_url());
+        outln!("  controls   {}", sandbox.control_url());
         outln!(
-            "  export PETRA_USERNAME={} PETRA_PASSWORD={}",
-            petra_sandbox::config::DEFAULT_USERNAME,
-            petra_sandbox::config::DEFAULT_PASSWORD
+            "  clock      {} ({clock_mode})",
+            sandbox.now().format("%Y-%m-%d %H:%M:%S UTC")
         );
-        outln!("press Ctrl-C to stop");
+        outln!("  export PETRA_USERNAME={DEFAULT_USERNAME} PETRA_PASSWORD={DEFAULT_PASSWORD}");
+        outln!("`petra sandbox --help` lists the control routes; press Ctrl-C to stop");
     }
 
     tokio::signal::ctrl_c()

@@ -17,6 +17,7 @@ use crate::cli::Cli;
 use crate::commands::{inventory, orders, shipments};
 use crate::context;
 use crate::failure::{Exit, Failure};
+use crate::output;
 use crate::stop;
 
 #[derive(Debug, Subcommand)]
@@ -49,6 +50,16 @@ pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> 
         &SystemClock,
     );
     scheduler.run(stop::on_signals()).await?;
+
+    if cli.json {
+        let schedules: Vec<serde_json::Value> = schedules(&config)
+            .iter()
+            .map(|(operation, schedule)| {
+                serde_json::json!({ "operation": operation, "schedule": schedule.to_string() })
+            })
+            .collect();
+        output::print_json(&serde_json::json!({ "stopped": true, "schedules": schedules }));
+    }
     Ok(Exit::Success)
 }
 

@@ -19,7 +19,7 @@ pub async fn print(
     store: &petra_store::SqliteStore,
     json: bool,
 ) -> Result<(), Failure> {
-    let status = petra_ops::status::status(config, store).await?;
+    let status = petra_ops::status::status(config, store, &petra_ops::clock::SystemClock).await?;
     if json {
         output::print_json(&status);
         return Ok(());
@@ -42,10 +42,11 @@ pub async fn print(
         }
         match &operation.last_run {
             Some(run) => outln!(
-                "    last run   {} {:?}{}",
+                "    last run   {} {}{} ({})",
                 run.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
-                run.status,
-                if run.dry_run { " (dry run)" } else { "" }
+                run.status.as_str(),
+                if run.dry_run { ", dry run" } else { "" },
+                run.summary
             ),
             None => outln!("    last run   never"),
         }

@@ -308,8 +308,15 @@ impl<R: Read> ProdListReader<R> {
             return false;
         };
         let sku_field = self.record.get(position).unwrap_or_default();
-        // A field without a space cannot read "PETRA SKU", so data rows skip decoding.
-        if !sku_field.contains(&b' ') {
+        // Only a field that starts with `P` or a non-ASCII byte (a BOM, other whitespace)
+        // after its leading ASCII whitespace, and contains a space, can read "PETRA SKU".
+        // Data rows fail this check without decoding.
+        let first = sku_field
+            .trim_ascii_start()
+            .first()
+            .copied()
+            .unwrap_or(b' ');
+        if (first.is_ascii() && !first.eq_ignore_ascii_case(&b'P')) || !sku_field.contains(&b' ') {
             return false;
         }
         if !decode_field(sku_field)

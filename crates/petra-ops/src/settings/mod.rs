@@ -5,7 +5,6 @@ mod connection;
 mod source;
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use petra_client::{ConnectionConfig, Credentials};
 use serde::{Deserialize, Serialize};
@@ -17,6 +16,7 @@ pub use source::{ShipFrom, ShippingMethod, Source, SourceSettings, SourceType};
 
 use crate::error::{Error, SettingsProblem};
 pub use crate::fulfillment::FulfillmentSettings;
+use crate::schedule::Schedule;
 pub use crate::shipments::ShipmentSettings;
 
 /// The catalog source of Get Inventory.
@@ -45,7 +45,8 @@ pub struct InventorySettings {
     pub archive_guard: f64,
     /// Mapped variants written per pool transaction.
     pub batch_size: usize,
-    /// When a scheduler should run Get Inventory, as a cron expression in UTC.
+    /// When a scheduler should run Get Inventory: `daily HH:MM`, `every N hours` or a
+    /// cron expression, all in UTC.
     pub schedule: Option<String>,
 }
 
@@ -80,11 +81,12 @@ impl InventorySettings {
                 reason: format!("{} is outside 1 to 100000", self.batch_size),
             });
         }
+        // The scheduler's own parser, so validation accepts exactly what it runs.
         if let Some(schedule) = &self.schedule {
-            if let Err(err) = croner::Cron::from_str(schedule) {
+            if let Err(reason) = schedule.parse::<Schedule>() {
                 problems.push(SettingsProblem {
                     field: "inventory.schedule".into(),
-                    reason: format!("{schedule:?} is not a cron expression ({err})"),
+                    reason,
                 });
             }
         }
@@ -150,6 +152,14 @@ impl Config {
         problems.extend(self.inventory.problems());
         problems.extend(self.fulfillment.problems());
         problems.extend(self.shipments.problems());
+        if self.fulfillment.schedule.is_some() && !self.source.fulfills_orders {
+            problems.push(SettingsProblem {
+                field: "fulfillment.schedule".into(),
+                reason: "is set but source.fulfills_orders is false, so no order may be sent; \
+                         remove the schedule, or set fulfills_orders = true"
+                    .into(),
+            });
+        }
         if self.inventory.retrieval == Retrieval::Feed && self.connection.feed_url().is_none() {
             problems.push(SettingsProblem {
                 field: "connection.feed_url".into(),
@@ -257,7 +267,7 @@ name = ""
 [inventory]
 retrieval = "feed"
 archive_guard = 1.5
-schedule = "every hour"
+schedule = "every few hours"
 "#;
         let config = Config::parse(text).unwrap();
 
@@ -273,6 +283,63 @@ schedule = "every hour"
                 "connection.feed_url",
             ]
         );
+    }
+
+    #[test]
+    fn one_problem_reads_singular() {
+        let config = Config::parse("[connection]\nbase_url = \"\"\n").unwrap();
+
+        let message = config.validate().unwrap_err().to_string();
+
+        assert!(
+            message.starts_with("invalid settings (1 problem):"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn two_problems_read_plural() {
+        let config = Config::parse("[connection]\nbase_url = \"\"\ntimeout_secs = 0\n").unwrap();
+
+        let message = config.validate().unwrap_err().to_string();
+
+        assert!(
+            message.starts_with("invalid settings (2 problems):"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn fulfillment_schedule_needs_fulfilling_source() {
+        let text = format!("{MINIMAL}[fulfillment]\nschedule = \"every 2 hours\"\n");
+        let config = Config::parse(&text).unwrap();
+
+        let fields: Vec<String> = config.problems().into_iter().map(|p| p.field).collect();
+
+        assert_eq!(fields, ["fulfillment.schedule"]);
+    }
+
+    #[test]
+    fn inventory_schedule_accepts_scheduler_forms() {
+        for schedule in ["daily 02:30", "every 4 hours", "every hour", "0 */4 * * *"] {
+            let text = format!("{MINIMAL}[inventory]\nschedule = \"{schedule}\"\n");
+            let config = Config::parse(&text).unwrap();
+
+            assert_eq!(config.problems(), [], "{schedule}");
+        }
+    }
+
+    #[test]
+    fn inventory_schedule_rejects_what_scheduler_rejects() {
+        for schedule in ["daily 25:00", "every 0 hours", "sometimes", "0 */4 * *"] {
+            let text = format!("{MINIMAL}[inventory]\nschedule = \"{schedule}\"\n");
+            let config = Config::parse(&text).unwrap();
+
+            let fields: Vec<String> = config.problems().into_iter().map(|p| p.field).collect();
+
+            assert_eq!(fields, ["inventory.schedule"], "{schedule}");
+            assert!(schedule.parse::<Schedule>().is_err(), "{schedule}");
+        }
     }
 
     #[test]

@@ -91,6 +91,20 @@ impl SourceSettings {
         }
     }
 
+    /// Returns why Send Fulfillment Requests must not run for this source: it does not
+    /// fulfill orders, so no order may be imported for it or sent to it.
+    pub fn fulfillment_problem(&self) -> Option<SettingsProblem> {
+        if self.fulfills_orders {
+            return None;
+        }
+        Some(SettingsProblem {
+            field: "source.fulfills_orders".into(),
+            reason: "is false, so this source takes no fulfillment requests; set it to true \
+                     (with shipping_methods and ship_from) to send orders to Petra"
+                .into(),
+        })
+    }
+
     /// Lists every rule the settings break, empty when they are valid.
     pub fn problems(&self) -> Vec<SettingsProblem> {
         let mut problems = Vec::new();
@@ -288,6 +302,19 @@ mod tests {
 
         assert!(message.contains("source.name"), "{message}");
         assert!(message.contains("source.shipping_methods"), "{message}");
+    }
+
+    #[test]
+    fn fulfilling_source_takes_requests() {
+        assert_eq!(fulfilling_source().fulfillment_problem(), None);
+    }
+
+    #[test]
+    fn non_fulfilling_source_rejects_requests() {
+        let problem = SourceSettings::default().fulfillment_problem();
+
+        let field = problem.map(|problem| problem.field);
+        assert_eq!(field.as_deref(), Some("source.fulfills_orders"));
     }
 
     #[test]

@@ -1,0 +1,93 @@
+//! A failed Test Connection described for people: what failed, with the URL it tried,
+//! and the fix.
+
+use petra_client::{ApiError, Delivery, Error};
+use url::Url;
+
+use crate::failure::root_cause;
+use crate::output::plural;
+
+/// The sources of the credentials, named in the fix of a rejected login.
+const CREDENTIAL_SOURCES: &str = "set PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD, \
+     or add them to the secrets_file named in petra.toml";
+
+/// Builds the message and the fix of a failed ping to `base_url`.
+pub fn describe(base_url: &str, err: &Error) -> (String, String) {
+    match err {
+        Error::Authentication { hint, api } => (
+            format!(
+                "Petra rejected the credentials: {}",
+                api_reply(base_url, api)
+            ),
+            format!("{hint}: {CREDENTIAL_SOURCES}"),
+        ),
+        Error::AccessNotEnabled { api } => (
+            format!(
+                "API access is not enabled for this account: {}",
+                api_reply(base_url, api)
+            ),
+            "ask Petra to enable API access for the account, or use an account that has it"
+                .to_owned(),
+        ),
+        Error::Transport {
+            request,
+            delivery: Delivery::NotSent,
+            attempts,
+            source,
+        } => (
+            format!(
+                "cannot reach Petra at {} after {attempts} {}: {}",
+                request_url(base_url, &request.path),
+                plural(*attempts, "attempt"),
+                root_cause(source)
+            ),
+            format!(
+                "check connection.base_url ({base_url}) in petra.toml, and that the server \
+                 is running and reachable from this machine"
+            ),
+        ),
+        Error::Transport {
+            request,
+            attempts,
+            source,
+            ..
+        } => (
+            format!(
+                "no complete response from Petra at {} after {attempts} {}: {}",
+                request_url(base_url, &request.path),
+                plural(*attempts, "attempt"),
+                root_cause(source)
+            ),
+            "try again later; if it keeps failing, raise connection.timeout_secs in petra.toml"
+                .to_owned(),
+        ),
+        other => (
+            other.to_string(),
+            format!("check connection.base_url ({base_url}) in petra.toml"),
+        ),
+    }
+}
+
+/// Describes Petra's reply with the full URL in place of the path alone.
+fn api_reply(base_url: &str, api: &ApiError) -> String {
+    format!(
+        "{} {} returned {} `{}` ({:?})",
+        api.request.method,
+        request_url(base_url, &api.request.path),
+        api.status,
+        api.code,
+        api.message
+    )
+}
+
+/// Joins the request path to the scheme, host and port of `base_url`.
+fn request_url(base_url: &str, path: &str) -> String {
+    match Url::parse(base_url.trim()) {
+        Ok(mut url) => {
+            url.set_path(path);
+            url.set_query(None);
+            url.to_string()
+        }
+        Err(_) => path.to_owned(),
+    }
+}

@@ -1,0 +1,107 @@
+//! Helpers the `petra` integration tests share: running the binary with a clean
+//! environment, and the path of Petra's real ProdList.csv.
+// Each test file compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use petra_sandbox::{RunningSandbox, Sandbox, SandboxConfig, DEFAULT_USERNAME};
+
+/// A `petra` command in `dir` that ignores the caller's configuration and secrets.
+pub fn petra_command(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_petra"));
+    command
+        .current_dir(dir)
+        .env_remove("PETRA_CONFIG")
+        .env_remove("PETRA_USERNAME")
+        .env_remove("PETRA_API_KEY")
+        .env_remove("PETRA_PASSWORD")
+        .env_remove("PETRA_LOG");
+    command
+}
+
+/// Runs `petra args` in `dir` to its end.
+pub fn petra(dir: &Path, args: &[&str]) -> Output {
+    petra_command(dir).args(args).output().unwrap()
+}
+
+/// Petra's real ProdList.csv: `PETRA_REAL_FEED`, or the copy beside the repository.
+pub fn real_feed() -> PathBuf {
+    let path = std::env::var_os("PETRA_REAL_FEED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/data/petra/prodlist-2026-06-11.csv"
+            ))
+        });
+    assert!(
+        path.is_file(),
+        "real ProdList feed not found at {}; set PETRA_REAL_FEED to its path",
+        path.display()
+    );
+    path
+}
+
+/// Runs `petra --json args` in `dir` with the sandbox's username and `password`, and
+/// returns the exit code and the one JSON document on stdout.
+pub fn run_json(dir: &Path, password: &str, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let output = petra_command(dir)
+        .env("PETRA_USERNAME", DEFAULT_USERNAME)
+        .env("PETRA_PASSWORD", password)
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap();
+    let document = single_json(&output);
+    (output.status.code(), document)
+}
+
+/// Parses stdout as JSON and fails unless it holds exactly one document.
+pub fn single_json(output: &Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let documents: Result<Vec<serde_json::Value>, _> =
+        serde_json::Deserializer::from_slice(&output.stdout)
+            .into_iter()
+            .collect();
+    let documents = documents.unwrap_or_else(|err| {
+        panic!(
+            "stdout is not JSON ({err}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    assert_eq!(
+        documents.len(),
+        1,
+        "stdout contains {} JSON documents: {stdout}",
+        documents.len()
+    );
+    documents.into_iter().next().unwrap_or_default()
+}
+
+/// Starts a sandbox on its own runtime, so it keeps serving while the test blocks on
+/// `petra`.
+pub fn start_sandbox() -> (tokio::runtime::Runtime, RunningSandbox) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sandbox = runtime
+        .block_on(Sandbox::start(SandboxConfig::default()))
+        .unwrap();
+    (runtime, sandbox)
+}
+
+/// Writes a `petra.toml` for `base_url` whose source fulfills orders.
+pub fn write_config(dir: &Path, base_url: &str) {
+    let config = format!(
+        "[connection]\nbase_url = \"{base_url}\"\ntimeout_secs = 2\n\n\
+         [source]\nfulfills_orders = true\n\
+         shipping_methods = [{{ name = \"UPS Ground\", code = \"UPSG\" }}]\n\
+         ship_from = {{ address = \"2101 S Hohokam Dr\", city = \"Tempe\", state_code = \"AZ\", \
+         postal_code = \"85282\", country_code = \"US\" }}\n"
+    );
+    std::fs::write(dir.join("petra.toml"), config).unwrap();
+}
