@@ -11,7 +11,7 @@ mod common;
 
 use std::hint::black_box;
 
-use fieldmap::{compile, defaults, schemas, MappedRecord, SourceSchema};
+use fieldmap::Plan;
 
 fn main() {
     let arguments: Vec<String> = std::env::args()
@@ -27,28 +27,30 @@ fn main() {
         .map(|count| count.parse().expect("records must be a whole number"))
         .unwrap_or(100_000);
 
-    let (header, rows) = common::read_feed();
-    let source = SourceSchema::from_columns("prodlist", &header);
-    let template = defaults::template("petra-prodlist-inventory").unwrap();
-    let plan = compile(&template, &source, &schemas::inventory()).unwrap();
-    let columns = common::Columns::new(&header);
-    common::check_agreement(&plan, &rows, &columns);
+    let common::Setup {
+        rows,
+        plan,
+        columns,
+    } = common::setup();
 
-    let mut output = MappedRecord::default();
+    let mapped = match path.as_str() {
+        "engine" => common::map_engine(&plan, &rows, records),
+        "engine_map" => map_new_records(&plan, &rows, records),
+        "hand_written" => common::map_hand_written(&rows, &columns, records),
+        other => panic!("unknown path {other:?}; use engine, engine_map or hand_written"),
+    };
+    println!("{path}: {mapped} of {records} records mapped");
+}
+
+/// Maps `records` records, cycling through the rows, with `Plan::map`, which builds a new
+/// output record each time. Returns how many mapped.
+fn map_new_records(plan: &Plan, rows: &[Vec<String>], records: usize) -> usize {
     let mut mapped = 0_usize;
     for index in 0..records {
         let row = &rows[index % rows.len()];
-        let ok = match path.as_str() {
-            "engine" => {
-                let ok = plan.map_into(row, index as u64, &mut output).is_ok();
-                black_box(&output);
-                ok
-            }
-            "engine_map" => black_box(plan.map(row, index as u64)).is_ok(),
-            "hand_written" => black_box(common::map_by_hand(row, &columns)).is_ok(),
-            other => panic!("unknown path {other:?}; use engine, engine_map or hand_written"),
-        };
-        mapped += usize::from(ok);
+        if black_box(plan.map(row, index as u64)).is_ok() {
+            mapped += 1;
+        }
     }
-    println!("{path}: {mapped} of {records} records mapped");
+    mapped
 }

@@ -16,7 +16,7 @@ use crate::mapping_set::MappingSet;
 use crate::plan::{Action, FieldPlan, Lookup, Miss, Plan, Producer};
 use crate::schema::{SourceSchema, TargetField, TargetSchema};
 use crate::template::{self, FieldMapping, OnMiss, Template};
-use crate::transform::{compile_chain, StaticType};
+use crate::transform::{compile_chain, Chain, StaticType};
 use crate::value::{FieldType, Value};
 
 /// Compiles a template against a source and a target schema.
@@ -354,7 +354,7 @@ fn compile_lookup(
     match (index, table, miss) {
         (Some(source), Some(table), Some(on_miss)) => Action::Lookup {
             source,
-            steps,
+            steps: Chain::new(steps),
             table,
             on_miss,
         },

@@ -72,7 +72,7 @@ pub(crate) fn into_target(value: Work<'_>, field_type: FieldType) -> Result<Opti
 pub(crate) fn is_empty(value: Option<&Value>) -> bool {
     match value {
         None | Some(Value::Null) => true,
-        Some(Value::Text(text)) => text.trim().is_empty(),
+        Some(Value::Text(text)) => crate::whitespace::is_blank(text),
         Some(Value::List(items)) => items.is_empty(),
         Some(_) => false,
     }

@@ -21,6 +21,7 @@
 //! - `explain`: [`Explanation`] of how a field got its value.
 //! - [`defaults`]: embedded default templates.
 //! - `error`: the crate's [`Error`].
+//! - `whitespace`: trimming with a quick path for text without edge whitespace.
 //!
 //! ```no_run
 //! use fieldmap::{compile, defaults, schemas, SourceSchema};
@@ -53,6 +54,7 @@ pub mod schemas;
 mod template;
 mod transform;
 mod value;
+mod whitespace;
 
 pub use compile::compile;
 pub use diagnostic::{Code, Diagnostic, Diagnostics};

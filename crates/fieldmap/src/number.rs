@@ -35,7 +35,7 @@ pub(crate) fn parse_decimal(
         DecimalSeparator::Comma => (b',', b'.'),
     };
 
-    let mut rest = text.trim();
+    let mut rest = crate::whitespace::trim(text);
     if rest.is_empty() {
         return Err(NumberError::Empty);
     }
@@ -129,7 +129,12 @@ fn parse_plain(text: &str, fraction_mark: u8) -> Option<Decimal> {
             return None;
         }
     }
-    any_digit.then(|| Decimal::from_i128_with_scale(i128::from(mantissa), scale))
+    if !any_digit {
+        return None;
+    }
+    // Eighteen digits fit an `i64` and leave at most 17 for the fraction, so neither
+    // conversion fails.
+    Decimal::try_new(i64::try_from(mantissa).ok()?, scale).ok()
 }
 
 /// Parses the usual spellings of a boolean, ignoring case and surrounding whitespace.

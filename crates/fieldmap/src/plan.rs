@@ -11,8 +11,9 @@ use crate::mapped::MappedRecord;
 use crate::number::{parse_decimal, DecimalSeparator, NumberError};
 use crate::record::Record;
 use crate::record_error::{FieldProblem, RecordError};
-use crate::transform::{reuse, Step};
+use crate::transform::{Chain, Step};
 use crate::value::{FieldType, Value, ValueRef, Work};
+use crate::whitespace;
 
 /// A template compiled against a source and a target schema, ready to map records.
 ///
@@ -48,12 +49,12 @@ pub(crate) enum Action {
     Const(Value),
     Pipe {
         source: usize,
-        steps: Vec<Step>,
+        steps: Chain,
         shape: Shape,
     },
     Lookup {
         source: usize,
-        steps: Vec<Step>,
+        steps: Chain,
         table: Arc<Lookup>,
         on_miss: Miss,
     },
@@ -85,7 +86,7 @@ impl Action {
         };
         Action::Pipe {
             source,
-            steps,
+            steps: Chain::new(steps),
             shape,
         }
     }
@@ -316,12 +317,12 @@ impl Plan {
         for (field, slot) in self.fields.iter().zip(values.iter_mut()) {
             let (branch, action) = field.choose(record);
             let mut via = Via::Direct;
-            let outcome = if action.write_text(record, slot) {
+            let outcome = if action.write_in_place(record, slot) {
                 Ok(())
             } else {
                 action
                     .run(record, field.field_type, &mut via)
-                    .map(|value| *slot = value)
+                    .map(|produced| produced.store(slot))
             };
             tracer.record(|| explain(field, branch, via));
 
@@ -376,19 +377,45 @@ struct Problem {
     reason: String,
 }
 
-/// The outcome of one action: the value, or the problem boxed so that the common `Ok`
-/// path moves a small result.
-type Outcome = Result<Option<Value>, Box<Problem>>;
+/// A converted value, or the problem boxed so that the common `Ok` path moves a small
+/// result.
+type Converted = Result<Option<Value>, Box<Problem>>;
+
+/// The outcome of one action.
+type Outcome<'p> = Result<Produced<'p>, Box<Problem>>;
+
+/// A value an action produced: built for this record, or a constant of the plan.
+enum Produced<'p> {
+    Owned(Option<Value>),
+    Shared(&'p Value),
+}
+
+impl Produced<'_> {
+    /// Stores the value in `slot`. Shared text is copied into the `String` buffer the slot
+    /// already holds, so `map_into` fills a text constant without allocating once the
+    /// slot holds text.
+    fn store(self, slot: &mut Option<Value>) {
+        match (self, slot) {
+            (Produced::Shared(Value::Text(text)), Some(Value::Text(buffer))) => {
+                buffer.clear();
+                buffer.push_str(text);
+            }
+            (Produced::Shared(value), slot) => *slot = Some(value.clone()),
+            (Produced::Owned(value), slot) => *slot = value,
+        }
+    }
+}
 
 impl Action {
-    /// Writes the result of a text-only pipe on a text source into `slot`, reusing the
-    /// slot's `String` buffer when it holds text. Returns `false`, leaving `slot`
-    /// untouched, for every other action or source value, which [`Action::run`] maps.
-    fn write_text<R: Record + ?Sized>(&self, record: &R, slot: &mut Option<Value>) -> bool {
+    /// Writes the result of a pipe on a text source straight into `slot` when its shape
+    /// allows it. A text-only chain reuses the slot's `String` buffer, and a number
+    /// target takes the parsed number. Returns `false` and leaves `slot` untouched for
+    /// other actions, other source values and invalid numbers, which [`Action::run`] maps.
+    fn write_in_place<R: Record + ?Sized>(&self, record: &R, slot: &mut Option<Value>) -> bool {
         let Action::Pipe {
             source,
             steps,
-            shape: shape @ (Shape::Trim | Shape::TextChain),
+            shape,
         } = self
         else {
             return false;
@@ -398,8 +425,18 @@ impl Action {
         };
 
         let text = match shape {
-            Shape::Trim => Cow::Borrowed(text.trim()),
-            _ => run_text_steps(text, steps),
+            Shape::Trim => Cow::Borrowed(whitespace::trim(text)),
+            Shape::TextChain => steps.run_text(text),
+            Shape::Number => {
+                // Invalid text goes to the general path, which builds the error.
+                *slot = match parse_decimal(text, DecimalSeparator::Point) {
+                    Ok(number) => Some(Value::Number(number)),
+                    Err(NumberError::Empty) => Some(Value::Null),
+                    Err(_) => return false,
+                };
+                return true;
+            }
+            Shape::General => return false,
         };
         match slot {
             Some(Value::Text(buffer)) => {
@@ -418,15 +455,15 @@ impl Action {
         record: &R,
         field_type: FieldType,
         via: &mut Via<'p>,
-    ) -> Outcome {
+    ) -> Outcome<'p> {
         match self {
-            Action::Skip => Ok(None),
-            Action::Const(value) => Ok(Some(value.clone())),
+            Action::Skip => Ok(Produced::Owned(None)),
+            Action::Const(value) => Ok(Produced::Shared(value)),
             Action::Pipe {
                 source,
                 steps,
                 shape,
-            } => pipe(record.get(*source), steps, *shape, field_type),
+            } => pipe(record.get(*source), steps, *shape, field_type).map(Produced::Owned),
             Action::Lookup {
                 source,
                 steps,
@@ -435,10 +472,10 @@ impl Action {
             } => {
                 let value = record.get(*source);
                 let work = match value {
-                    ValueRef::Text(text) if steps.iter().all(Step::is_text) => {
-                        Work::Text(run_text_steps(text, steps))
+                    ValueRef::Text(text) if steps.is_text_only() => {
+                        Work::Text(steps.run_text(text))
                     }
-                    _ => run_steps(Work::from_ref(value), steps)?,
+                    _ => run_steps(Work::from_ref(value), steps.steps())?,
                 };
                 lookup(work, table, on_miss, field_type, via)
             }
@@ -446,11 +483,13 @@ impl Action {
     }
 }
 
-fn pipe(value: ValueRef<'_>, steps: &[Step], shape: Shape, field_type: FieldType) -> Outcome {
+fn pipe(value: ValueRef<'_>, steps: &Chain, shape: Shape, field_type: FieldType) -> Converted {
     match (shape, value) {
-        (Shape::Trim, ValueRef::Text(text)) => Ok(Some(Value::Text(text.trim().to_owned()))),
+        (Shape::Trim, ValueRef::Text(text)) => {
+            Ok(Some(Value::Text(whitespace::trim(text).to_owned())))
+        }
         (Shape::TextChain, ValueRef::Text(text)) => {
-            let text = run_text_steps(text, steps);
+            let text = steps.run_text(text);
             Ok(Some(Value::Text(text.into_owned())))
         }
         (Shape::Number, ValueRef::Text(text)) => match parse_decimal(text, DecimalSeparator::Point)
@@ -460,23 +499,9 @@ fn pipe(value: ValueRef<'_>, steps: &[Step], shape: Shape, field_type: FieldType
             // The general conversion builds the error with its reason.
             Err(_) => convert(Work::Text(Cow::Borrowed(text)), field_type),
         },
-        _ => run_steps(Work::from_ref(value), steps).and_then(|work| convert(work, field_type)),
+        _ => run_steps(Work::from_ref(value), steps.steps())
+            .and_then(|work| convert(work, field_type)),
     }
-}
-
-/// Runs text steps on a string, copying it only when a step changes it.
-fn run_text_steps<'a>(text: &'a str, steps: &[Step]) -> Cow<'a, str> {
-    let mut text = Cow::Borrowed(text);
-    for step in steps {
-        text = match text {
-            Cow::Borrowed(borrowed) => step.apply_text(borrowed),
-            Cow::Owned(owned) => {
-                let changed = reuse(&owned, step.apply_text(&owned));
-                Cow::Owned(changed.unwrap_or(owned))
-            }
-        };
-    }
-    text
 }
 
 fn run_steps<'a>(mut work: Work<'a>, steps: &[Step]) -> Result<Work<'a>, Box<Problem>> {
@@ -494,7 +519,7 @@ fn run_steps<'a>(mut work: Work<'a>, steps: &[Step]) -> Result<Work<'a>, Box<Pro
     Ok(work)
 }
 
-fn convert(work: Work<'_>, field_type: FieldType) -> Outcome {
+fn convert(work: Work<'_>, field_type: FieldType) -> Converted {
     match (work, field_type) {
         (Work::Absent, _) => Ok(None),
         (Work::Null, _) => Ok(Some(Value::Null)),
@@ -526,13 +551,13 @@ fn convert(work: Work<'_>, field_type: FieldType) -> Outcome {
 fn lookup<'p>(
     work: Work<'_>,
     table: &'p Lookup,
-    on_miss: &Miss,
+    on_miss: &'p Miss,
     field_type: FieldType,
     via: &mut Via<'p>,
-) -> Outcome {
+) -> Outcome<'p> {
     let key: Cow<'_, str> = match &work {
-        Work::Absent => return Ok(None),
-        Work::Null => return Ok(Some(Value::Null)),
+        Work::Absent => return Ok(Produced::Owned(None)),
+        Work::Null => return Ok(Produced::Owned(Some(Value::Null))),
         Work::Text(text) => Cow::Borrowed(text.as_ref()),
         other => other
             .as_text()
@@ -548,7 +573,7 @@ fn lookup<'p>(
     let set = &table.name;
     if let Some((original, value)) = table.find(&folded) {
         *via = Via::Entry { set, key: original };
-        return Ok(Some(value.clone()));
+        return Ok(Produced::Shared(value));
     }
     match on_miss {
         Miss::PassThrough => {
@@ -556,14 +581,14 @@ fn lookup<'p>(
                 set,
                 fallback: Fallback::PassThrough,
             };
-            convert(work, field_type)
+            convert(work, field_type).map(Produced::Owned)
         }
         Miss::Default(value) => {
             *via = Via::Miss {
                 set,
                 fallback: Fallback::Default,
             };
-            Ok(Some(value.clone()))
+            Ok(Produced::Shared(value))
         }
         Miss::Error => {
             *via = Via::Miss {
@@ -636,7 +661,7 @@ mod tests {
     fn trim_shape_trims_text() {
         let outcome = pipe(
             ValueRef::Text(" 1KSK02\t"),
-            &[Step::Trim],
+            &Chain::new(vec![Step::Trim]),
             Shape::Trim,
             FieldType::Text,
         );
@@ -646,7 +671,8 @@ mod tests {
 
     #[test]
     fn trim_shape_passes_null() {
-        let outcome = pipe(ValueRef::Null, &[Step::Trim], Shape::Trim, FieldType::Text);
+        let chain = Chain::new(vec![Step::Trim]);
+        let outcome = pipe(ValueRef::Null, &chain, Shape::Trim, FieldType::Text);
 
         assert_eq!(outcome.ok(), Some(Some(Value::Null)));
     }

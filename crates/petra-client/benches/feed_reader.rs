@@ -9,49 +9,12 @@
 
 use std::hint::black_box;
 use std::io::BufWriter;
-use std::path::Path;
 
-use common::consume;
+use common::{bare_parse, lent_rows, owned_rows};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use csv::ByteRecord;
-use petra_client::feed::{generate, GeneratorOptions, ProdListReader};
+use petra_client::feed::{generate, GeneratorOptions};
 
 mod common;
-
-fn bare_parse(path: &Path) -> u64 {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(64 * 1024)
-        .from_path(path)
-        .unwrap();
-    let mut record = ByteRecord::new();
-    let mut records = 0;
-    while reader.read_byte_record(&mut record).unwrap() {
-        records += 1;
-    }
-    records
-}
-
-fn owned_rows(path: &Path) -> u64 {
-    let mut reader = ProdListReader::open(path).unwrap();
-    let mut total = 0;
-    for row in &mut reader {
-        total += row.map_or(0, |row| consume(&row));
-    }
-    reader.finish().unwrap();
-    total
-}
-
-fn lent_rows(path: &Path) -> u64 {
-    let mut reader = ProdListReader::open(path).unwrap();
-    let mut total = 0;
-    while let Some(row) = reader.read_row() {
-        total += row.map_or(0, consume);
-    }
-    reader.finish().unwrap();
-    total
-}
 
 fn feed_reader(c: &mut Criterion) {
     let rows = std::env::var("PETRA_BENCH_ROWS")

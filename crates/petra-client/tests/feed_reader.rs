@@ -249,6 +249,39 @@ fn repeated_column_block_read() {
 }
 
 #[test]
+fn repeated_header_any_spelling_skipped() {
+    let feed = "PETRA SKU,DESCRIPTION,AVAILABLE,PRICE\r\n\
+                1TST0001,CLAMP,3,4.50\r\n\
+                \x20petra sku ,Description,available,Price\r\n\
+                1TST0002,HOSE,5,9.00\r\n";
+    let mut reader = ProdListReader::new(feed.as_bytes()).expect("header found");
+    let rows: Vec<_> = reader
+        .by_ref()
+        .map(|row| row.expect("row is valid"))
+        .collect();
+    let summary = reader.finish().expect("complete read");
+
+    assert_eq!(skus(&rows), ["1TST0001", "1TST0002"]);
+    assert_eq!(summary.skipped_rows, 1);
+}
+
+#[test]
+fn repeated_header_with_bom_skipped() {
+    // A second export appended to the first keeps its own byte order mark.
+    let feed = "PETRA SKU,DESCRIPTION,AVAILABLE,PRICE\r\n\
+                1TST0001,CLAMP,3,4.50\r\n\
+                \u{FEFF}PETRA SKU,DESCRIPTION,AVAILABLE,PRICE\r\n\
+                1TST0002,HOSE,5,9.00\r\n";
+    let mut reader = ProdListReader::new(feed.as_bytes()).expect("header found");
+    let rows: Vec<_> = reader.by_ref().collect();
+    let summary = reader.finish().expect("complete read");
+
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(Result::is_ok));
+    assert_eq!(summary.skipped_rows, 1);
+}
+
+#[test]
 fn lf_and_crlf_read_same() {
     let crlf = ok_rows("basic.csv");
     let lf = ok_rows("lf_line_ends.csv");
@@ -566,4 +599,85 @@ async fn async_reader_header_error() {
         AsyncProdListReader::new(file).await,
         Err(Error::FeedHeaderNotFound { .. })
     ));
+}
+
+/// A source that returns its bytes in chunks of the given sizes, in turn.
+struct ChunkedSource {
+    bytes: Vec<u8>,
+    at: usize,
+    sizes: Vec<usize>,
+    turn: usize,
+}
+
+impl std::io::Read for ChunkedSource {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let size = self.sizes[self.turn % self.sizes.len()];
+        self.turn += 1;
+        let n = size.min(buf.len()).min(self.bytes.len() - self.at);
+        buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Layout of one generated data row: the line feeds inside its quoted DESCRIPTION (none
+/// leaves it unquoted), its line end, and the blank lines after it.
+#[derive(Debug, Clone)]
+struct LinePlan {
+    inner_line_feeds: usize,
+    crlf: bool,
+    blank_lines_after: usize,
+}
+
+fn line_plan() -> impl proptest::strategy::Strategy<Value = LinePlan> {
+    use proptest::prelude::*;
+    (0..3usize, any::<bool>(), 0..3usize).prop_map(|(inner_line_feeds, crlf, blank)| LinePlan {
+        inner_line_feeds,
+        crlf,
+        blank_lines_after: blank,
+    })
+}
+
+proptest::proptest! {
+    #[test]
+    fn row_lines_match_physical_lines(
+        plans in proptest::collection::vec(line_plan(), 1..12),
+        sizes in proptest::collection::vec(1..9usize, 1..5),
+        last_terminated in proptest::bool::ANY,
+    ) {
+        let mut feed = String::from("Title line\nPETRA SKU,DESCRIPTION,AVAILABLE,PRICE\r\n");
+        let mut line = 3;
+        let mut expected = Vec::new();
+        for (index, plan) in plans.iter().enumerate() {
+            expected.push(line);
+            let description = if plan.inner_line_feeds == 0 {
+                "CLAMP".to_owned()
+            } else {
+                format!("\"A{}B\"", "\n".repeat(plan.inner_line_feeds))
+            };
+            feed.push_str(&format!("SKU{index},{description},3,4.50"));
+            line += plan.inner_line_feeds as u64;
+
+            let last = index + 1 == plans.len();
+            if last && !last_terminated {
+                break;
+            }
+            feed.push_str(if plan.crlf { "\r\n" } else { "\n" });
+            line += 1;
+            for _ in 0..plan.blank_lines_after {
+                feed.push_str(if plan.crlf { "\r\n" } else { "\n" });
+                line += 1;
+            }
+        }
+        let source = ChunkedSource { bytes: feed.into_bytes(), at: 0, sizes, turn: 0 };
+
+        let mut reader = ProdListReader::new(source).expect("header found");
+        let lines: Vec<u64> = reader
+            .by_ref()
+            .map(|row| row.expect("row is valid").line())
+            .collect();
+        reader.finish().expect("complete read");
+
+        proptest::prop_assert_eq!(lines, expected);
+    }
 }

@@ -1,10 +1,61 @@
 //! The feed reader and the hand-written mapping shared by the benchmarks.
 
 use std::borrow::Cow;
+use std::hint::black_box;
 use std::path::PathBuf;
 
-use fieldmap::{MappedRecord, Plan, Value};
+use fieldmap::{compile, defaults, schemas, MappedRecord, Plan, SourceSchema, Value};
 use rust_decimal::Decimal;
+
+/// The feed rows, the default ProdList inventory plan and the hand-written mapping's
+/// column positions, checked to agree with each other.
+pub struct Setup {
+    pub rows: Vec<Vec<String>>,
+    pub plan: Plan,
+    pub columns: Columns,
+}
+
+/// Reads the feed, compiles the template and panics unless both mappings agree.
+pub fn setup() -> Setup {
+    let (header, rows) = read_feed();
+    let source = SourceSchema::from_columns("prodlist", &header);
+    let template = defaults::template("petra-prodlist-inventory").unwrap();
+    let plan = compile(&template, &source, &schemas::inventory()).unwrap();
+    let columns = Columns::new(&header);
+    check_agreement(&plan, &rows, &columns);
+    Setup {
+        rows,
+        plan,
+        columns,
+    }
+}
+
+/// Maps `records` records, cycling through the rows, with `Plan::map_into` into one
+/// reused output record, as a consumer of a stream would. Returns how many mapped.
+pub fn map_engine(plan: &Plan, rows: &[Vec<String>], records: usize) -> usize {
+    let mut output = MappedRecord::default();
+    let mut mapped = 0_usize;
+    for index in 0..records {
+        let row = &rows[index % rows.len()];
+        if plan.map_into(row, index as u64, &mut output).is_ok() {
+            black_box(&output);
+            mapped += 1;
+        }
+    }
+    mapped
+}
+
+/// Maps `records` records, cycling through the rows, by hand. Returns how many mapped.
+pub fn map_hand_written(rows: &[Vec<String>], columns: &Columns, records: usize) -> usize {
+    let mut mapped = 0_usize;
+    for index in 0..records {
+        let row = &rows[index % rows.len()];
+        if black_box(map_by_hand(row, columns)).is_ok() {
+            mapped += 1;
+        }
+    }
+    mapped
+}
 
 pub fn feed_path() -> PathBuf {
     std::env::var_os("PETRA_REAL_FEED")

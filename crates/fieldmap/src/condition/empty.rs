@@ -21,7 +21,7 @@ pub(super) fn compile(
 pub(super) fn is_empty(value: ValueRef<'_>) -> bool {
     match value {
         ValueRef::Absent | ValueRef::Null => true,
-        ValueRef::Text(text) => text.trim().is_empty(),
+        ValueRef::Text(text) => crate::whitespace::is_blank(text),
         ValueRef::List(items) => items.is_empty(),
         ValueRef::Number(_) | ValueRef::Boolean(_) | ValueRef::Date(_) => false,
     }

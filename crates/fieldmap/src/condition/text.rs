@@ -87,7 +87,9 @@ fn compare(text: &str, op: TextOp, needle: &str, case_insensitive: bool) -> bool
     match op {
         TextOp::Equals => text == needle,
         TextOp::NotEquals => text != needle,
-        TextOp::Contains => text.contains(needle),
+        // The length check skips building a substring searcher for a text too short to
+        // contain the needle, such as an empty notes column.
+        TextOp::Contains => text.len() >= needle.len() && text.contains(needle),
         TextOp::StartsWith => text.starts_with(needle),
         TextOp::EndsWith => text.ends_with(needle),
     }

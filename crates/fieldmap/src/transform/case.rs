@@ -14,7 +14,7 @@ pub(super) fn output_type(input: StaticType) -> StaticType {
 }
 
 pub(super) fn trim(text: &str) -> Cow<'_, str> {
-    Cow::Borrowed(text.trim())
+    Cow::Borrowed(crate::whitespace::trim(text))
 }
 
 pub(super) fn upper(text: &str) -> Cow<'_, str> {

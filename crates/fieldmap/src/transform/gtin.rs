@@ -29,7 +29,7 @@ pub(super) fn compile(
 pub(super) fn apply<'a>(value: Work<'a>, on_invalid: OnInvalid) -> Result<Work<'a>, String> {
     let text = match &value {
         Work::Absent | Work::Null => return Ok(value),
-        Work::Text(text) if text.trim().is_empty() => return Ok(Work::Null),
+        Work::Text(text) if crate::whitespace::is_blank(text) => return Ok(Work::Null),
         other => other.as_text().map(Cow::into_owned).unwrap_or_default(),
     };
     match normalise(&text) {

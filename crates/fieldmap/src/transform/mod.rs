@@ -11,10 +11,13 @@
 //! - `parse_number`: parse number.
 //! - `date`: parse date, format date.
 //! - `gtin`: GTIN/UPC normalisation.
+//!
+//! `chain` holds a compiled chain of steps and runs its text steps.
 
 mod affix;
 mod arithmetic;
 mod case;
+mod chain;
 pub(crate) mod date;
 mod default_if_empty;
 mod gtin;
@@ -33,6 +36,7 @@ use crate::number::DecimalSeparator;
 use crate::template::{OnInvalid, Transform};
 use crate::value::{FieldType, Value, Work};
 
+pub(crate) use chain::Chain;
 pub(crate) use date::DateFormat;
 
 /// A static type while compiling: `None` when the source does not declare one.

@@ -1,7 +1,49 @@
-//! The columns a catalog import maps, read the same way by the benchmark and the
-//! instruction-count example.
+//! The passes over a feed file that the benchmarks and the instruction-count example
+//! time, and the columns a catalog import maps, read the same way by all of them.
 
-use petra_client::feed::ProdListRow;
+use std::path::Path;
+
+use csv::ByteRecord;
+use petra_client::feed::{ProdListReader, ProdListRow};
+
+/// Parses every record of the file into one reused `csv::ByteRecord`, with the reader's
+/// parser settings, and returns the record count.
+pub fn bare_parse(path: &Path) -> u64 {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(64 * 1024)
+        .from_path(path)
+        .expect("open the feed");
+    let mut record = ByteRecord::new();
+    let mut records = 0;
+    while reader.read_byte_record(&mut record).expect("read a record") {
+        records += 1;
+    }
+    records
+}
+
+/// Reads every row through the iterator's owned rows and the mapped accessors.
+pub fn owned_rows(path: &Path) -> u64 {
+    let mut reader = ProdListReader::open(path).expect("open the feed");
+    let mut total = 0;
+    for row in &mut reader {
+        total += row.map_or(0, |row| consume(&row));
+    }
+    reader.finish().expect("complete read");
+    total
+}
+
+/// Reads every row through the row `read_row` lends and the mapped accessors.
+pub fn lent_rows(path: &Path) -> u64 {
+    let mut reader = ProdListReader::open(path).expect("open the feed");
+    let mut total = 0;
+    while let Some(row) = reader.read_row() {
+        total += row.map_or(0, consume);
+    }
+    reader.finish().expect("complete read");
+    total
+}
 
 /// Reads the columns a catalog import maps and folds them into one number.
 pub fn consume(row: &ProdListRow) -> u64 {

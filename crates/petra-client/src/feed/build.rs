@@ -47,12 +47,14 @@ impl Problems {
     }
 
     /// Parses PRICE, MAP or MSRP; an invalid amount rejects the row.
+    #[inline]
     fn money(&mut self, column: Column, raw: &str) -> Option<Decimal> {
         self.amount(column, raw, true)
     }
 
     /// Parses a weight or dimension. These are informational, so an invalid one is a
     /// warning, not a rejected row.
+    #[inline]
     fn measurement(&mut self, column: Column, raw: &str) -> Option<Decimal> {
         self.amount(column, raw, false)
     }
@@ -104,8 +106,10 @@ pub(crate) fn fill_row(
             DecodedRecord::default()
         }
         Err(error) => {
+            // The fields before the first invalid one passed the check already.
+            let first_invalid = error.utf8_error().field();
             let record = error.into_byte_record();
-            let decoded = decode_record(&record, &mut row.text, &mut row.raw);
+            let decoded = decode_record(&record, first_invalid, &mut row.text, &mut row.raw);
             row.fields = RowFields::Decoded(record);
             decoded
         }
@@ -228,24 +232,21 @@ pub(crate) fn fill_row(
     }
 }
 
-/// Decodes HTML entities of the text columns that contain `&`, appending the cleaned
+/// Decodes HTML entities of the text columns that may contain one, appending the cleaned
 /// copies to the row's text. Other columns need only trimming, which the accessors do.
 fn decode_entities(row: &mut ProdListRow, columns: &ColumnMap) {
     row.decoded_columns = 0;
 
     let candidates = match &row.fields {
         RowFields::Utf8(record) => {
-            let all = record.as_slice().as_bytes();
-            // `StringRecord` stores its fields back to back, so a field's end is its
-            // offset in `all` plus its length.
-            let ends = record
-                .iter()
-                .map(|field| field.as_ptr() as usize - all.as_ptr() as usize + field.len());
-            columns_with_ampersand(all, ends, columns)
+            let record = record.as_byte_record();
+            let end_of = |position| record.range(position).map_or(0, |range| range.end);
+            columns_with_entities(record.as_slice(), record.len(), end_of, columns)
         }
         RowFields::Decoded(_) => {
-            let ends = row.raw.iter().map(|span| span.end as usize);
-            columns_with_ampersand(row.text.as_bytes(), ends, columns)
+            let spans = &row.raw;
+            let end_of = |position: usize| spans[position].end as usize;
+            columns_with_entities(row.text.as_bytes(), spans.len(), end_of, columns)
         }
         RowFields::Empty => 0,
     };
@@ -275,29 +276,136 @@ fn decode_entities(row: &mut ProdListRow, columns: &ColumnMap) {
 }
 
 /// Returns a bit set (bit `i` for `Column::ALL[i]`) of the text columns whose field
-/// contains `&`. `all` is the fields back to back and `ends` the end offset of each.
-fn columns_with_ampersand(
+/// contains `&` followed by a letter, a digit or `#` in the same field. Only such a field
+/// can hold an entity (`&bull;`, `&#8217;`) or a double-encoded one (`&amp;bull;`).
+///
+/// `all` is the `count` fields back to back and `end_of(i)` the end offset of field `i`
+/// in it; offsets must not decrease.
+fn columns_with_entities(
     all: &[u8],
-    ends: impl Iterator<Item = usize>,
+    count: usize,
+    end_of: impl Fn(usize) -> usize,
     columns: &ColumnMap,
 ) -> u32 {
-    // One scan of the whole row finds every `&`; most fields have none.
-    let mut ampersands = memchr::memchr_iter(b'&', all).peekable();
     let mut candidates = 0u32;
-    for (position, end) in ends.enumerate() {
-        let Some(&at) = ampersands.peek() else {
-            break;
-        };
-        if at >= end {
+    let mut from = 0;
+    // One scan covers the whole row. Most `&` in this feed are a plain `Tools & Home`,
+    // which the next-byte check rejects without finding its field.
+    while let Some(offset) = memchr::memchr(b'&', &all[from..]) {
+        let at = from + offset;
+        from = at + 1;
+        let opens_entity = all
+            .get(at + 1)
+            .is_some_and(|next| next.is_ascii_alphanumeric() || *next == b'#');
+        if !opens_entity {
             continue;
         }
-        while ampersands.next_if(|&at| at < end).is_some() {}
+
+        // The field holding `at` is the first whose end lies past it.
+        let position = first_position(count, |position| end_of(position) > at);
+        let end = if position < count {
+            end_of(position)
+        } else {
+            all.len()
+        };
+        if at + 1 >= end {
+            continue;
+        }
         let text_column = columns
             .column_at(position)
             .filter(|column| column.text_kind() != TextKind::Verbatim);
         if let Some(column) = text_column {
             candidates |= 1 << column.index();
         }
+        // The rest of this field cannot change the outcome.
+        from = end.max(from);
     }
     candidates
+}
+
+/// Returns the first position in `0..count` for which `past` is true, or `count` when
+/// there is none. `past` must be false then true along the positions.
+fn first_position(count: usize, past: impl Fn(usize) -> bool) -> usize {
+    let (mut low, mut high) = (0, count);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if past(middle) {
+            high = middle;
+        } else {
+            low = middle + 1;
+        }
+    }
+    low
+}
+
+#[cfg(test)]
+mod tests {
+    use csv::ByteRecord;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Columns whose field contains `&` followed by a letter, a digit or `#`, field by field.
+    fn entity_columns_one_by_one(record: &ByteRecord, columns: &ColumnMap) -> u32 {
+        let mut candidates = 0;
+        for (position, field) in record.iter().enumerate() {
+            let opens_entity = field.windows(2).any(|pair| {
+                pair[0] == b'&' && (pair[1].is_ascii_alphanumeric() || pair[1] == b'#')
+            });
+            let text_column = columns
+                .column_at(position)
+                .filter(|column| column.text_kind() != TextKind::Verbatim);
+            if let (true, Some(column)) = (opens_entity, text_column) {
+                candidates |= 1 << column.index();
+            }
+        }
+        candidates
+    }
+
+    fn scan_record(record: &ByteRecord, columns: &ColumnMap) -> u32 {
+        let end_of = |position| record.range(position).map_or(0, |range| range.end);
+        columns_with_entities(record.as_slice(), record.len(), end_of, columns)
+    }
+
+    fn all_columns() -> ColumnMap {
+        let names: Vec<&str> = Column::ALL.iter().map(|column| column.name()).collect();
+        ColumnMap::new(&names)
+    }
+
+    #[test]
+    fn entity_scan_finds_specs_bullet() {
+        let columns = all_columns();
+        let mut fields = vec![""; Column::COUNT];
+        fields[Column::ProductClass.index()] = "Tools & Home";
+        fields[Column::Specs.index()] = "&bull; 5 watt";
+        fields[Column::ImageUrl.index()] = "a.jpg?x=1&y=2";
+        let found = scan_record(&ByteRecord::from(fields), &columns);
+
+        assert_eq!(found, 1 << Column::Specs.index());
+    }
+
+    #[test]
+    fn entity_scan_ignores_ampersand_at_field_end() {
+        let columns = all_columns();
+        let mut fields = vec![""; Column::COUNT];
+        fields[Column::Description.index()] = "A &";
+        fields[Column::BrandName.index()] = "bull;";
+        let found = scan_record(&ByteRecord::from(fields), &columns);
+
+        assert_eq!(found, 0);
+    }
+
+    proptest! {
+        #[test]
+        fn entity_scan_matches_field_by_field(
+            fields in proptest::collection::vec("[a&#; ]{0,5}", 0..32)
+        ) {
+            let columns = all_columns();
+            let record = ByteRecord::from(fields);
+
+            let found = scan_record(&record, &columns);
+
+            prop_assert_eq!(found, entity_columns_one_by_one(&record, &columns));
+        }
+    }
 }

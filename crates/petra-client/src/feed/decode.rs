@@ -14,6 +14,7 @@ pub(crate) struct Span {
 }
 
 impl Span {
+    #[inline]
     pub(crate) fn get(self, text: &str) -> &str {
         &text[self.start as usize..self.end as usize]
     }
@@ -30,34 +31,45 @@ pub(crate) struct DecodedRecord {
 
 /// Decodes every field of `record` into `text`, pushing one span per field. Each field
 /// that is valid UTF-8 is copied as it is; any other field is read as Windows-1252.
+/// Fields before `first_invalid` must be valid UTF-8; they are copied without a check.
 pub(crate) fn decode_record(
     record: &ByteRecord,
+    first_invalid: usize,
     text: &mut String,
     spans: &mut Vec<Span>,
 ) -> DecodedRecord {
     let mut decoded = DecodedRecord::default();
+    // The fields are gathered as bytes and the whole text is checked once at the end, so
+    // a valid field needs no `str` check of its own.
+    let mut bytes = std::mem::take(text).into_bytes();
 
     for (position, field) in record.iter().enumerate() {
-        let start = text.len();
-        match std::str::from_utf8(field) {
-            Ok(valid) => text.push_str(valid),
-            Err(_) => {
-                decoded.fallback_fields += 1;
-                if field
-                    .iter()
-                    .any(|b| matches!(b, 0x81 | 0x8D | 0x8F | 0x90 | 0x9D))
-                {
-                    decoded.undefined_bytes.push(position);
-                }
-                let (cow, _) = WINDOWS_1252.decode_without_bom_handling(field);
-                text.push_str(&cow);
+        let start = bytes.len();
+        let valid =
+            position < first_invalid || field.is_ascii() || std::str::from_utf8(field).is_ok();
+        if valid {
+            bytes.extend_from_slice(field);
+        } else {
+            decoded.fallback_fields += 1;
+            if field
+                .iter()
+                .any(|b| matches!(b, 0x81 | 0x8D | 0x8F | 0x90 | 0x9D))
+            {
+                decoded.undefined_bytes.push(position);
             }
+            let (cow, _) = WINDOWS_1252.decode_without_bom_handling(field);
+            bytes.extend_from_slice(cow.as_bytes());
         }
         spans.push(Span {
             start: start as u32,
-            end: text.len() as u32,
+            end: bytes.len() as u32,
         });
     }
+
+    // Every piece is valid UTF-8 on its own, so the check cannot fail. The lossy branch
+    // only keeps this code free of a panic.
+    *text = String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
     decoded
 }
 
@@ -77,7 +89,7 @@ mod tests {
         let record = ByteRecord::from(fields.to_vec());
         let mut text = String::new();
         let mut spans = Vec::new();
-        let decoded = decode_record(&record, &mut text, &mut spans);
+        let decoded = decode_record(&record, 0, &mut text, &mut spans);
         let values = spans
             .iter()
             .map(|span| span.get(&text).to_owned())
@@ -108,6 +120,19 @@ mod tests {
 
         assert_eq!(values[0], "a\u{E2}\u{20AC}");
         assert_eq!(decoded.fallback_fields, 2);
+    }
+
+    #[test]
+    fn valid_prefix_is_copied() {
+        let record = ByteRecord::from(vec![&b"D\xC3\xA9cor"[..], b"D\xE9cor", b"x"]);
+        let mut text = String::new();
+        let mut spans = Vec::new();
+
+        let decoded = decode_record(&record, 1, &mut text, &mut spans);
+
+        assert_eq!(text, "D\u{E9}corD\u{E9}corx");
+        assert_eq!(spans.len(), 3);
+        assert_eq!(decoded.fallback_fields, 1);
     }
 
     #[test]

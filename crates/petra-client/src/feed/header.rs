@@ -175,6 +175,7 @@ impl std::fmt::Display for Column {
 
 /// Trims whitespace plus the two invisible characters feeds carry at field edges:
 /// the byte order mark U+FEFF (which `str::trim` keeps) and the zero-width space U+200B.
+#[inline]
 pub(crate) fn trim_text(text: &str) -> &str {
     // Most fields start and end with a visible ASCII byte, so skip the char scan for them.
     let bytes = text.as_bytes();
@@ -255,11 +256,13 @@ impl ColumnMap {
     }
 
     /// Position of a known column, or `None` when the file lacks it.
+    #[inline]
     pub fn position_of(&self, column: Column) -> Option<usize> {
         self.known[column.index()]
     }
 
     /// Returns the known column read from this position, if any.
+    #[inline]
     pub(crate) fn column_at(&self, position: usize) -> Option<Column> {
         self.by_position.get(position).copied().flatten()
     }

@@ -1,9 +1,8 @@
 //! The byte source under the CSV parser. It counts the bytes read from the source, strips a
-//! UTF-8 byte order mark and transcodes UTF-16 to UTF-8. It also finds whether the bytes
-//! end inside a quoted field, and tracks the offsets of line feeds for physical line
-//! numbers.
+//! UTF-8 byte order mark and transcodes UTF-16 to UTF-8. It also keeps the bytes of the
+//! record being parsed, to find whether the input ends inside a quoted field and which
+//! byte ended a record.
 
-use std::collections::VecDeque;
 use std::io::{self, Read};
 
 use encoding_rs::{CoderResult, Decoder, UTF_16BE, UTF_16LE};
@@ -36,7 +35,6 @@ pub(crate) struct FeedInput<R> {
     /// Offset where the record being parsed starts; the parser is outside quotes there.
     record_start: u64,
     ended_in_quotes: bool,
-    lines: LineIndex,
     exhausted: bool,
 }
 
@@ -56,7 +54,6 @@ impl<R: Read> FeedInput<R> {
             tail_start: 0,
             record_start: 0,
             ended_in_quotes: false,
-            lines: LineIndex::default(),
             exhausted: false,
         }
     }
@@ -66,10 +63,12 @@ impl<R: Read> FeedInput<R> {
         self.source_bytes
     }
 
-    /// Physical line (1-based) of the byte at `offset` of the decoded stream. Offsets must
-    /// not decrease from one call to the next.
-    pub(crate) fn line_at(&mut self, offset: u64) -> u64 {
-        self.lines.line_at(offset)
+    /// Returns the byte at `offset` of the decoded stream, if it is kept: bytes from the
+    /// start of the record being parsed (see [`mark_record_start`](Self::mark_record_start))
+    /// up to the last byte handed to the parser.
+    pub(crate) fn byte_at(&self, offset: u64) -> Option<u8> {
+        let index = usize::try_from(offset.checked_sub(self.tail_start)?).ok()?;
+        self.tail.get(index).copied()
     }
 
     pub(crate) fn encoding(&self) -> SourceEncoding {
@@ -216,45 +215,11 @@ impl<R: Read> Read for FeedInput<R> {
         };
 
         self.keep_tail(&buf[..n]);
-        self.lines.scan(&buf[..n]);
         if n == 0 && !buf.is_empty() && !self.exhausted {
             self.exhausted = true;
             self.find_end_state();
         }
         Ok(n)
-    }
-}
-
-/// Offsets of the line feeds handed to the parser but not yet passed by a `line_at` query.
-/// The `csv` crate reports a record's position before it skips the previous record's
-/// `\n` (after a `\r`) and any blank lines, so the reader computes line numbers from the
-/// end of each record instead. The queue contains at most the line feeds of the parser's
-/// read-ahead buffer.
-#[derive(Debug, Default)]
-struct LineIndex {
-    handed_out: u64,
-    passed_line_feeds: u64,
-    pending: VecDeque<u64>,
-}
-
-impl LineIndex {
-    fn scan(&mut self, chunk: &[u8]) {
-        for at in memchr::memchr_iter(b'\n', chunk) {
-            self.pending.push_back(self.handed_out + at as u64);
-        }
-        self.handed_out += chunk.len() as u64;
-    }
-
-    fn line_at(&mut self, offset: u64) -> u64 {
-        while self
-            .pending
-            .front()
-            .is_some_and(|&line_feed| line_feed < offset)
-        {
-            self.pending.pop_front();
-            self.passed_line_feeds += 1;
-        }
-        self.passed_line_feeds + 1
     }
 }
 

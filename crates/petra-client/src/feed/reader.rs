@@ -202,25 +202,29 @@ impl<R: Read> ProdListReader<R> {
                 },
             })?;
         if more {
-            // The record's last byte (its terminator, or its last content byte at the end
-            // of the file) sits just before the parser's position. Subtracting the line
-            // feeds inside its quoted fields gives its first line.
-            let end = self.csv.position().byte();
-            let input = self.csv.get_mut();
-            let mut last_line = input.line_at(end.saturating_sub(1));
+            // The line count of csv-core 0.1 is one plus the line feeds it has consumed,
+            // which include those inside the record's quoted fields and, after an LF line
+            // end, the record's terminator. A CRLF terminator's line feed is consumed with
+            // the next record, so the record's last byte distinguishes the two.
+            let position = self.csv.position();
+            let (end, end_line) = (position.byte(), position.line());
+            let input = self.csv.get_ref();
+            let content = self.record.as_slice();
+            let ends_with_line_feed = input.byte_at(end.saturating_sub(1)) == Some(b'\n');
             // A file cut inside a quoted field ends with the record's own content, so its
             // last byte may be a line feed inside the field rather than a terminator.
             let cut_inside_quotes = input.exhausted() && input.ends_in_quoted_field();
-            if cut_inside_quotes && self.record.as_slice().ends_with(b"\n") {
-                last_line += 1;
-            }
+            let terminated_by_line_feed =
+                ends_with_line_feed && !(cut_inside_quotes && content.ends_with(b"\n"));
+
             // Most records have no line feed, and finding none is cheaper than counting.
-            let content = self.record.as_slice();
             let inner_line_feeds = match memchr::memchr(b'\n', content) {
                 Some(first) => memchr::memchr_iter(b'\n', &content[first..]).count(),
                 None => 0,
             };
-            self.last_line = last_line.saturating_sub(inner_line_feeds as u64);
+            self.last_line = end_line
+                .saturating_sub(inner_line_feeds as u64)
+                .saturating_sub(u64::from(terminated_by_line_feed));
         }
         Ok(more)
     }
@@ -308,14 +312,18 @@ impl<R: Read> ProdListReader<R> {
             return false;
         };
         let sku_field = self.record.get(position).unwrap_or_default();
-        // A field without a space cannot read "PETRA SKU", so data rows skip decoding.
-        if !sku_field.contains(&b' ') {
+        // Only a field that starts with `P` or a non-ASCII byte (a BOM, other whitespace)
+        // after its leading ASCII whitespace, and contains a space, can read "PETRA SKU".
+        // Data rows fail this check without decoding.
+        let first = sku_field
+            .trim_ascii_start()
+            .first()
+            .copied()
+            .unwrap_or(b' ');
+        if (first.is_ascii() && !first.eq_ignore_ascii_case(&b'P')) || !sku_field.contains(&b' ') {
             return false;
         }
-        if !decode_field(sku_field)
-            .trim()
-            .eq_ignore_ascii_case(Column::PetraSku.name())
-        {
+        if !trim_text(&decode_field(sku_field)).eq_ignore_ascii_case(Column::PetraSku.name()) {
             return false;
         }
         let fields: Vec<_> = self.record.iter().map(decode_field).collect();

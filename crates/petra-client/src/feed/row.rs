@@ -66,6 +66,7 @@ pub(crate) enum RowFields {
 impl RowFields {
     /// Returns the field at `position`, `""` past the row's end. `text` and `raw` are the
     /// row's, used for [`RowFields::Decoded`].
+    #[inline]
     pub(crate) fn get<'a>(&'a self, position: usize, text: &'a str, raw: &[Span]) -> &'a str {
         let field = match self {
             RowFields::Utf8(record) => record.get(position),
@@ -105,140 +106,171 @@ impl ProdListRow {
     }
 
     /// Physical line (1-based) where the row starts in the file.
+    #[inline]
     pub fn line(&self) -> u64 {
         self.line
     }
 
     /// PETRA SKU, Petra's item id. Never empty: a row without one is a [`RowError`].
+    #[inline]
     pub fn petra_sku(&self) -> &Sku {
         &self.petra_sku
     }
 
     /// VENDOR SKU, the manufacturer part number; may equal the PETRA SKU.
+    #[inline]
     pub fn vendor_sku(&self) -> Option<&str> {
         self.text(Column::VendorSku)
     }
 
     /// DESCRIPTION, Petra's short upper-case title.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.text(Column::Description)
     }
 
     /// AVAILABLE, the quantity Petra can ship.
+    #[inline]
     pub fn available(&self) -> u64 {
         self.available
     }
 
     /// PRICE, the dealer cost in USD.
+    #[inline]
     pub fn price(&self) -> Option<Decimal> {
         self.price
     }
 
+    #[inline]
     pub fn brand_name(&self) -> Option<&str> {
         self.text(Column::BrandName)
     }
 
+    #[inline]
     pub fn weight_unpacked(&self) -> Option<Decimal> {
         self.weight_unpacked
     }
 
+    #[inline]
     pub fn product_class(&self) -> Option<&str> {
         self.text(Column::ProductClass)
     }
 
     /// UPC, check digit verified; an 11-digit value has its leading zero restored.
+    #[inline]
     pub fn upc(&self) -> Option<&Upc> {
         self.upc.as_ref()
     }
 
     /// LONG DESC as HTML: markup and single entities kept, double encoding undone.
+    #[inline]
     pub fn long_desc(&self) -> Option<&str> {
         self.text(Column::LongDesc)
     }
 
+    #[inline]
     pub fn keywords(&self) -> Option<&str> {
         self.text(Column::Keywords)
     }
 
     /// SPECS as HTML: markup and single entities kept, double encoding undone.
+    #[inline]
     pub fn specs(&self) -> Option<&str> {
         self.text(Column::Specs)
     }
 
+    #[inline]
     pub fn subcategory(&self) -> Option<&str> {
         self.text(Column::Subcategory)
     }
 
+    #[inline]
     pub fn notes1(&self) -> Option<&str> {
         self.text(Column::Notes1)
     }
 
     /// REFURB: `Y` is true, `N` or blank is false.
+    #[inline]
     pub fn refurb(&self) -> bool {
         self.refurb
     }
 
+    #[inline]
     pub fn length(&self) -> Option<Decimal> {
         self.length
     }
 
+    #[inline]
     pub fn width(&self) -> Option<Decimal> {
         self.width
     }
 
+    #[inline]
     pub fn height(&self) -> Option<Decimal> {
         self.height
     }
 
     /// MAP, the minimum advertised price; `None` when blank, `N/A` or 0.
+    #[inline]
     pub fn map(&self) -> Option<Decimal> {
         self.map
     }
 
+    #[inline]
     pub fn returnable(&self) -> Option<&str> {
         self.text(Column::Returnable)
     }
 
+    #[inline]
     pub fn estimated_ship_weight(&self) -> Option<Decimal> {
         self.estimated_ship_weight
     }
 
+    #[inline]
     pub fn notes2(&self) -> Option<&str> {
         self.text(Column::Notes2)
     }
 
+    #[inline]
     pub fn subcategory2(&self) -> Option<&str> {
         self.text(Column::Subcategory2)
     }
 
+    #[inline]
     pub fn subcategory3(&self) -> Option<&str> {
         self.text(Column::Subcategory3)
     }
 
+    #[inline]
     pub fn msrp(&self) -> Option<Decimal> {
         self.msrp
     }
 
     /// PO ETA DATE as written; Petra documents no date format for it.
+    #[inline]
     pub fn po_eta_date(&self) -> Option<&str> {
         self.text(Column::PoEtaDate)
     }
 
+    #[inline]
     pub fn warranty(&self) -> Option<&str> {
         self.text(Column::Warranty)
     }
 
+    #[inline]
     pub fn image_url(&self) -> Option<&str> {
         self.text(Column::ImageUrl)
     }
 
     /// Returns true when NOTES1 marks the product discontinued.
+    #[inline]
     pub fn is_discontinued(&self) -> bool {
         self.discontinued
     }
 
     /// Cleaned text of a known column (trimmed; entities decoded in plain-text columns),
     /// or `None` when blank or absent from the file.
+    #[inline]
     pub fn text(&self, column: Column) -> Option<&str> {
         let value = if self.decoded_columns & (1 << column.index()) != 0 {
             self.decoded[column.index()].get(&self.text)
@@ -251,12 +283,14 @@ impl ProdListRow {
     /// Decoded text of the column with this header name (trimmed, without letter case),
     /// exactly as the file contains it: not trimmed, entities not decoded. `None` when the
     /// header has no such column; `Some("")` when the row leaves it blank.
+    #[inline]
     pub fn field(&self, name: &str) -> Option<&str> {
         let position = self.columns.position(name)?;
         Some(self.field_at(position))
     }
 
     /// Decoded text of the field at this position, `""` past the row's end.
+    #[inline]
     pub fn field_at(&self, position: usize) -> &str {
         self.fields.get(position, &self.text, &self.raw)
     }

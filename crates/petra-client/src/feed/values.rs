@@ -84,11 +84,34 @@ pub(crate) fn check_digit(body: &str) -> u32 {
     (10 - sum % 10) % 10
 }
 
+/// Returns true when `digits` are all ASCII digits and the last one is the GTIN check
+/// digit of the others, as [`check_digit`] computes it.
+fn digits_pass_check(digits: &[u8]) -> bool {
+    let Some((&check, body)) = digits.split_last() else {
+        return false;
+    };
+    let mut sum = 0;
+    for (i, &byte) in body.iter().rev().enumerate() {
+        let digit = u32::from(byte.wrapping_sub(b'0'));
+        if digit > 9 {
+            return false;
+        }
+        sum += if i % 2 == 0 { digit * 3 } else { digit };
+    }
+    u32::from(check.wrapping_sub(b'0')) == (10 - sum % 10) % 10
+}
+
 /// Parses a UPC field; `buffer` becomes the digits' storage of a valid UPC.
-pub(crate) fn parse_upc(raw: &str, buffer: String) -> Result<UpcValue, String> {
+pub(crate) fn parse_upc(raw: &str, mut buffer: String) -> Result<UpcValue, String> {
     let value = trim(raw);
     if value.is_empty() {
         return Ok(UpcValue::Blank);
+    }
+    // Most UPCs are 12 or 13 digits with a correct check digit, so one pass checks both.
+    if matches!(value.len(), 12 | 13) && digits_pass_check(value.as_bytes()) {
+        buffer.clear();
+        buffer.push_str(value);
+        return Ok(UpcValue::Valid(Upc(buffer)));
     }
     if value.bytes().any(|b| b == b'E' || b == b'e') && value.contains('+') {
         return Ok(UpcValue::Scientific);
@@ -118,11 +141,17 @@ pub(crate) enum Amount {
 /// groups of three, `.` as the decimal point, surrounding whitespace.
 pub(crate) fn parse_amount(raw: &str, currency: bool) -> Result<Amount, String> {
     let value = trim(raw);
-    if value.is_empty() {
-        return Ok(Amount::Blank);
-    }
     if let Some(plain) = parse_plain_decimal(value) {
         return Ok(Amount::Value(plain));
+    }
+    parse_amount_slowly(value, currency)
+}
+
+/// Parses a trimmed value with the full rules of [`parse_amount`]. Any value the fast path
+/// accepts parses here to the same decimal with the same scale.
+fn parse_amount_slowly(value: &str, currency: bool) -> Result<Amount, String> {
+    if value.is_empty() {
+        return Ok(Amount::Blank);
     }
     if value.eq_ignore_ascii_case("N/A") || value.eq_ignore_ascii_case("NA") {
         return Ok(Amount::NotAvailable);
@@ -174,53 +203,75 @@ pub(crate) fn parse_amount(raw: &str, currency: bool) -> Result<Amount, String> 
 /// rejects. The scale is the number of fraction digits, as `Decimal::from_str` keeps it.
 fn parse_plain_decimal(value: &str) -> Option<Decimal> {
     let bytes = value.as_bytes();
-    if bytes.len() > 24 || !bytes.first()?.is_ascii_digit() {
+    if bytes.len() > 24 {
         return None;
     }
 
-    let mut mantissa: i64 = 0;
-    let mut digits = 0;
-    // Digits since the last `,` (or the start) in the whole part.
+    // The whole part: a first group of one to three digits when `,` separators appear.
+    // Wrapping arithmetic is safe because more than 18 digits are rejected below.
+    let mut mantissa: u64 = 0;
+    let mut at = 0;
     let mut group = 0;
     let mut grouped = false;
-    let mut scale: Option<u32> = None;
-    for &byte in bytes {
-        match byte {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + i64::from(byte - b'0');
-                digits += 1;
-                match scale.as_mut() {
-                    Some(scale) => *scale += 1,
-                    None => group += 1,
-                }
-                if digits > 18 {
-                    return None;
-                }
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii_digit() {
+            mantissa = mantissa
+                .wrapping_mul(10)
+                .wrapping_add(u64::from(byte - b'0'));
+            group += 1;
+        } else if byte == b',' {
+            let group_ok = if grouped {
+                group == 3
+            } else {
+                (1..=3).contains(&group)
+            };
+            if !group_ok {
+                return None;
             }
-            b',' if scale.is_none() => {
-                let group_ok = if grouped { group == 3 } else { group <= 3 };
-                if !group_ok {
-                    return None;
-                }
-                grouped = true;
-                group = 0;
-            }
-            b'.' if scale.is_none() => scale = Some(0),
-            _ => return None,
+            grouped = true;
+            group = 0;
+        } else {
+            break;
         }
+        at += 1;
     }
-
-    if grouped && group != 3 {
+    if group == 0 || (grouped && group != 3) {
         return None;
     }
-    match scale {
-        Some(0) => None,
-        scale => Some(Decimal::new(mantissa, scale.unwrap_or(0))),
+    let whole_end = at;
+
+    let mut scale = 0;
+    if bytes.get(at) == Some(&b'.') {
+        at += 1;
+        while let Some(&byte) = bytes.get(at) {
+            if !byte.is_ascii_digit() {
+                return None;
+            }
+            mantissa = mantissa
+                .wrapping_mul(10)
+                .wrapping_add(u64::from(byte - b'0'));
+            scale += 1;
+            at += 1;
+        }
+        if scale == 0 {
+            return None;
+        }
     }
+    if at != bytes.len() {
+        return None;
+    }
+
+    let separators = if grouped { whole_end / 4 } else { 0 };
+    let digits = whole_end - separators + scale as usize;
+    if digits > 18 {
+        return None;
+    }
+    Some(Decimal::new(i64::try_from(mantissa).ok()?, scale))
 }
 
 /// Trims whitespace like `str::trim`, without scanning characters when both ends are
 /// visible ASCII, as nearly every field's are.
+#[inline]
 pub(crate) fn trim(text: &str) -> &str {
     let bytes = text.as_bytes();
     let visible = |byte: &u8| byte.is_ascii_graphic();
@@ -416,6 +467,59 @@ mod tests {
                 assert_eq!(Ok(fast), general, "{spelling}");
                 assert_eq!(fast.scale(), general.unwrap().scale(), "{spelling}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_amount_matches_full_rules(raw in "[ $]?[0-9,.]{0,14}[ ]?") {
+            let value = trim(&raw);
+            let full = parse_amount_slowly(value, true);
+            let fast = parse_plain_decimal(value);
+
+            if let Some(fast) = fast {
+                let Ok(Amount::Value(full)) = full else {
+                    panic!("fast path read {raw:?} as {fast}, full rules as {full:?}");
+                };
+                proptest::prop_assert_eq!(fast, full);
+                proptest::prop_assert_eq!(fast.scale(), full.scale());
+            }
+        }
+
+        #[test]
+        fn fast_upc_matches_full_rules(raw in "[0-9]{11,14}|[0-9A-Za-z+.]{12,13}") {
+            let fast = digits_pass_check(raw.as_bytes()) && matches!(raw.len(), 12 | 13);
+
+            proptest::prop_assert_eq!(fast, Upc::parse(&raw).is_ok());
+        }
+    }
+
+    #[test]
+    fn fast_amount_accepts_grouped_values() {
+        assert_eq!(
+            parse_plain_decimal("1,249.99"),
+            Some(Decimal::new(124999, 2))
+        );
+        assert_eq!(
+            parse_plain_decimal("12,345,678"),
+            Some(Decimal::new(12345678, 0))
+        );
+        assert_eq!(parse_plain_decimal("0.50"), Some(Decimal::new(50, 2)));
+    }
+
+    #[test]
+    fn fast_amount_declines_other_spellings() {
+        for spelling in [
+            "",
+            "$10.00",
+            ".5",
+            "1.",
+            "N/A",
+            "-3",
+            "1.249,99",
+            "1234567890123456789",
+        ] {
+            assert_eq!(parse_plain_decimal(spelling), None, "{spelling}");
         }
     }
 
