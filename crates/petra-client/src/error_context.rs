@@ -26,13 +26,7 @@ pub struct RequestInfo {
 impl RequestInfo {
     /// Describes a request to `url`, dropping its user info, query and fragment.
     pub(crate) fn new(connection: &str, method: Method, url: &Url) -> Self {
-        let mut redacted = url.clone();
-        // Both setters fail only for URLs that cannot have user info, which then have none.
-        let _ = redacted.set_username("");
-        let _ = redacted.set_password(None);
-        redacted.set_query(None);
-        redacted.set_fragment(None);
-
+        let redacted = without_secrets(url);
         Self {
             connection: connection.to_owned(),
             method,
@@ -166,4 +160,16 @@ pub(crate) fn format_retry_after(retry_after: &Option<std::time::Duration>) -> S
         Some(wait) => format!("Petra asked to retry after {:.1} s", wait.as_secs_f64()),
         None => "Petra gave no Retry-After".to_owned(),
     }
+}
+
+/// Returns `url` without its user info, query and fragment, the parts that may carry
+/// credentials or tokens.
+pub(crate) fn without_secrets(url: &Url) -> Url {
+    let mut redacted = url.clone();
+    // Both setters fail only for URLs that cannot have user info, which then have none.
+    let _ = redacted.set_username("");
+    let _ = redacted.set_password(None);
+    redacted.set_query(None);
+    redacted.set_fragment(None);
+    redacted
 }

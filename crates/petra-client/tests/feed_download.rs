@@ -152,6 +152,46 @@ async fn http_unauthorized_not_retried() {
     assert!(!format!("{error:?}").contains(PASSWORD));
 }
 
+/// Formats an error with every source in its chain, as a CLI or a log line would.
+fn error_chain(error: &Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[tokio::test]
+async fn refused_connection_hides_url_secrets() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let url = Url::parse(&format!(
+        "http://dealer:{PASSWORD}@127.0.0.1:{port}/ProdList.csv?token=feedtoken-88#frag-99"
+    ))
+    .unwrap();
+
+    let error = download_feed(&url, None, &fast_retries(1))
+        .await
+        .unwrap_err();
+    let rendered = format!("{}\n{error:?}", error_chain(&error));
+
+    assert!(matches!(error, Error::FeedHttp { .. }), "{rendered}");
+    assert!(
+        rendered.contains(&format!("http://127.0.0.1:{port}/ProdList.csv")),
+        "{rendered}"
+    );
+    for secret in [PASSWORD, "feedtoken-88", "frag-99"] {
+        assert!(
+            !rendered.contains(secret),
+            "{secret} rendered in: {rendered}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn http_gzip_body_decoded() {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

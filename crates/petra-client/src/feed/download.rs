@@ -18,6 +18,7 @@ use tracing::{debug, info, instrument, warn};
 use url::Url;
 
 use super::reader::{ProdListReader, ReaderOptions};
+use crate::error_context::without_secrets;
 use crate::{Credentials, Error};
 
 /// Timeouts and retries of a feed download.
@@ -156,12 +157,7 @@ pub async fn download_feed(
 
 /// Removes the user, password, query and fragment, which may carry secrets.
 pub(crate) fn redact(url: &Url) -> String {
-    let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.set_query(None);
-    shown.set_fragment(None);
-    shown.to_string()
+    without_secrets(url).to_string()
 }
 
 async fn with_retries<F, Fut>(options: &DownloadOptions, attempt: F) -> Result<FeedDownload, Error>
@@ -248,9 +244,10 @@ async fn http_attempt(
     options: &DownloadOptions,
 ) -> Result<FeedDownload, Error> {
     let shown = redact(url);
+    // reqwest's errors repeat the full request URL, query included.
     let http_error = |source: reqwest::Error| Error::FeedHttp {
         url: shown.clone(),
-        source,
+        source: source.without_url(),
     };
     let client = reqwest::Client::builder()
         .connect_timeout(options.connect_timeout)
@@ -295,7 +292,7 @@ async fn http_attempt(
                             url: shown,
                             expected_bytes,
                             received_bytes: received,
-                            source: Some(Box::new(source)),
+                            source: Some(Box::new(source.without_url())),
                         }
                     }
                     _ => http_error(source),
