@@ -14,7 +14,7 @@ use petra_sdk::ops::fulfillment::{
 };
 use petra_sdk::ops::inventory::{CatalogSource, GetInventory, RunOptions};
 use petra_sdk::ops::pool::{InventoryPool, ItemStatus};
-use petra_sdk::ops::settings::{InventorySettings, SourceSettings};
+use petra_sdk::ops::settings::{InventorySettings, ShipFrom, ShippingMethod, SourceSettings};
 use petra_sdk::ops::shipments::{GetShipments, ShipmentSettings, ShipmentSink, ShipmentsContext};
 use petra_sdk::sandbox::{
     Sandbox, SandboxClock, SandboxConfig, DEFAULT_PASSWORD, DEFAULT_USERNAME,
@@ -41,7 +41,25 @@ async fn main() -> anyhow::Result<()> {
     )?)?;
     let store = SqliteStore::open("full-sync.sqlite")?;
     let clock = SandboxTime(sandbox.clock());
-    let source = SourceSettings::default().validate()?;
+    // Send Fulfillment Requests rejects a source that does not fulfill orders, and one
+    // that does needs a shipping method and a ship-from location.
+    let source = SourceSettings {
+        fulfills_orders: true,
+        shipping_methods: vec![ShippingMethod {
+            name: "UPS Ground".into(),
+            code: "UPSG".into(),
+        }],
+        ship_from: Some(ShipFrom {
+            address: "2101 S Hohokam Dr".into(),
+            city: "Tempe".into(),
+            state_code: "AZ".into(),
+            postal_code: "85282".into(),
+            country_code: "US".into(),
+            ..ShipFrom::default()
+        }),
+        ..SourceSettings::default()
+    }
+    .validate()?;
 
     let inventory = GetInventory::new(source.clone(), InventorySettings::default())
         .run(

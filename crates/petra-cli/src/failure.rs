@@ -84,6 +84,10 @@ impl fmt::Display for Failure {
     }
 }
 
+/// The fix for a source that does not fulfill orders, when orders are imported or sent.
+pub const FULFILLS_ORDERS_FIX: &str = "set fulfills_orders = true in [source] of petra.toml, \
+     with at least one [[source.shipping_methods]] and a [source.ship_from] location";
+
 impl From<petra_ops::Error> for Failure {
     fn from(err: petra_ops::Error) -> Self {
         use petra_ops::Error as E;
@@ -95,6 +99,7 @@ impl From<petra_ops::Error> for Failure {
         // request files of `petra orders import`: all input files, so all exit 3.
         let exit = match &err {
             E::InvalidSettings { .. }
+            | E::FulfillmentDisabled { .. }
             | E::ReadFile { .. }
             | E::Import { .. }
             | E::ConfigFile { .. }
@@ -110,6 +115,7 @@ impl From<petra_ops::Error> for Failure {
             E::InvalidSettings { .. } | E::ConfigFile { .. } => {
                 Some("edit petra.toml; docs/configuration.md describes every key")
             }
+            E::FulfillmentDisabled { .. } => Some(FULFILLS_ORDERS_FIX),
             E::SecretsFile { .. } => Some("correct the TOML syntax of the secrets file"),
             E::ReadFile { .. } => Some("check that the path exists and is readable"),
             E::Template { .. } | E::TemplateFile { .. } => Some(

@@ -4,19 +4,42 @@
 use std::fmt;
 
 use reqwest::Method;
+use url::Url;
 
 use crate::credentials::CredentialField;
 use crate::ids::PoNumber;
 use crate::wire::FieldProblem;
 
-/// The request an error belongs to. `path` is the URL path only: the query string is
-/// never kept, so nothing passed as a query parameter can reach a log or an error.
+/// The request an error belongs to. It drops the user info, query string and fragment of
+/// the URL, so nothing passed in them reaches a log or an error through this type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestInfo {
     /// Name of the connection that sent the request.
     pub connection: String,
     pub method: Method,
+    /// Scheme, host, port and path of the request URL.
+    pub url: Url,
+    /// The path of `url`.
     pub path: String,
+}
+
+impl RequestInfo {
+    /// Describes a request to `url`, dropping its user info, query and fragment.
+    pub(crate) fn new(connection: &str, method: Method, url: &Url) -> Self {
+        let mut redacted = url.clone();
+        // Both setters fail only for URLs that cannot have user info, which then have none.
+        let _ = redacted.set_username("");
+        let _ = redacted.set_password(None);
+        redacted.set_query(None);
+        redacted.set_fragment(None);
+
+        Self {
+            connection: connection.to_owned(),
+            method,
+            path: redacted.path().to_owned(),
+            url: redacted,
+        }
+    }
 }
 
 impl fmt::Display for RequestInfo {
@@ -24,7 +47,7 @@ impl fmt::Display for RequestInfo {
         write!(
             f,
             "{} {} (connection `{}`)",
-            self.method, self.path, self.connection
+            self.method, self.url, self.connection
         )
     }
 }

@@ -116,11 +116,7 @@ impl Transport {
     }
 
     pub(crate) fn request_info(&self, method: Method, url: &Url) -> RequestInfo {
-        RequestInfo {
-            connection: self.config.name.clone(),
-            method,
-            path: url.path().to_owned(),
-        }
+        RequestInfo::new(&self.config.name, method, url)
     }
 
     /// Sends `call`, retrying as the policy allows, and decodes a 2xx body into `T`.
@@ -174,6 +170,9 @@ impl Transport {
         let received = match result {
             Ok(received) => received,
             Err(source) => {
+                // reqwest's message repeats the URL with its query string, which
+                // `request_info` already names without it.
+                let source = source.without_url();
                 let (outcome, delivery) = classify(&source);
                 match retry::decide(&call.method, &outcome, attempt, policy, now) {
                     Decision::RetryAfter(wait) => {

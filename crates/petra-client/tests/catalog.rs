@@ -182,6 +182,18 @@ async fn server_error_retried_configured_times() {
 }
 
 #[tokio::test]
+async fn server_error_names_url_without_query() {
+    let server = server().await;
+    mount_first_page(&server, json(503, "error_server.json"), 3).await;
+
+    let message = collect(&client(&server)).await.unwrap_err().to_string();
+
+    let expected = format!("GET {}/v1/catalog/products (connection", server.uri());
+    assert!(message.contains(&expected), "{message}");
+    assert!(!message.contains("limit="), "{message}");
+}
+
+#[tokio::test]
 async fn zero_retries_sends_once() {
     let server = server().await;
     mount_first_page(&server, json(500, "error_server.json"), 1).await;

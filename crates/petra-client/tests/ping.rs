@@ -154,15 +154,22 @@ async fn redirect_is_not_followed() {
     );
 }
 
-#[tokio::test]
-async fn refused_connection_is_not_sent() {
-    // Bind and drop a listener so the port is known to be closed.
+/// Builds a client for a port on 127.0.0.1 that is known to be closed, because a
+/// listener was bound there and dropped.
+fn closed_port_client() -> (PetraClient, std::net::SocketAddr) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     drop(listener);
+
     let credentials = Credentials::new(LOGIN, PASSWORD).unwrap();
     let client =
         PetraClient::new(config_for(&format!("http://{address}/v1"), credentials)).unwrap();
+    (client, address)
+}
+
+#[tokio::test]
+async fn refused_connection_is_not_sent() {
+    let (client, _) = closed_port_client();
 
     let error = client.ping().await.unwrap_err();
 
@@ -175,6 +182,16 @@ async fn refused_connection_is_not_sent() {
     assert_eq!(*delivery, Delivery::NotSent);
     assert_eq!(*attempts, 3, "a GET is retried after connection errors");
     assert!(!error.outcome_unknown());
+}
+
+#[tokio::test]
+async fn refused_connection_names_url() {
+    let (client, address) = closed_port_client();
+
+    let message = client.ping().await.unwrap_err().to_string();
+
+    let expected = format!("GET http://{address}/v1/ping (connection `test-petra`)");
+    assert!(message.contains(&expected), "{message}");
 }
 
 #[tokio::test]

@@ -158,7 +158,11 @@ async fn mount_error_routes(server: &MockServer) {
 }
 
 /// Runs one call per error variant and returns the errors.
-async fn every_error(client: &PetraClient, closed_port_client: &PetraClient) -> Vec<Error> {
+async fn every_error(
+    client: &PetraClient,
+    closed_port_client: &PetraClient,
+    url_secrets_client: &PetraClient,
+) -> Vec<Error> {
     let mut errors = vec![client.ping().await.unwrap_err()];
     for po in ["P403", "P404", "P418", "P429", "P500", "PBAD"] {
         errors.push(client.get_order(&PoNumber::new(po)).await.unwrap_err());
@@ -169,6 +173,7 @@ async fn every_error(client: &PetraClient, closed_port_client: &PetraClient) -> 
     errors.push(client.catalog().try_collect::<Vec<_>>().await.unwrap_err());
     errors.push(client.get_order(&PoNumber::new("")).await.unwrap_err());
     errors.push(closed_port_client.ping().await.unwrap_err());
+    errors.push(url_secrets_client.ping().await.unwrap_err());
     errors.push(Credentials::new(API_KEY, format!("{PASSWORD}\u{7}")).unwrap_err());
     errors
 }
@@ -197,18 +202,28 @@ async fn no_secret_in_logs_errors_or_debug() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let closed = listener.local_addr().unwrap();
     drop(listener);
-    let closed_port_client = PetraClient::new(
-        config_for(&format!("http://{closed}/v1"), credentials.clone())
-            .with_retry(common::fast_retry(0))
-            .with_timeouts(petra_client::Timeouts {
-                connect: Some(Duration::from_secs(2)),
-                request: Some(Duration::from_secs(2)),
-                ..petra_client::Timeouts::default()
-            }),
-    )
-    .unwrap();
+    let closed_port_config = config_for(&format!("http://{closed}/v1"), credentials.clone())
+        .with_retry(common::fast_retry(0))
+        .with_timeouts(petra_client::Timeouts {
+            connect: Some(Duration::from_secs(2)),
+            request: Some(Duration::from_secs(2)),
+            ..petra_client::Timeouts::default()
+        });
+    let closed_port_client = PetraClient::new(closed_port_config.clone()).unwrap();
+    // `ConnectionConfig::new` rejects these parts, but `base_url` is a public field.
+    let mut url_secrets_config = closed_port_config;
+    url_secrets_config.base_url.set_username(API_KEY).unwrap();
+    url_secrets_config
+        .base_url
+        .set_password(Some(PASSWORD))
+        .unwrap();
+    url_secrets_config
+        .base_url
+        .set_query(Some(&format!("token={PASSWORD}")));
+    url_secrets_config.base_url.set_fragment(Some(PASSWORD));
+    let url_secrets_client = PetraClient::new(url_secrets_config).unwrap();
 
-    let errors = every_error(&client, &closed_port_client).await;
+    let errors = every_error(&client, &closed_port_client, &url_secrets_client).await;
     let logs = captured.text();
 
     let variants: Vec<String> = errors
@@ -236,8 +251,14 @@ async fn no_secret_in_logs_errors_or_debug() {
             "RepeatedPage",
             "InvalidArgument",
             "Transport",
+            "Transport",
             "Configuration",
         ]
+    );
+    let url_secrets_message = errors[12].to_string();
+    assert!(
+        url_secrets_message.contains(&format!("GET http://{closed}/v1/ping ")),
+        "the URL is missing or keeps user info, query or fragment: {url_secrets_message}"
     );
     for error in &errors {
         assert_no_secret("Display", &error.to_string());

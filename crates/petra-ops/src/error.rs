@@ -46,6 +46,14 @@ pub enum Error {
     #[error("invalid settings {}", ProblemList(problems))]
     InvalidSettings { problems: Vec<SettingsProblem> },
 
+    /// Send Fulfillment Requests was called to import or send for a source whose
+    /// `fulfills_orders` setting is false. Nothing was stored or sent.
+    #[error("source {source_name:?} does not fulfill orders: {problem}")]
+    FulfillmentDisabled {
+        source_name: String,
+        problem: SettingsProblem,
+    },
+
     #[error("cannot read {}: {source}", path.display())]
     ReadFile {
         path: PathBuf,

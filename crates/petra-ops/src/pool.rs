@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::hash::{BuildHasherDefault, DefaultHasher};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -67,10 +67,12 @@ impl fmt::Debug for ContentHash {
     }
 }
 
-/// Returns a 64-bit fingerprint of a SKU, stable within a process run.
+/// Returns a 64-bit fingerprint of a SKU: XXH3 of its UTF-8 bytes.
+///
+/// XXH3's output is fixed by its specification, so a backend may store fingerprints and
+/// compare them with those of later runs and builds.
 pub fn sku_fingerprint(sku: &str) -> u64 {
-    // DefaultHasher::default() uses fixed keys, so equal SKUs get equal fingerprints.
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(sku)
+    xxhash_rust::xxh3::xxh3_64(sku.as_bytes())
 }
 
 /// The row hashes of a source's active items: for each item written from a feed row, the
@@ -93,7 +95,13 @@ impl RowHashes {
 
     /// Adds the row hash of the item with SKU `sku`.
     pub fn insert(&mut self, row_hash: ContentHash, sku: &str) {
-        self.skus.insert(row_hash, sku_fingerprint(sku));
+        self.insert_fingerprint(row_hash, sku_fingerprint(sku));
+    }
+
+    /// Adds the row hash of the item whose SKU has the fingerprint `fingerprint`
+    /// (see [`sku_fingerprint`]).
+    pub fn insert_fingerprint(&mut self, row_hash: ContentHash, fingerprint: u64) {
+        self.skus.insert(row_hash, fingerprint);
     }
 
     /// Returns the SKU fingerprint of the item written from the row with this hash.
@@ -279,6 +287,15 @@ pub trait InventoryPool: Send + Sync {
     async fn row_hashes(&self, source: &str) -> Result<RowHashes, PoolError> {
         let _ = source;
         Ok(RowHashes::default())
+    }
+
+    /// Returns the [`sku_fingerprint`] of every active item of the source, or `None` when
+    /// the backend does not provide them. A run compares them with the SKUs it saw to
+    /// count the items it would archive, and pages through [`list_skus`](Self::list_skus)
+    /// only when some are absent. The default returns `None`, so every run pages.
+    async fn active_fingerprints(&self, source: &str) -> Result<Option<Vec<u64>>, PoolError> {
+        let _ = source;
+        Ok(None)
     }
 
     /// Lists up to `limit` SKUs of a source with the given status, in ascending SKU order

@@ -7,8 +7,8 @@
 //!   view, fault switches, shutdown).
 //! - [`config`]: [`SandboxConfig`], accounts, catalog source and shipping behaviour.
 //! - [`clock`]: the sandbox clock shipments follow.
-//! - [`faults`]: fault rules (5xx, 429 bursts, latency, dropped connection, truncated
-//!   body, repeated page), their text form and how they fire.
+//! - [`faults`]: fault rules (5xx, 429 bursts, latency, connection dropped after or
+//!   before handling, truncated body, repeated page), their text form and how they fire.
 //! - [`admin`]: the admin view of received orders and the clock control bodies.
 //! - [`tracking`]: UPS, FedEx and USPS tracking numbers and their check digits.
 //! - [`prodlist`]: products written as Petra's ProdList.csv, for catalogs given as products.

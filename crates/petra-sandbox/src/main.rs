@@ -42,7 +42,8 @@ struct Args {
     /// Faults to inject, e.g. `seed=7,catalog:503:rate=0.3,orders.create:drop:next=1`.
     /// Routes: all, ping, catalog, feed, orders.create, orders.get, orders.shipments,
     /// shipments. Faults: 5xx status, 429[=SECONDS|=DECIMAL|=date+SECONDS],
-    /// latency=MILLIS, drop, truncate, repeat-page. Triggers: always, next=N, rate=R.
+    /// latency=MILLIS, drop (after handling), drop-before (before handling), truncate,
+    /// repeat-page. Triggers: always, next=N, rate=R.
     #[arg(long, env = "PETRA_SANDBOX_FAULTS", default_value = "")]
     faults: FaultConfig,
 

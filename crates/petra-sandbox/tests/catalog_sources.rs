@@ -2,29 +2,9 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::Harness;
+use common::{real_feed_path, Harness};
 use petra_client::wire::CatalogPage;
 use petra_sandbox::{CatalogSource, Error, Sandbox, SandboxConfig, DEFAULT_GENERATED_ROWS};
-
-/// Returns the path of the real Petra feed: `PETRA_REAL_FEED` or the copy beside the repository.
-fn real_feed() -> PathBuf {
-    let path = std::env::var_os("PETRA_REAL_FEED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/data/petra/prodlist-2026-06-11.csv"
-            ))
-        });
-    assert!(
-        path.is_file(),
-        "real feed not found at {}; set PETRA_REAL_FEED to the ProdList.csv copy",
-        path.display()
-    );
-    path
-}
 
 async fn all_products(harness: &Harness) -> Vec<petra_client::wire::Product> {
     let mut products = Vec::new();
@@ -45,7 +25,7 @@ async fn all_products(harness: &Harness) -> Vec<petra_client::wire::Product> {
 
 #[tokio::test]
 async fn real_feed_serves_its_items() {
-    let path = real_feed();
+    let path = real_feed_path();
     let config = SandboxConfig::default().with_catalog(CatalogSource::FeedFile(path.clone()));
     let harness = Harness::with_config(config).await;
 
@@ -67,7 +47,7 @@ async fn real_feed_serves_its_items() {
 
 #[tokio::test]
 async fn real_feed_downloads_byte_for_byte() {
-    let path = real_feed();
+    let path = real_feed_path();
     let config = SandboxConfig::default().with_catalog(CatalogSource::FeedFile(path.clone()));
     let harness = Harness::with_config(config).await;
     let http = reqwest::Client::builder()
@@ -90,7 +70,7 @@ async fn real_feed_downloads_byte_for_byte() {
 
 #[tokio::test]
 async fn real_feed_orders_by_petra_sku() {
-    let config = SandboxConfig::default().with_catalog(CatalogSource::FeedFile(real_feed()));
+    let config = SandboxConfig::default().with_catalog(CatalogSource::FeedFile(real_feed_path()));
     let harness = Harness::with_config(config).await;
     let products = all_products(&harness).await;
     let sku = products[0].variants[0].sku.to_string();

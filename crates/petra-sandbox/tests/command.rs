@@ -1,5 +1,7 @@
 //! The `petra-sandbox` command, started as a child process on a free port.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -70,20 +72,7 @@ async fn command_applies_fault_spec() {
 
 #[tokio::test]
 async fn command_serves_feed_file() {
-    let feed = std::env::var_os("PETRA_REAL_FEED")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/data/petra/prodlist-2026-06-11.csv"
-            )
-            .into()
-        });
-    assert!(
-        feed.is_file(),
-        "real feed not found at {}; set PETRA_REAL_FEED",
-        feed.display()
-    );
+    let feed = common::real_feed_path();
     let (_child, base_url) = start(&["--feed", feed.to_str().unwrap()]);
 
     let body = reqwest::Client::builder()

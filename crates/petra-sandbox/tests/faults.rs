@@ -138,6 +138,27 @@ async fn dropped_connection_still_stores_order() {
 }
 
 #[tokio::test]
+async fn drop_before_handling_stores_nothing() {
+    let harness = with_faults("orders.create:drop-before:next=1").await;
+    let body = order("PO-RESET", &[("910-002225", 1)]);
+
+    let outcome = harness.post_order(&body).send().await;
+
+    let error = outcome.expect_err("the connection closes before any response");
+    assert!(!error.is_status(), "{error:?}");
+    assert_eq!(harness.sandbox.admin().po("PO-RESET"), None);
+    assert_eq!(harness.sandbox.fault_report().fired, [1]);
+    let lookup = harness.get("orders/PO-RESET").send().await.unwrap();
+    assert_eq!(lookup.status(), 404);
+    let resend = harness.post_order(&body).send().await.unwrap();
+    assert_eq!(resend.status(), 201);
+    let admin = harness.sandbox.admin();
+    let record = admin.po("PO-RESET").unwrap();
+    assert_eq!(record.create_attempts, 1);
+    assert_eq!(record.stored, 1);
+}
+
+#[tokio::test]
 async fn resend_after_drop_is_409() {
     let harness = with_faults("orders.create:drop:next=1").await;
     let body = order("PO-RESEND", &[("910-002225", 1)]);

@@ -2,7 +2,9 @@
 //! re-import with 5% of rows changed, with the bare CSV parse rate of the same file.
 //!
 //! `cargo bench -p petra-store --bench import -- ROWS` (default 1,000,000). Prints rows
-//! per second for each phase and the process's peak resident set size.
+//! per second and CPU seconds (user plus system, all threads) for each phase and the
+//! process's peak resident set size. On a machine shared with other work the wall time
+//! depends on the load, and the CPU time much less.
 
 use std::path::Path;
 use std::time::Instant;
@@ -12,9 +14,9 @@ use petra_ops::clock::SystemClock;
 use petra_ops::inventory::{CatalogSource, GetInventory, RunOptions};
 use petra_ops::settings::{InventorySettings, SourceSettings};
 use petra_store::SqliteStore;
+use support::{bare_parse, peak_rss_kib, write_changed};
 
-/// Zero-based index of the AVAILABLE column in a ProdList row.
-const AVAILABLE: usize = 3;
+mod support;
 
 fn main() {
     let rows: u64 = std::env::args()
@@ -29,7 +31,7 @@ fn main() {
     generate(file, GeneratorOptions { rows, seed: 11 }).expect("generate the feed");
     let changed_rows = write_changed(&feed, &changed);
 
-    let started = Instant::now();
+    let started = Started::now();
     let parsed = bare_parse(&feed);
     report("bare csv parse", parsed, started);
 
@@ -51,12 +53,12 @@ fn main() {
             .expect("import")
     };
 
-    let started = Instant::now();
+    let started = Started::now();
     let first = import(&feed);
     report("first import", first.records, started);
     println!("  created {} rejected {}", first.created, first.rejected);
 
-    let started = Instant::now();
+    let started = Started::now();
     let second = import(&changed);
     report("re-import, 5% changed", second.records, started);
     println!(
@@ -67,75 +69,42 @@ fn main() {
     println!("peak RSS {} MiB", peak_rss_kib() / 1024);
 }
 
-fn report(phase: &str, rows: u64, started: Instant) {
-    let seconds = started.elapsed().as_secs_f64();
+/// The wall clock and the process's CPU time at the start of a phase.
+struct Started {
+    wall: Instant,
+    cpu_seconds: f64,
+}
+
+impl Started {
+    fn now() -> Self {
+        Self {
+            wall: Instant::now(),
+            cpu_seconds: cpu_seconds(),
+        }
+    }
+}
+
+fn report(phase: &str, rows: u64, started: Started) {
+    let seconds = started.wall.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - started.cpu_seconds;
     println!(
-        "{phase}: {rows} rows in {seconds:.2} s = {:.0} rows/s",
+        "{phase}: {rows} rows in {seconds:.2} s = {:.0} rows/s, {cpu:.2} CPU s",
         rows as f64 / seconds
     );
 }
 
-/// Counts the records of the file with the csv crate alone: the floor any import pays.
-fn bare_parse(path: &Path) -> u64 {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_path(path)
-        .expect("open the feed");
-    let mut record = csv::ByteRecord::new();
-    let mut count = 0u64;
-    while reader.read_byte_record(&mut record).expect("read the feed") {
-        count += 1;
-    }
-    // Two preamble lines and the header are not data rows.
-    count.saturating_sub(3)
-}
-
-/// Copies the feed with the quantity of every 20th data row changed; returns how many.
-fn write_changed(from: &Path, to: &Path) -> u64 {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_path(from)
-        .expect("open the feed");
-    let mut writer = csv::WriterBuilder::new()
-        .flexible(true)
-        .terminator(csv::Terminator::CRLF)
-        .from_path(to)
-        .expect("create the changed feed");
-    let mut changed = 0;
-    for (index, record) in reader.byte_records().enumerate() {
-        let record = record.expect("read the feed");
-        let is_data = index >= 3;
-        if is_data && (index - 3) % 20 == 0 && record.len() > AVAILABLE {
-            let mut edited = csv::ByteRecord::new();
-            for (position, field) in record.iter().enumerate() {
-                if position == AVAILABLE {
-                    edited.push_field(b"98765");
-                } else {
-                    edited.push_field(field);
-                }
-            }
-            writer
-                .write_byte_record(&edited)
-                .expect("write the changed feed");
-            changed += 1;
-        } else {
-            writer
-                .write_byte_record(&record)
-                .expect("write the changed feed");
-        }
-    }
-    writer.flush().expect("write the changed feed");
-    changed
-}
-
-/// Peak resident set size of this process (VmHWM), in KiB.
-fn peak_rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
+/// User plus system CPU time of this process, all threads, from /proc/self/stat.
+fn cpu_seconds() -> f64 {
+    // Linux reports these fields in clock ticks of USER_HZ, 100 per second on x86-64.
+    const TICKS_PER_SECOND: f64 = 100.0;
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, and the name is field 2.
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&index| fields.get(index)?.parse::<u64>().ok())
+        .sum();
+    ticks as f64 / TICKS_PER_SECOND
 }

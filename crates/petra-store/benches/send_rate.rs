@@ -26,6 +26,10 @@ use petra_ops::settings::SourceSettings;
 use petra_sandbox::{CatalogSource, Sandbox, SandboxConfig, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 use petra_store::SqliteStore;
 
+// Shared with the fault tests for their source settings.
+#[path = "../tests/sandbox_support/mod.rs"]
+mod sandbox_support;
+
 struct Proxy {
     limiter: DefaultDirectRateLimiter,
     upstream: String,
@@ -145,7 +149,7 @@ async fn main() {
 
     let source = SourceSettings {
         name: "bench".into(),
-        ..SourceSettings::default()
+        ..sandbox_support::fulfilling_source()
     };
     let settings = FulfillmentSettings {
         concurrency: 8,

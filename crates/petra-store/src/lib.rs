@@ -3,7 +3,8 @@
 //! - [`store`]: [`SqliteStore`], the handle, its connection and blocking-thread calls.
 //! - [`schema`]: pragmas and the versioned migrations embedded in the crate.
 //! - [`pool`]: [`InventoryPool`](petra_ops::pool::InventoryPool) on the
-//!   `inventory_items` table, with change detection by content hash.
+//!   `inventory_items` and `inventory_item_state` tables, with change detection by
+//!   content hash.
 //! - [`history`]: [`RunHistory`](petra_ops::history::RunHistory) on the `runs` and
 //!   `connection_tests` tables.
 //! - [`outbox`]: [`FulfillmentRequests`](petra_ops::fulfillment::FulfillmentRequests) on

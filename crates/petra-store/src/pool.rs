@@ -1,14 +1,15 @@
-//! The inventory pool on the `inventory_items` table.
+//! The inventory pool on the `inventory_items` and `inventory_item_state` tables.
 //!
 //! Each batch is one transaction with cached prepared statements. A new SKU costs one
-//! insert. An item whose content hash matches the stored one is read but never written,
-//! so a re-import with few changes costs few writes.
+//! insert into each table, both appending at the end because item ids only grow. An item
+//! whose content hash matches the stored one is read but never written, so a re-import
+//! with few changes costs few writes.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use petra_ops::pool::{
-    BatchOutcome, ContentHash, InventoryPool, ItemChange, ItemStatus, PoolError, PoolItem,
-    RowHashes, UpsertOptions,
+    sku_fingerprint, BatchOutcome, ContentHash, InventoryPool, ItemChange, ItemStatus, PoolError,
+    PoolItem, RowHashes, UpsertOptions,
 };
 use petra_ops::Sku;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -17,36 +18,54 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::store::{timestamp, SqliteStore};
 
-const SELECT_STATE: &str =
-    "SELECT status, content_hash FROM inventory_items WHERE source = ?1 AND sku = ?2";
+const SOURCE_ID: &str = "SELECT id FROM inventory_sources WHERE name = ?1";
+
+const ADD_SOURCE: &str = "INSERT INTO inventory_sources (name) VALUES (?1) \
+     ON CONFLICT (name) DO NOTHING";
+
+const SELECT_STATE: &str = "SELECT i.id, s.active, s.content_hash FROM inventory_items AS i \
+     JOIN inventory_item_state AS s ON s.item_id = i.id WHERE i.source_id = ?1 AND i.sku = ?2";
 
 /// Creates an item unless its SKU is already stored; the change count tells which.
 const INSERT_NEW: &str = "INSERT INTO inventory_items \
-     (source, sku, status, quantity, feed_quantity, content_hash, fields, created_at, updated_at) \
-     VALUES (?1, ?2, 'active', ?3, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (source, sku) DO NOTHING";
+     (source_id, sku, quantity, feed_quantity, fields, created_at, updated_at) \
+     VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?5) ON CONFLICT (source_id, sku) DO NOTHING";
 
-/// Writes an item and makes it active: an update of an active item or a re-activation.
-const UPDATE_ACTIVE: &str = "UPDATE inventory_items SET status = 'active', quantity = ?3, \
-     feed_quantity = ?3, content_hash = ?4, fields = ?5, updated_at = ?6, archived_at = NULL \
-     WHERE source = ?1 AND sku = ?2";
+const INSERT_STATE: &str = "INSERT INTO inventory_item_state \
+     (item_id, source_id, active, sku_fingerprint, content_hash, row_hash) \
+     VALUES (?1, ?2, 1, ?3, ?4, ?5)";
+
+/// Writes an item's data and quantity for sale: an update of an active item or a
+/// re-activation.
+const UPDATE_ACTIVE: &str = "UPDATE inventory_items SET quantity = ?2, feed_quantity = ?2, \
+     fields = ?3, updated_at = ?4, archived_at = NULL WHERE id = ?1";
 
 /// Writes an archived item's new data while it stays archived with quantity 0.
-const UPDATE_ARCHIVED: &str = "UPDATE inventory_items SET feed_quantity = ?3, \
-     content_hash = ?4, fields = ?5, updated_at = ?6 WHERE source = ?1 AND sku = ?2";
+const UPDATE_ARCHIVED: &str = "UPDATE inventory_items SET feed_quantity = ?2, fields = ?3, \
+     updated_at = ?4 WHERE id = ?1";
 
-const SET_ROW_HASH: &str = "INSERT INTO inventory_row_hashes (source, sku, row_hash) \
-     VALUES (?1, ?2, ?3) ON CONFLICT (source, sku) DO UPDATE SET row_hash = excluded.row_hash";
+/// Sets an item's status, content hash and row hash together.
+const SET_STATE: &str = "UPDATE inventory_item_state SET active = ?2, content_hash = ?3, \
+     row_hash = ?4 WHERE item_id = ?1";
 
-const DELETE_ROW_HASH: &str = "DELETE FROM inventory_row_hashes WHERE source = ?1 AND sku = ?2";
+const SET_ROW_HASH: &str = "UPDATE inventory_item_state SET row_hash = ?2 WHERE item_id = ?1";
 
-const ARCHIVE: &str = "UPDATE inventory_items SET status = 'archived', quantity = 0, \
-     archived_at = ?3, updated_at = ?3 WHERE source = ?1 AND sku = ?2 AND status = 'active'";
+const SELECT_STATUS: &str = "SELECT i.id, s.active FROM inventory_items AS i \
+     JOIN inventory_item_state AS s ON s.item_id = i.id WHERE i.source_id = ?1 AND i.sku = ?2";
 
-const UNARCHIVE: &str = "UPDATE inventory_items SET status = 'active', \
-     quantity = feed_quantity, archived_at = NULL, updated_at = ?3 \
-     WHERE source = ?1 AND sku = ?2 AND status = 'archived'";
+/// Archiving drops the row hash, so the item's row is mapped again when it returns.
+const ARCHIVE_STATE: &str =
+    "UPDATE inventory_item_state SET active = 0, row_hash = NULL WHERE item_id = ?1";
 
-/// One row of the `inventory_items` table.
+const ARCHIVE_ITEM: &str = "UPDATE inventory_items SET quantity = 0, archived_at = ?2, \
+     updated_at = ?2 WHERE id = ?1";
+
+const UNARCHIVE_STATE: &str = "UPDATE inventory_item_state SET active = 1 WHERE item_id = ?1";
+
+const UNARCHIVE_ITEM: &str = "UPDATE inventory_items SET quantity = feed_quantity, \
+     archived_at = NULL, updated_at = ?2 WHERE id = ?1";
+
+/// One item of the pool, read from the `inventory_items` and `inventory_item_state` tables.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredItem {
     pub sku: String,
@@ -62,14 +81,11 @@ pub struct StoredItem {
     pub archived_at: Option<String>,
 }
 
-fn parse_status(text: &str) -> Result<ItemStatus, Error> {
-    match text {
-        "active" => Ok(ItemStatus::Active),
-        "archived" => Ok(ItemStatus::Archived),
-        other => Err(Error::InvalidRow {
-            what: "item status",
-            value: other.to_owned(),
-        }),
+fn status_of(active: bool) -> ItemStatus {
+    if active {
+        ItemStatus::Active
+    } else {
+        ItemStatus::Archived
     }
 }
 
@@ -86,47 +102,69 @@ fn quantity_param(quantity: u64) -> i64 {
     i64::try_from(quantity).unwrap_or(i64::MAX)
 }
 
-fn stored_state(
-    tx: &Transaction<'_>,
-    source: &str,
-    sku: &str,
-) -> Result<Option<(ItemStatus, ContentHash)>, Error> {
+/// Stores a fingerprint's 64 bits in SQLite's signed integer.
+fn fingerprint_param(sku: &str) -> i64 {
+    sku_fingerprint(sku) as i64
+}
+
+/// Returns the id of a source, if it has ever had items.
+fn source_id(conn: &Connection, source: &str) -> Result<Option<i64>, Error> {
+    conn.prepare_cached(SOURCE_ID)
+        .and_then(|mut select| select.query_row([source], |row| row.get(0)).optional())
+        .map_err(Error::sqlite("look up a source"))
+}
+
+/// Returns the id of a source, adding the source when it is new.
+fn add_source(tx: &Transaction<'_>, source: &str) -> Result<i64, Error> {
+    tx.prepare_cached(ADD_SOURCE)
+        .and_then(|mut insert| insert.execute([source]))
+        .map_err(Error::sqlite("add a source"))?;
+    source_id(tx, source)?.ok_or_else(|| Error::InvalidRow {
+        what: "source (added but not found)",
+        value: source.to_owned(),
+    })
+}
+
+/// The stored id, status and content hash of an item.
+#[derive(Clone, Copy)]
+struct State {
+    id: i64,
+    status: ItemStatus,
+    hash: ContentHash,
+}
+
+fn stored_state(tx: &Transaction<'_>, source_id: i64, sku: &str) -> Result<Option<State>, Error> {
     let mut select = tx
         .prepare_cached(SELECT_STATE)
         .map_err(Error::sqlite("prepare item lookup"))?;
     let row = select
-        .query_row(params![source, sku], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?))
+        .query_row(params![source_id, sku], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, bool>(1)?,
+                row.get::<_, Vec<u8>>(2)?,
+            ))
         })
         .optional()
         .map_err(Error::sqlite("look up an item"))?;
     match row {
-        Some((status, hash)) => Ok(Some((parse_status(&status)?, parse_hash(&hash)?))),
+        Some((id, active, hash)) => Ok(Some(State {
+            id,
+            status: status_of(active),
+            hash: parse_hash(&hash)?,
+        })),
         None => Ok(None),
     }
 }
 
-/// Stores the row hash of an item, or deletes it when `row_hash` is `None`.
-fn set_row_hash(
-    tx: &Transaction<'_>,
-    source: &str,
-    sku: &str,
-    row_hash: Option<ContentHash>,
-) -> Result<(), Error> {
-    let result = match row_hash {
-        Some(row_hash) => tx
-            .prepare_cached(SET_ROW_HASH)
-            .and_then(|mut set| set.execute(params![source, sku, &row_hash.as_bytes()[..]])),
-        None => tx
-            .prepare_cached(DELETE_ROW_HASH)
-            .and_then(|mut delete| delete.execute(params![source, sku])),
-    };
-    result.map_err(Error::sqlite("write a row hash"))?;
-    Ok(())
+fn execute(tx: &Transaction<'_>, sql: &str, params: impl rusqlite::Params) -> Result<usize, Error> {
+    tx.prepare_cached(sql)
+        .and_then(|mut statement| statement.execute(params))
+        .map_err(Error::sqlite("write an item"))
 }
 
-/// Sorts a batch by SKU so consecutive writes land on neighbouring pages. The sort is
-/// stable, so of two rows with one SKU the later still wins.
+/// Sorts a batch by SKU so consecutive lookups land on neighbouring index pages. The
+/// sort is stable, so of two rows with one SKU the later still wins.
 fn sort_by_sku(items: &mut [PoolItem]) {
     items.sort_by(|a, b| a.sku.cmp(&b.sku));
 }
@@ -141,67 +179,85 @@ fn upsert_in(
     sort_by_sku(&mut items);
     let now = timestamp(now);
     let tx = conn.transaction().map_err(Error::sqlite("begin a batch"))?;
+    let source_id = add_source(&tx, source)?;
     let mut outcome = BatchOutcome::default();
 
     for item in &items {
         let sku = item.sku.as_str();
         let hash = item.content_hash();
-        let write = |statement: &str| {
-            tx.prepare_cached(statement)
-                .map_err(Error::sqlite("prepare an item write"))?
-                .execute(params![
-                    source,
-                    sku,
-                    quantity_param(item.quantity),
-                    &hash.as_bytes()[..],
-                    item.fields_json(),
-                    now
-                ])
-                .map_err(Error::sqlite("write an item"))
-        };
+        let row_hash = item.row_hash();
+        let row_hash = row_hash.as_ref().map(|hash| &hash.as_bytes()[..]);
+        let quantity = quantity_param(item.quantity);
 
         // Trying the insert first spares new SKUs a separate lookup, which is every row
         // of a first import. A conflict changes nothing, so the stored state read next
         // is still the state before this item.
-        if write(INSERT_NEW)? == 1 {
+        let inserted = execute(
+            &tx,
+            INSERT_NEW,
+            params![source_id, sku, quantity, item.fields_json(), now],
+        )?;
+        if inserted == 1 {
+            let id = tx.last_insert_rowid();
+            let state = params![
+                id,
+                source_id,
+                fingerprint_param(sku),
+                &hash.as_bytes()[..],
+                row_hash
+            ];
+            execute(&tx, INSERT_STATE, state)?;
             outcome.record(ItemChange::Created);
-            if let Some(row_hash) = item.row_hash() {
-                set_row_hash(&tx, source, sku, Some(row_hash))?;
-            }
             continue;
         }
-        let stored = stored_state(&tx, source, sku)?;
-        let change = ItemChange::classify(stored, hash, options);
+
+        let Some(stored) = stored_state(&tx, source_id, sku)? else {
+            return Err(Error::InvalidRow {
+                what: "SKU (an insert found it but a lookup did not)",
+                value: sku.to_owned(),
+            });
+        };
+        let change = ItemChange::classify(Some((stored.status, stored.hash)), hash, options);
         outcome.record(change);
 
         let stays_archived =
-            matches!(stored, Some((ItemStatus::Archived, _))) && change != ItemChange::Reactivated;
+            stored.status == ItemStatus::Archived && change != ItemChange::Reactivated;
         match change {
-            // Archiving deleted the row hash and an archived item gets none, so its row
-            // is never skipped and can still re-activate it.
-            _ if stays_archived => {}
+            // An archived item keeps no row hash, so its row is never skipped and can
+            // still re-activate it.
+            ItemChange::Unchanged if stays_archived => {}
             // Only the row hash is written, so the next run can skip this row.
             ItemChange::Unchanged => {
-                if let Some(row_hash) = item.row_hash() {
-                    set_row_hash(&tx, source, sku, Some(row_hash))?;
+                if row_hash.is_some() {
+                    execute(&tx, SET_ROW_HASH, params![stored.id, row_hash])?;
                 }
             }
-            _ => set_row_hash(&tx, source, sku, item.row_hash())?,
-        }
-
-        let statement = match (change, stored) {
-            (ItemChange::Unchanged, _) => continue,
+            ItemChange::Updated if stays_archived => {
+                execute(
+                    &tx,
+                    UPDATE_ARCHIVED,
+                    params![stored.id, quantity, item.fields_json(), now],
+                )?;
+                let state = params![stored.id, false, &hash.as_bytes()[..], None::<&[u8]>];
+                execute(&tx, SET_STATE, state)?;
+            }
+            ItemChange::Updated | ItemChange::Reactivated => {
+                execute(
+                    &tx,
+                    UPDATE_ACTIVE,
+                    params![stored.id, quantity, item.fields_json(), now],
+                )?;
+                let state = params![stored.id, true, &hash.as_bytes()[..], row_hash];
+                execute(&tx, SET_STATE, state)?;
+            }
             // The insert above found the SKU, so only an error lands here.
-            (ItemChange::Created, _) => {
+            ItemChange::Created => {
                 return Err(Error::InvalidRow {
                     what: "SKU (an insert found it but a lookup did not)",
                     value: sku.to_owned(),
                 })
             }
-            (ItemChange::Updated, Some((ItemStatus::Archived, _))) => UPDATE_ARCHIVED,
-            (ItemChange::Updated | ItemChange::Reactivated, _) => UPDATE_ACTIVE,
-        };
-        write(statement)?;
+        }
     }
 
     tx.commit().map_err(Error::sqlite("commit a batch"))?;
@@ -218,18 +274,42 @@ fn preview_in(
     let tx = conn
         .transaction()
         .map_err(Error::sqlite("begin a preview"))?;
+    let source_id = source_id(&tx, source)?;
     let mut outcome = BatchOutcome::default();
     for item in items {
-        let stored = stored_state(&tx, source, item.sku.as_str())?;
+        let stored = match source_id {
+            Some(source_id) => stored_state(&tx, source_id, item.sku.as_str())?,
+            None => None,
+        };
+        let stored = stored.map(|state| (state.status, state.hash));
         outcome.record(ItemChange::classify(stored, item.content_hash(), options));
     }
     tx.rollback().map_err(Error::sqlite("end a preview"))?;
     Ok(outcome)
 }
 
+/// A status change: the status it applies to and the statements that make it.
+struct StatusChange {
+    from: ItemStatus,
+    state: &'static str,
+    item: &'static str,
+}
+
+const ARCHIVE: StatusChange = StatusChange {
+    from: ItemStatus::Active,
+    state: ARCHIVE_STATE,
+    item: ARCHIVE_ITEM,
+};
+
+const UNARCHIVE: StatusChange = StatusChange {
+    from: ItemStatus::Archived,
+    state: UNARCHIVE_STATE,
+    item: UNARCHIVE_ITEM,
+};
+
 fn set_status_in(
     conn: &mut Connection,
-    statement: &'static str,
+    change: &StatusChange,
     source: &str,
     skus: &[Sku],
     now: DateTime<Utc>,
@@ -238,20 +318,29 @@ fn set_status_in(
     let tx = conn
         .transaction()
         .map_err(Error::sqlite("begin a status change"))?;
+    let Some(source_id) = source_id(&tx, source)? else {
+        return Ok(0);
+    };
+
     let mut changed = 0u64;
-    {
-        let mut update = tx
-            .prepare_cached(statement)
-            .map_err(Error::sqlite("prepare a status change"))?;
-        for sku in skus {
-            let updated = update
-                .execute(params![source, sku.as_str(), now])
-                .map_err(Error::sqlite("change an item's status"))?;
-            if updated > 0 && statement == ARCHIVE {
-                set_row_hash(&tx, source, sku.as_str(), None)?;
-            }
-            changed += updated as u64;
+    for sku in skus {
+        let stored = tx
+            .prepare_cached(SELECT_STATUS)
+            .and_then(|mut select| {
+                select
+                    .query_row(params![source_id, sku.as_str()], |row| {
+                        Ok((row.get::<_, i64>(0)?, row.get::<_, bool>(1)?))
+                    })
+                    .optional()
+            })
+            .map_err(Error::sqlite("look up an item's status"))?;
+        let Some((id, active)) = stored else { continue };
+        if status_of(active) != change.from {
+            continue;
         }
+        execute(&tx, change.state, params![id])?;
+        execute(&tx, change.item, params![id, now])?;
+        changed += 1;
     }
     tx.commit()
         .map_err(Error::sqlite("commit a status change"))?;
@@ -266,13 +355,16 @@ impl SqliteStore {
         self.with_conn(move |conn| {
             let row = conn
                 .query_row(
-                    "SELECT sku, status, quantity, feed_quantity, fields, created_at, \
-                     updated_at, archived_at FROM inventory_items WHERE source = ?1 AND sku = ?2",
+                    "SELECT i.sku, s.active, i.quantity, i.feed_quantity, i.fields, \
+                     i.created_at, i.updated_at, i.archived_at FROM inventory_items AS i \
+                     JOIN inventory_item_state AS s ON s.item_id = i.id \
+                     WHERE i.source_id = (SELECT id FROM inventory_sources WHERE name = ?1) \
+                     AND i.sku = ?2",
                     params![source, sku],
                     |row| {
                         Ok((
                             row.get::<_, String>(0)?,
-                            row.get::<_, String>(1)?,
+                            row.get::<_, bool>(1)?,
                             row.get::<_, i64>(2)?,
                             row.get::<_, i64>(3)?,
                             row.get::<_, String>(4)?,
@@ -284,14 +376,14 @@ impl SqliteStore {
                 )
                 .optional()
                 .map_err(Error::sqlite("read an item"))?;
-            let Some((sku, status, quantity, feed_quantity, fields, created, updated, archived)) =
+            let Some((sku, active, quantity, feed_quantity, fields, created, updated, archived)) =
                 row
             else {
                 return Ok(None);
             };
             Ok(Some(StoredItem {
                 sku,
-                status: parse_status(&status)?,
+                status: status_of(active),
                 quantity: quantity.max(0) as u64,
                 feed_quantity: feed_quantity.max(0) as u64,
                 fields,
@@ -338,35 +430,63 @@ impl InventoryPool for SqliteStore {
         let source = source.to_owned();
         let hashes = self
             .with_conn(move |conn| {
+                let Some(source_id) = source_id(conn, &source)? else {
+                    return Ok(RowHashes::default());
+                };
                 let count: i64 = conn
                     .query_row(
-                        "SELECT count(*) FROM inventory_row_hashes WHERE source = ?1",
-                        params![source],
+                        "SELECT count(*) FROM inventory_item_state \
+                         WHERE source_id = ?1 AND active = 1",
+                        params![source_id],
                         |row| row.get(0),
                     )
                     .map_err(Error::sqlite("count row hashes"))?;
                 let mut hashes = RowHashes::with_capacity(usize::try_from(count).unwrap_or(0));
                 let mut select = conn
-                    .prepare("SELECT sku, row_hash FROM inventory_row_hashes WHERE source = ?1")
+                    .prepare(
+                        "SELECT row_hash, sku_fingerprint FROM inventory_item_state \
+                         WHERE source_id = ?1 AND active = 1 AND row_hash IS NOT NULL",
+                    )
                     .map_err(Error::sqlite("prepare the row hash listing"))?;
                 let mut rows = select
-                    .query(params![source])
+                    .query(params![source_id])
                     .map_err(Error::sqlite("list row hashes"))?;
                 while let Some(row) = rows.next().map_err(Error::sqlite("list row hashes"))? {
-                    let sku = row
-                        .get_ref(0)
-                        .and_then(|value| Ok(value.as_str()?))
-                        .map_err(Error::sqlite("read a row hash"))?;
                     let hash = row
-                        .get_ref(1)
+                        .get_ref(0)
                         .and_then(|value| Ok(value.as_blob()?))
                         .map_err(Error::sqlite("read a row hash"))?;
-                    hashes.insert(parse_hash(hash)?, sku);
+                    let fingerprint: i64 = row.get(1).map_err(Error::sqlite("read a row hash"))?;
+                    hashes.insert_fingerprint(parse_hash(hash)?, fingerprint as u64);
                 }
                 Ok(hashes)
             })
             .await?;
         Ok(hashes)
+    }
+
+    async fn active_fingerprints(&self, source: &str) -> Result<Option<Vec<u64>>, PoolError> {
+        let source = source.to_owned();
+        let fingerprints = self
+            .with_conn(move |conn| {
+                let Some(source_id) = source_id(conn, &source)? else {
+                    return Ok(Vec::new());
+                };
+                let mut select = conn
+                    .prepare(
+                        "SELECT sku_fingerprint FROM inventory_item_state \
+                         WHERE source_id = ?1 AND active = 1",
+                    )
+                    .map_err(Error::sqlite("prepare the fingerprint listing"))?;
+                let rows = select
+                    .query_map(params![source_id], |row| row.get::<_, i64>(0))
+                    .map_err(Error::sqlite("list SKU fingerprints"))?;
+                rows.map(|fingerprint| fingerprint.map(|bits| bits as u64))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(Error::sqlite("list SKU fingerprints"))
+            })
+            .await?;
+        Ok(Some(fingerprints))
     }
 
     async fn list_skus(
@@ -378,17 +498,23 @@ impl InventoryPool for SqliteStore {
     ) -> Result<Vec<Sku>, PoolError> {
         let source = source.to_owned();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let active = status == ItemStatus::Active;
         let skus = self
             .with_conn(move |conn| {
+                let Some(source_id) = source_id(conn, &source)? else {
+                    return Ok(Vec::new());
+                };
                 let mut select = conn
                     .prepare_cached(
-                        "SELECT sku FROM inventory_items WHERE source = ?1 AND status = ?2 \
-                         AND (?3 IS NULL OR sku > ?3) ORDER BY sku LIMIT ?4",
+                        "SELECT i.sku FROM inventory_items AS i \
+                         JOIN inventory_item_state AS s ON s.item_id = i.id \
+                         WHERE i.source_id = ?1 AND s.active = ?2 \
+                         AND (?3 IS NULL OR i.sku > ?3) ORDER BY i.sku LIMIT ?4",
                     )
                     .map_err(Error::sqlite("prepare the SKU listing"))?;
                 let after = after.as_ref().map(Sku::as_str);
                 let rows = select
-                    .query_map(params![source, status.as_str(), after, limit], |row| {
+                    .query_map(params![source_id, active, after, limit], |row| {
                         row.get::<_, String>(0)
                     })
                     .map_err(Error::sqlite("list SKUs"))?;
@@ -402,13 +528,15 @@ impl InventoryPool for SqliteStore {
 
     async fn count(&self, source: &str, status: ItemStatus) -> Result<u64, PoolError> {
         let source = source.to_owned();
+        let active = status == ItemStatus::Active;
         let count = self
             .with_conn(move |conn| {
                 conn.prepare_cached(
-                    "SELECT count(*) FROM inventory_items WHERE source = ?1 AND status = ?2",
+                    "SELECT count(*) FROM inventory_item_state WHERE source_id = \
+                     (SELECT id FROM inventory_sources WHERE name = ?1) AND active = ?2",
                 )
                 .and_then(|mut select| {
-                    select.query_row(params![source, status.as_str()], |row| row.get::<_, i64>(0))
+                    select.query_row(params![source, active], |row| row.get::<_, i64>(0))
                 })
                 .map_err(Error::sqlite("count items"))
             })
@@ -425,7 +553,7 @@ impl InventoryPool for SqliteStore {
     ) -> Result<u64, PoolError> {
         let source = source.to_owned();
         Ok(self
-            .with_conn(move |conn| set_status_in(conn, ARCHIVE, &source, &skus, now))
+            .with_conn(move |conn| set_status_in(conn, &ARCHIVE, &source, &skus, now))
             .await?)
     }
 
@@ -438,7 +566,7 @@ impl InventoryPool for SqliteStore {
     ) -> Result<u64, PoolError> {
         let source = source.to_owned();
         Ok(self
-            .with_conn(move |conn| set_status_in(conn, UNARCHIVE, &source, &skus, now))
+            .with_conn(move |conn| set_status_in(conn, &UNARCHIVE, &source, &skus, now))
             .await?)
     }
 }

@@ -4,16 +4,52 @@
 //! its own transaction together with the version bump, so a crash leaves either the old
 //! or the new version, never half of one.
 
-use rusqlite::Connection;
+use petra_ops::pool::sku_fingerprint;
+use rusqlite::{params, Connection, Transaction};
 
 use crate::error::Error;
 
+/// A schema migration: a script, then an optional step in Rust for values SQL cannot
+/// compute, both in one transaction.
+struct Migration {
+    sql: &'static str,
+    finish: Option<fn(&Transaction<'_>) -> rusqlite::Result<()>>,
+}
+
 /// The migrations in order; migration `n` (1-based) moves the schema to version `n`.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_initial.sql"),
-    include_str!("migrations/0002_row_hashes.sql"),
-    include_str!("migrations/0003_outbox_ledger.sql"),
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sql: include_str!("migrations/0001_initial.sql"),
+        finish: None,
+    },
+    Migration {
+        sql: include_str!("migrations/0002_row_hashes.sql"),
+        finish: None,
+    },
+    Migration {
+        sql: include_str!("migrations/0003_outbox_ledger.sql"),
+        finish: None,
+    },
+    Migration {
+        sql: include_str!("migrations/0004_item_ids.sql"),
+        finish: Some(fill_sku_fingerprints),
+    },
 ];
+
+/// Computes the SKU fingerprint of every item, which migration 4 left at 0.
+fn fill_sku_fingerprints(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let mut select = tx.prepare("SELECT id, sku FROM inventory_items")?;
+    let mut update =
+        tx.prepare("UPDATE inventory_item_state SET sku_fingerprint = ?2 WHERE item_id = ?1")?;
+    let mut rows = select.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let sku = row.get_ref(1)?.as_str()?;
+        // SQLite integers are signed, so the fingerprint is stored with its bits as is.
+        update.execute(params![id, sku_fingerprint(sku) as i64])?;
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
@@ -22,6 +58,9 @@ pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 /// slower once the pool outgrows it.
 const CACHE_KIB: i64 = 32 * 1024;
 
+/// Page size of a new database: SQLite's default.
+const PAGE_BYTES: i64 = 4096;
+
 /// Bytes of the database file SQLite may read through mmap. Zero, because mapped pages
 /// count in the process's resident set on top of the page cache: with 64 MiB a
 /// 1,000,000-row import peaked at 180 MiB.
@@ -29,10 +68,10 @@ const MMAP_BYTES: i64 = 0;
 
 /// Sets the pragmas every connection uses.
 pub(crate) fn tune(conn: &Connection) -> Result<(), Error> {
-    // Larger pages keep WITHOUT ROWID rows (a few hundred bytes of JSON) well under the
-    // 1/20-of-a-page size where that layout stays efficient. It only takes effect on a
-    // new, empty database, before WAL is switched on.
-    conn.pragma_update(None, "page_size", 16_384)
+    // A re-import updates changed items at random places in the file, and each update
+    // writes its whole page to the WAL, so smaller pages write less. It only takes
+    // effect on a new, empty database, before WAL is switched on.
+    conn.pragma_update(None, "page_size", PAGE_BYTES)
         .map_err(Error::sqlite("set page_size"))?;
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(Error::sqlite("switch to WAL"))?;
@@ -66,11 +105,14 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), Error> {
         });
     }
 
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+    for (index, step) in MIGRATIONS.iter().enumerate().skip(current) {
         let version = index + 1;
         let migration = |source| Error::Migration { version, source };
         let tx = conn.transaction().map_err(migration)?;
-        tx.execute_batch(sql).map_err(migration)?;
+        tx.execute_batch(step.sql).map_err(migration)?;
+        if let Some(finish) = step.finish {
+            finish(&tx).map_err(migration)?;
+        }
         tx.pragma_update(None, "user_version", version as i64)
             .map_err(migration)?;
         tx.commit().map_err(migration)?;

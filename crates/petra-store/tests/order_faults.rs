@@ -77,6 +77,64 @@ async fn create_reset_mid_reply() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_reset_before_storing() {
+    // One request at a time, so the first request alone meets the reset: its lookup
+    // finds no order and it goes out again under the same PO in the same run.
+    let setup = Setup::start(ShippingConfig::whole_orders()).await;
+    setup.import(requests("RESETBEFORE", REQUESTS)).await;
+    setup
+        .sandbox
+        .set_faults("orders.create:drop-before:next=1".parse().unwrap())
+        .unwrap();
+
+    let report = setup.send(1).await;
+
+    assert_eq!(report.submitted, REQUESTS as u64, "{report:#?}");
+    assert_eq!(report.reconciled, 1, "{report:#?}");
+    assert!(report.results[0].reconciled, "{:#?}", report.results[0]);
+    assert_eq!(setup.sandbox.fault_report().fired, [1]);
+    let admin = setup.sandbox.admin();
+    let first = admin.po(report.results[0].po_number.as_str()).unwrap();
+    assert_eq!(
+        first.create_attempts, 1,
+        "only the resend reached the handler"
+    );
+    assert_eq!(
+        first.responses_dropped, 0,
+        "the reply to the stored order was sent"
+    );
+    assert_eq!(duplicate_attempts(&setup), 0);
+    assert_one_order_each(&setup, "RESETBEFORE").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_reset_after_storing() {
+    // The same reset one step later, after the order is stored: the lookup finds the
+    // order, so nothing is sent again.
+    let setup = Setup::start(ShippingConfig::whole_orders()).await;
+    setup.import(requests("RESETAFTER", REQUESTS)).await;
+    setup
+        .sandbox
+        .set_faults("orders.create:drop:next=1".parse().unwrap())
+        .unwrap();
+
+    let report = setup.send(1).await;
+
+    assert_eq!(report.submitted, REQUESTS as u64, "{report:#?}");
+    assert_eq!(report.reconciled, 1, "{report:#?}");
+    assert!(report.results[0].reconciled, "{:#?}", report.results[0]);
+    let admin = setup.sandbox.admin();
+    let first = admin.po(report.results[0].po_number.as_str()).unwrap();
+    assert_eq!(
+        first.create_attempts, 1,
+        "the stored order was not sent again"
+    );
+    assert_eq!(first.responses_dropped, 1);
+    assert_eq!(duplicate_attempts(&setup), 0);
+    assert_one_order_each(&setup, "RESETAFTER").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_server_error_500() {
     let setup = run_case("E500", "orders.create:500").await;
 

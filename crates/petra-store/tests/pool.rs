@@ -295,7 +295,7 @@ async fn store_uses_wal_and_tuned_cache() {
         .unwrap();
 
     assert_eq!(mode, "wal");
-    assert_eq!(page_size, 16_384);
+    assert_eq!(page_size, 4096);
 }
 
 #[tokio::test]

@@ -2,7 +2,6 @@
 //! and the fix.
 
 use petra_client::{ApiError, Delivery, Error};
-use url::Url;
 
 use crate::failure::root_cause;
 use crate::output::plural;
@@ -15,16 +14,13 @@ const CREDENTIAL_SOURCES: &str = "set PETRA_USERNAME (or PETRA_API_KEY) and PETR
 pub fn describe(base_url: &str, err: &Error) -> (String, String) {
     match err {
         Error::Authentication { hint, api } => (
-            format!(
-                "Petra rejected the credentials: {}",
-                api_reply(base_url, api)
-            ),
+            format!("Petra rejected the credentials: {}", api_reply(api)),
             format!("{hint}: {CREDENTIAL_SOURCES}"),
         ),
         Error::AccessNotEnabled { api } => (
             format!(
                 "API access is not enabled for this account: {}",
-                api_reply(base_url, api)
+                api_reply(api)
             ),
             "ask Petra to enable API access for the account, or use an account that has it"
                 .to_owned(),
@@ -37,7 +33,7 @@ pub fn describe(base_url: &str, err: &Error) -> (String, String) {
         } => (
             format!(
                 "cannot reach Petra at {} after {attempts} {}: {}",
-                request_url(base_url, &request.path),
+                request.url,
                 plural(*attempts, "attempt"),
                 root_cause(source)
             ),
@@ -54,7 +50,7 @@ pub fn describe(base_url: &str, err: &Error) -> (String, String) {
         } => (
             format!(
                 "no complete response from Petra at {} after {attempts} {}: {}",
-                request_url(base_url, &request.path),
+                request.url,
                 plural(*attempts, "attempt"),
                 root_cause(source)
             ),
@@ -68,26 +64,10 @@ pub fn describe(base_url: &str, err: &Error) -> (String, String) {
     }
 }
 
-/// Describes Petra's reply with the full URL in place of the path alone.
-fn api_reply(base_url: &str, api: &ApiError) -> String {
+/// Describes Petra's reply without the connection name, which the caller already shows.
+fn api_reply(api: &ApiError) -> String {
     format!(
         "{} {} returned {} `{}` ({:?})",
-        api.request.method,
-        request_url(base_url, &api.request.path),
-        api.status,
-        api.code,
-        api.message
+        api.request.method, api.request.url, api.status, api.code, api.message
     )
-}
-
-/// Joins the request path to the scheme, host and port of `base_url`.
-fn request_url(base_url: &str, path: &str) -> String {
-    match Url::parse(base_url.trim()) {
-        Ok(mut url) => {
-            url.set_path(path);
-            url.set_query(None);
-            url.to_string()
-        }
-        Err(_) => path.to_owned(),
-    }
 }

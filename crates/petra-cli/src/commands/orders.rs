@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cli::Cli;
 use crate::context;
-use crate::failure::{Exit, Failure};
+use crate::failure::{Exit, Failure, FULFILLS_ORDERS_FIX};
 use crate::output;
 use crate::output::outln;
 use crate::stop;
@@ -101,10 +101,7 @@ pub fn operation(config: &Config) -> Result<SendFulfillmentRequests, Failure> {
                 config.source.name
             ),
         )
-        .with_fix(
-            "set fulfills_orders = true in [source] of petra.toml, with at least one \
-             [[source.shipping_methods]] and a [source.ship_from] location",
-        ));
+        .with_fix(FULFILLS_ORDERS_FIX));
     }
     let source = config.source.clone().validate()?;
     let mut settings = config.fulfillment.clone();

@@ -94,14 +94,28 @@ pub struct SendContext<'a> {
 ///     SendFulfillmentRequests,
 /// };
 /// use petra_ops::memory::MemoryHistory;
-/// use petra_ops::settings::SourceSettings;
+/// use petra_ops::settings::{ShipFrom, ShippingMethod, SourceSettings};
 ///
 /// let credentials = Credentials::new("DEALER-1042", "password-from-your-vault")?;
 /// let config = ConnectionConfig::new("petra", "https://api.petra.example/v1", credentials)?;
 /// let client = PetraClient::new(config)?;
 ///
-/// let operation =
-///     SendFulfillmentRequests::new(SourceSettings::default().validate()?, FulfillmentSettings::default());
+/// // Sending needs a source that fulfills orders, with a shipping method and a ship-from
+/// // location.
+/// let source = SourceSettings {
+///     fulfills_orders: true,
+///     shipping_methods: vec![ShippingMethod { name: "UPS Ground".into(), code: "UPSG".into() }],
+///     ship_from: Some(ShipFrom {
+///         address: "2101 S Hohokam Dr".into(),
+///         city: "Tempe".into(),
+///         state_code: "AZ".into(),
+///         postal_code: "85282".into(),
+///         country_code: "US".into(),
+///         ..ShipFrom::default()
+///     }),
+///     ..SourceSettings::default()
+/// };
+/// let operation = SendFulfillmentRequests::new(source.validate()?, FulfillmentSettings::default());
 /// let outbox = MemoryRequests::new();
 /// let history = MemoryHistory::new();
 /// operation
@@ -151,6 +165,24 @@ impl SendFulfillmentRequests {
         &self.source
     }
 
+    /// Rejects a source whose `fulfills_orders` setting is false, so nothing is stored or
+    /// sent for it.
+    fn check_fulfills_orders(&self) -> Result<(), Error> {
+        let Some(problem) = self.source.settings().fulfillment_problem() else {
+            return Ok(());
+        };
+
+        tracing::warn!(
+            source = self.source.name(),
+            setting = %problem.field,
+            "source does not fulfill orders; nothing imported or sent"
+        );
+        Err(Error::FulfillmentDisabled {
+            source_name: self.source.name().to_owned(),
+            problem,
+        })
+    }
+
     /// Compiles the template against the merchant request and Petra order schemas.
     pub fn compile(&self) -> Result<fieldmap::Plan, Error> {
         let loaded = self.template.load(DEFAULT_TEMPLATE)?;
@@ -168,12 +200,17 @@ impl SendFulfillmentRequests {
     /// Adds requests to the outbox, held when the review hold is on, and lists the
     /// problems each has now. Invalid requests are stored too: the next send rejects
     /// them with the same reasons, and a corrected import replaces them.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::FulfillmentDisabled`] when the source does not fulfill orders.
     pub async fn import(
         &self,
         requests: &dyn FulfillmentRequests,
         incoming: Vec<crate::fulfillment::FulfillmentRequest>,
         clock: &dyn Clock,
     ) -> Result<ImportReport, Error> {
+        self.check_fulfills_orders()?;
         let plan = self.compile()?;
         let problems = incoming
             .iter()
@@ -215,7 +252,13 @@ impl SendFulfillmentRequests {
     /// Call it under the operation's lock (see [`crate::schedule`]): an entry found in
     /// `submitting` is taken to belong to a run that ended without recording Petra's
     /// reply, so it is reconciled by a PO lookup before anything is sent again.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::FulfillmentDisabled`] when the source does not fulfill orders, before
+    /// anything is sent or recorded in the history.
     pub async fn run(&self, context: SendContext<'_>) -> Result<SendReport, Error> {
+        self.check_fulfills_orders()?;
         let run_id = Uuid::new_v4();
         let span = tracing::info_span!(
             "send_fulfillment_requests",

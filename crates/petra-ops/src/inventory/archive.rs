@@ -27,21 +27,13 @@ pub(crate) async fn archive_absent(
     }
 
     // Counting first lets the guard see the whole picture before anything changes.
-    let mut candidates = 0u64;
-    let mut after: Option<Sku> = None;
-    loop {
-        let page = pool
-            .list_skus(source, ItemStatus::Active, after.clone(), PAGE)
-            .await?;
-        candidates += page
+    let candidates = match pool.active_fingerprints(source).await? {
+        Some(active) => active
             .iter()
-            .filter(|sku| !seen.contains(sku.as_str()))
-            .count() as u64;
-        if page.len() < PAGE {
-            break;
-        }
-        after = page.last().cloned();
-    }
+            .filter(|fingerprint| !seen.contains_fingerprint(**fingerprint))
+            .count() as u64,
+        None => count_absent(pool, source, seen).await?,
+    };
     inputs.candidates = candidates;
 
     match decide(&inputs) {
@@ -58,6 +50,7 @@ pub(crate) async fn archive_absent(
         ArchiveDecision::Archive => {}
     }
 
+    // The candidates are known by fingerprint only, so their SKUs come from the listing.
     let mut archived = 0u64;
     let mut after: Option<Sku> = None;
     loop {
@@ -78,4 +71,27 @@ pub(crate) async fn archive_absent(
         }
     }
     Ok(ArchiveOutcome::Applied { count: archived })
+}
+
+/// Counts the active items absent from `seen` by paging through their SKUs.
+async fn count_absent(
+    pool: &dyn InventoryPool,
+    source: &str,
+    seen: &SeenSkus,
+) -> Result<u64, PoolError> {
+    let mut candidates = 0u64;
+    let mut after: Option<Sku> = None;
+    loop {
+        let page = pool
+            .list_skus(source, ItemStatus::Active, after.clone(), PAGE)
+            .await?;
+        candidates += page
+            .iter()
+            .filter(|sku| !seen.contains(sku.as_str()))
+            .count() as u64;
+        if page.len() < PAGE {
+            return Ok(candidates);
+        }
+        after = page.last().cloned();
+    }
 }

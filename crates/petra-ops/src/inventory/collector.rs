@@ -51,7 +51,12 @@ impl SeenSkus {
     }
 
     pub fn contains(&self, sku: &str) -> bool {
-        self.fingerprints.contains_key(&sku_fingerprint(sku))
+        self.contains_fingerprint(sku_fingerprint(sku))
+    }
+
+    /// Returns whether a SKU with this [`sku_fingerprint`] was seen.
+    pub fn contains_fingerprint(&self, fingerprint: u64) -> bool {
+        self.fingerprints.contains_key(&fingerprint)
     }
 
     pub fn len(&self) -> usize {

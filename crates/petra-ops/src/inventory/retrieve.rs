@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use fieldmap::{schemas, Plan};
+use fieldmap::{schemas, MappedRecord, Plan};
 use futures::StreamExt;
 use petra_client::feed::{FeedDownload, ProdListReader};
 use petra_client::PetraApi;
@@ -144,11 +144,12 @@ fn plan_skips(
     }
 
     let filtered = SkipRows::open(path, scan.skipped.clone()).ok()?;
-    let reader = ProdListReader::new(filtered).ok()?;
-    for row in reader {
+    let mut reader = ProdListReader::new(filtered).ok()?;
+    let mut mapped = MappedRecord::default();
+    while let Some(row) = reader.read_row() {
         let (line, sku) = match row {
-            Ok(row) => match plan.map(&ProdListRecord(&row), row.line()) {
-                Ok(mapped) => match pool_item(&mapped, keys) {
+            Ok(row) => match plan.map_into(&ProdListRecord(row), row.line(), &mut mapped) {
+                Ok(()) => match pool_item(&mapped, keys) {
                     Ok(item) => (row.line(), Some(item.sku.as_str().to_owned())),
                     Err((sku, ..)) => (row.line(), sku),
                 },
@@ -183,7 +184,8 @@ fn read_rows<R: Read>(
     batches: &mpsc::Sender<Vec<PoolItem>>,
 ) -> Retrieved {
     let width = reader.columns().names().len();
-    for row in &mut reader {
+    let mut mapped = MappedRecord::default();
+    while let Some(row) = reader.read_row() {
         let full = match row {
             Ok(row) => {
                 // Only a row read without any warning may be skipped later, so a skipped
@@ -198,8 +200,8 @@ fn read_rows<R: Read>(
                 for warning in row.warnings() {
                     collector.warn(warning.to_string());
                 }
-                match plan.map(&ProdListRecord(&row), row.line()) {
-                    Ok(mapped) => collector.accept(row.line(), &mapped, row_hash),
+                match plan.map_into(&ProdListRecord(row), row.line(), &mut mapped) {
+                    Ok(()) => collector.accept(row.line(), &mapped, row_hash),
                     Err(error) => {
                         collector.reject_mapping(row.line(), &error);
                         None

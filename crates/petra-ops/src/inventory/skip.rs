@@ -13,19 +13,24 @@ use std::path::Path;
 
 use csv::ByteRecord;
 use fieldmap::Template;
+use xxhash_rust::xxh3::xxh3_128;
 
 use super::collector::SeenSkus;
 use crate::pool::{ContentHash, RowHashes};
 
-/// Changes whenever reading or mapping a row changes meaning, so stored row hashes from
-/// older builds stop matching.
+/// Changes whenever reading, mapping or hashing a row changes meaning, so stored row
+/// hashes from older builds stop matching.
 const PIPELINE_VERSION: &[u8] =
-    concat!("petra-ops row hash 1 ", env!("CARGO_PKG_VERSION")).as_bytes();
+    concat!("petra-ops row hash 2 ", env!("CARGO_PKG_VERSION")).as_bytes();
 
 /// Hashes feed rows for one source, template and header.
+///
+/// The hash is XXH3-128, not a cryptographic hash. A row hash only decides whether a row
+/// of the merchant's own feed is skipped, and a re-import hashes every row of the file.
 pub(crate) struct RowHasher {
-    prefix: blake3::Hasher,
+    /// The digest of everything but the row, then the row's fields, reused per row.
     buffer: Vec<u8>,
+    prefix_len: usize,
 }
 
 impl RowHasher {
@@ -33,34 +38,36 @@ impl RowHasher {
     /// skipped.
     pub fn new(source: &str, template: &Template, columns: &[String]) -> Option<Self> {
         let template = serde_json::to_vec(template).ok()?;
-        let mut prefix = blake3::Hasher::new();
+        let mut prefix = Vec::with_capacity(template.len() + 1024);
         for part in [PIPELINE_VERSION, source.as_bytes(), &template] {
-            prefix.update(&(part.len() as u64).to_le_bytes());
-            prefix.update(part);
+            push_field(&mut prefix, part);
         }
-        prefix.update(&(columns.len() as u64).to_le_bytes());
+        prefix.extend_from_slice(&(columns.len() as u64).to_le_bytes());
         for column in columns {
-            prefix.update(&(column.len() as u64).to_le_bytes());
-            prefix.update(column.as_bytes());
+            push_field(&mut prefix, column.as_bytes());
         }
+
+        let mut buffer = Vec::with_capacity(1024);
+        buffer.extend_from_slice(&xxh3_128(&prefix).to_le_bytes());
         Some(Self {
-            prefix,
-            buffer: Vec::with_capacity(1024),
+            prefix_len: buffer.len(),
+            buffer,
         })
     }
 
     /// Hashes a record's fields with their lengths, so moving a comma changes the hash.
     pub fn hash(&mut self, record: &ByteRecord) -> ContentHash {
-        self.buffer.clear();
+        self.buffer.truncate(self.prefix_len);
         for field in record {
-            self.buffer
-                .extend_from_slice(&(field.len() as u64).to_le_bytes());
-            self.buffer.extend_from_slice(field);
+            push_field(&mut self.buffer, field);
         }
-        let mut hasher = self.prefix.clone();
-        hasher.update(&self.buffer);
-        ContentHash::from_digest(hasher.finalize())
+        ContentHash(xxh3_128(&self.buffer).to_le_bytes())
     }
+}
+
+fn push_field(buffer: &mut Vec<u8>, field: &[u8]) {
+    buffer.extend_from_slice(&(field.len() as u64).to_le_bytes());
+    buffer.extend_from_slice(field);
 }
 
 /// Rows a scan found unchanged.

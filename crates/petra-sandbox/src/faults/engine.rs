@@ -15,6 +15,7 @@ pub(crate) struct FiredFaults {
     /// A response to send in place of handling the request.
     pub early: Option<EarlyResponse>,
     pub drop_connection: bool,
+    pub drop_before_handling: bool,
     pub truncate_body: bool,
     pub repeat_page: bool,
 }
@@ -103,6 +104,7 @@ impl FaultEngine {
                 }
                 Fault::Latency { millis } => fired.latency += Duration::from_millis(millis),
                 Fault::DropConnection => fired.drop_connection = true,
+                Fault::DropBeforeHandling => fired.drop_before_handling = true,
                 Fault::TruncateBody => fired.truncate_body = true,
                 Fault::RepeatPage => fired.repeat_page = true,
             }

@@ -42,6 +42,10 @@ pub(crate) async fn apply_faults(
     if !fired.latency.is_zero() {
         tokio::time::sleep(fired.latency).await;
     }
+    let kill = request.extensions().get::<ConnectionKill>().cloned();
+    if fired.drop_before_handling {
+        return drop_unhandled(kill).await;
+    }
     match fired.early {
         Some(EarlyResponse::ServerError { status }) => {
             return ApiError::server_error(status).into_response()
@@ -53,7 +57,6 @@ pub(crate) async fn apply_faults(
         None => {}
     }
 
-    let kill = request.extensions().get::<ConnectionKill>().cloned();
     request.extensions_mut().insert(fired.clone());
     let response = next.run(request).await;
 
@@ -73,6 +76,24 @@ pub(crate) async fn apply_faults(
         return truncate(response).await;
     }
     response
+}
+
+/// Closes the connection without handling the request. Outside the sandbox server there
+/// is no connection to close, so it responds 503 instead, which still stores nothing.
+async fn drop_unhandled(kill: Option<ConnectionKill>) -> Response {
+    match kill {
+        Some(kill) => {
+            kill.fire();
+            // The connection task drops this future with the connection.
+            std::future::pending().await
+        }
+        None => {
+            tracing::warn!(
+                "cannot drop the connection outside the sandbox server; responding 503 unhandled"
+            );
+            ApiError::server_error(503).into_response()
+        }
+    }
 }
 
 /// Keeps the status and headers, announces the full length, sends half the body and then

@@ -143,6 +143,10 @@ pub enum Fault {
     /// Handle the request, then close the connection without sending any response. On
     /// `orders.create` the order is stored and the client cannot know it.
     DropConnection,
+    /// Close the connection without handling the request or sending any response. On
+    /// `orders.create` no order is stored and no attempt is recorded for the PO, but the
+    /// client cannot tell this from [`Fault::DropConnection`].
+    DropBeforeHandling,
     /// Send the headers with the full `Content-Length`, then half the body, then close.
     TruncateBody,
     /// On `catalog` and `shipments` requests that carry a cursor, return that same cursor

@@ -6,8 +6,9 @@
 //! - ROUTE: `all`, `ping`, `catalog`, `feed`, `orders.create`, `orders.get`,
 //!   `orders.shipments`, `shipments`.
 //! - FAULT: a 5xx status (`503`); `429`, `429=3` (seconds), `429=2.5` (decimal seconds)
-//!   or `429=date+3` (an HTTP-date 3 seconds ahead); `latency=MILLIS`; `drop`;
-//!   `truncate`; `repeat-page`.
+//!   or `429=date+3` (an HTTP-date 3 seconds ahead); `latency=MILLIS`; `drop` (close
+//!   the connection after handling the request); `drop-before` (close it before
+//!   handling); `truncate`; `repeat-page`.
 //! - TRIGGER: `always` (the default), `next=N` or `rate=R` with R from 0.0 to 1.0.
 //!
 //! Example: `seed=7,catalog:503:rate=0.3,orders.create:drop:next=1,feed:truncate`.
@@ -90,6 +91,7 @@ fn parse_fault(item: &str, text: &str) -> Result<Fault, Error> {
 
     let fault = match (name, value) {
         ("drop", None) => Fault::DropConnection,
+        ("drop-before", None) => Fault::DropBeforeHandling,
         ("truncate", None) => Fault::TruncateBody,
         ("repeat-page", None) => Fault::RepeatPage,
         ("latency", Some(millis)) => Fault::Latency {
@@ -110,7 +112,7 @@ fn parse_fault(item: &str, text: &str) -> Result<Fault, Error> {
                 item,
                 &format!(
                     "unknown fault `{text}`; expected a 5xx status, 429[=SECONDS], \
-                     latency=MILLIS, drop, truncate or repeat-page"
+                     latency=MILLIS, drop, drop-before, truncate or repeat-page"
                 ),
             ))
         }
@@ -202,6 +204,14 @@ mod tests {
                 retry_after: RetryAfter::DecimalSeconds { millis: 2500 }
             }
         );
+    }
+
+    #[test]
+    fn drop_before_parses() {
+        let rule: FaultRule = "orders.create:drop-before:next=2".parse().unwrap();
+
+        assert_eq!(rule.fault, Fault::DropBeforeHandling);
+        assert_eq!(rule.trigger, Trigger::Next { count: 2 });
     }
 
     #[test]

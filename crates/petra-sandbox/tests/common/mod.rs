@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+use std::path::PathBuf;
+
 use petra_sandbox::{
     CatalogSource, RunningSandbox, Sandbox, SandboxConfig, ShippingConfig, DEFAULT_PASSWORD,
     DEFAULT_USERNAME,
@@ -111,4 +113,23 @@ pub async fn error_code(response: Response) -> String {
         .as_str()
         .unwrap_or_default()
         .to_owned()
+}
+
+/// Returns the path of Petra's real ProdList.csv: `PETRA_REAL_FEED`, or the copy beside
+/// the repository. Panics with the path it tried when the file is missing.
+pub fn real_feed_path() -> PathBuf {
+    let path = std::env::var_os("PETRA_REAL_FEED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/data/petra/prodlist-2026-06-11.csv"
+            ))
+        });
+    assert!(
+        path.is_file(),
+        "real ProdList feed not found at {}; set PETRA_REAL_FEED to its path",
+        path.display()
+    );
+    path
 }

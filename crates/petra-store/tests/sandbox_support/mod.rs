@@ -11,7 +11,7 @@ use petra_ops::fulfillment::{
     FulfillmentRequest, FulfillmentRequests, FulfillmentSettings, OutboxState, RequestLine,
     SendContext, SendFulfillmentRequests, SendReport,
 };
-use petra_ops::settings::SourceSettings;
+use petra_ops::settings::{ShipFrom, ShippingMethod, SourceSettings};
 use petra_ops::shipments::{GetShipments, ShipmentSettings, ShipmentsContext, ShipmentsReport};
 use petra_sandbox::{
     CatalogSource, RunningSandbox, Sandbox, SandboxConfig, ShippingConfig, DEFAULT_PASSWORD,
@@ -64,7 +64,7 @@ impl Setup {
             ..FulfillmentSettings::default()
         };
         let operation =
-            SendFulfillmentRequests::new(SourceSettings::default().validate().unwrap(), settings);
+            SendFulfillmentRequests::new(fulfilling_source().validate().unwrap(), settings);
         operation
             .run(SendContext {
                 api: &self.client,
@@ -112,6 +112,27 @@ impl Setup {
                 )
             })
             .collect()
+    }
+}
+
+/// The default source with what sending orders needs: `fulfills_orders`, a shipping
+/// method and a ship-from location.
+pub fn fulfilling_source() -> SourceSettings {
+    SourceSettings {
+        fulfills_orders: true,
+        shipping_methods: vec![ShippingMethod {
+            name: "UPS Ground".into(),
+            code: "UPSG".into(),
+        }],
+        ship_from: Some(ShipFrom {
+            address: "2101 S Hohokam Dr".into(),
+            city: "Tempe".into(),
+            state_code: "AZ".into(),
+            postal_code: "85282".into(),
+            country_code: "US".into(),
+            ..ShipFrom::default()
+        }),
+        ..SourceSettings::default()
     }
 }
 
