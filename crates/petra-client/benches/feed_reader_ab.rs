@@ -1,23 +1,29 @@
 //! The ProdList reader against a bare `csv::ByteRecord` parse of the same generated file,
-//! interleaved in one process so that changes in machine load affect both alike.
+//! interleaved in one process so that changes in machine load affect all workloads alike.
+//! Two bare `simd_csv` record splits of the file (`ByteRecord` and `ZeroCopyReader`) run
+//! in the same rounds, as candidates for a record splitter cheaper than csv-core.
 //!
-//! Each round times one full pass of each workload, alternating which goes first, and
-//! the ratio of each round is the reader's rows/s over the bare parse's. It prints the
-//! median and minimum time per workload and the median ratio.
+//! Each round times one full pass of each workload, rotating which goes first, and each
+//! workload's ratio in a round is its rows/s over the bare `csv` parse's. It prints the
+//! median and minimum time per workload and the median of its per-round ratios.
 //!
 //! `cargo bench -p petra-client --bench feed_reader_ab`; `PETRA_BENCH_ROWS` sets the row
 //! count (default 1,000,000) and `PETRA_BENCH_ROUNDS` the rounds (default 15).
 
 use std::hint::black_box;
 use std::io::BufWriter;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{bare_parse, lent_rows};
+use common::{bare_parse, bare_simd_parse, bare_simd_zero_copy, lent_rows};
 use petra_client::feed::{generate, GeneratorOptions};
 
-// This bench times only the bare parse and `read_row` of the shared passes.
+// This bench does not time the iterator's owned rows.
 #[allow(dead_code)]
 mod common;
+
+/// One full pass over the feed file, returning a count that keeps the work observable.
+type Pass = fn(&Path) -> u64;
 
 fn timed(pass: impl FnOnce() -> u64) -> Duration {
     let start = Instant::now();
@@ -52,46 +58,51 @@ fn main() {
     println!("generated {rows} rows, {bytes} bytes; {rounds} rounds");
 
     // One untimed pass of each warms the page cache and the allocator.
-    black_box(bare_parse(feed.path()));
-    black_box(lent_rows(feed.path()));
+    let workloads: [(&str, Pass); 4] = [
+        ("bare csv::ByteRecord", bare_parse),
+        ("ProdListReader::read_row", lent_rows),
+        ("bare simd_csv::ByteRecord", bare_simd_parse),
+        ("bare simd_csv::ZeroCopyReader", bare_simd_zero_copy),
+    ];
+    for (_, pass) in &workloads {
+        black_box(pass(feed.path()));
+    }
 
-    let mut bare_seconds = Vec::new();
-    let mut reader_seconds = Vec::new();
-    let mut ratios = Vec::new();
+    let mut seconds = vec![Vec::new(); workloads.len()];
+    let mut ratios = vec![Vec::new(); workloads.len()];
     for round in 0..rounds {
-        let (bare, reader) = if round % 2 == 0 {
-            let bare = timed(|| bare_parse(feed.path()));
-            (bare, timed(|| lent_rows(feed.path())))
-        } else {
-            let reader = timed(|| lent_rows(feed.path()));
-            (timed(|| bare_parse(feed.path())), reader)
-        };
-        let ratio = bare.as_secs_f64() / reader.as_secs_f64();
-        println!(
-            "round {round:2}: bare {:.3} s, read_row {:.3} s, ratio {ratio:.3}",
-            bare.as_secs_f64(),
-            reader.as_secs_f64()
-        );
-        bare_seconds.push(bare.as_secs_f64());
-        reader_seconds.push(reader.as_secs_f64());
-        ratios.push(ratio);
+        // Rotate the order each round so that no workload always runs first.
+        let mut round_seconds = vec![0.0; workloads.len()];
+        for step in 0..workloads.len() {
+            let index = (step + round as usize) % workloads.len();
+            let pass = workloads[index].1;
+            round_seconds[index] = timed(|| pass(feed.path())).as_secs_f64();
+        }
+
+        let bare = round_seconds[0];
+        let mut line = format!("round {round:2}:");
+        for (index, (name, _)) in workloads.iter().enumerate() {
+            let ratio = bare / round_seconds[index];
+            line.push_str(&format!(
+                " {name} {:.3} s ({ratio:.3});",
+                round_seconds[index]
+            ));
+            seconds[index].push(round_seconds[index]);
+            ratios[index].push(ratio);
+        }
+        println!("{line}");
     }
 
     let rate = |seconds: f64| rows as f64 / seconds;
-    for (name, seconds) in [
-        ("bare csv::ByteRecord", &mut bare_seconds),
-        ("ProdListReader::read_row", &mut reader_seconds),
-    ] {
-        let min = seconds.iter().copied().fold(f64::INFINITY, f64::min);
-        let median_seconds = median(seconds);
+    for (index, (name, _)) in workloads.iter().enumerate() {
+        let min = seconds[index].iter().copied().fold(f64::INFINITY, f64::min);
+        let median_seconds = median(&mut seconds[index]);
         println!(
-            "{name}: median {median_seconds:.3} s ({:.0} rows/s), min {min:.3} s ({:.0} rows/s)",
+            "{name}: median {median_seconds:.3} s ({:.0} rows/s), min {min:.3} s ({:.0} rows/s), \
+             median of per-round ratios to bare csv {:.3}",
             rate(median_seconds),
-            rate(min)
+            rate(min),
+            median(&mut ratios[index])
         );
     }
-    println!(
-        "read_row / bare, median of per-round ratios: {:.3}",
-        median(&mut ratios)
-    );
 }

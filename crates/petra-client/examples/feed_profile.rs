@@ -1,14 +1,21 @@
 //! Reads one feed file in one way, for instruction counts under `valgrind --tool=callgrind`
 //! (stable on a loaded machine, unlike wall time).
 //!
-//! `feed_profile bare|rows|reuse FILE`: `bare` parses `csv::ByteRecord`s only, `rows`
-//! iterates owned [`ProdListRow`](petra_client::feed::ProdListRow)s and `reuse` reads
-//! with [`ProdListReader::read_row`](petra_client::feed::ProdListReader::read_row). Both reader modes call the accessors of the
-//! columns a catalog import maps, as the benchmark does.
+//! `feed_profile MODE FILE`, where MODE is one of:
+//!
+//! - `bare`: parses `csv::ByteRecord`s only;
+//! - `rows`: iterates owned [`ProdListRow`](petra_client::feed::ProdListRow)s;
+//! - `reuse`: reads with
+//!   [`ProdListReader::read_row`](petra_client::feed::ProdListReader::read_row);
+//! - `simd`: splits records into `simd_csv::ByteRecord`s only;
+//! - `simd-zero-copy`: splits records with `simd_csv::ZeroCopyReader` only.
+//!
+//! The reader modes, `rows` and `reuse`, call the accessors of the columns a catalog
+//! import maps, as the benchmark does.
 
 use std::hint::black_box;
 
-use common::{bare_parse, lent_rows, owned_rows};
+use common::{bare_parse, bare_simd_parse, bare_simd_zero_copy, lent_rows, owned_rows};
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -18,14 +25,18 @@ fn main() {
     let mode = args.next().unwrap_or_default();
     let path = args
         .next()
-        .expect("usage: feed_profile bare|rows|reuse FILE");
+        .expect("usage: feed_profile bare|rows|reuse|simd|simd-zero-copy FILE");
 
     let path = std::path::Path::new(&path);
     let count = match mode.as_str() {
         "bare" => bare_parse(path),
         "rows" => owned_rows(path),
         "reuse" => lent_rows(path),
-        other => panic!("unknown mode {other:?}; expected bare, rows or reuse"),
+        "simd" => bare_simd_parse(path),
+        "simd-zero-copy" => bare_simd_zero_copy(path),
+        other => {
+            panic!("unknown mode {other:?}; expected bare, rows, reuse, simd or simd-zero-copy")
+        }
     };
     println!("{mode}: {}", black_box(count));
 }
