@@ -6,11 +6,11 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, DefaultHasher};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use petra_client::Sku;
+use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Serialize};
 
 /// The error type a pool returns. Any error a backend has fits, and the operation adds
@@ -83,13 +83,14 @@ pub fn sku_fingerprint(sku: &str) -> u64 {
 /// hash table's spare capacity.
 #[derive(Default)]
 pub struct RowHashes {
-    skus: HashMap<ContentHash, u64, BuildHasherDefault<DefaultHasher>>,
+    /// Keyed by XXH3 digests, so the cheap Fx hash spreads them well.
+    skus: HashMap<ContentHash, u64, FxBuildHasher>,
 }
 
 impl RowHashes {
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            skus: HashMap::with_capacity_and_hasher(capacity, Default::default()),
+            skus: HashMap::with_capacity_and_hasher(capacity, FxBuildHasher),
         }
     }
 

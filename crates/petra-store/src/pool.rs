@@ -12,7 +12,7 @@ use petra_ops::pool::{
     PoolItem, RowHashes, UpsertOptions,
 };
 use petra_ops::Sku;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Statement, Transaction};
 use serde::Serialize;
 
 use crate::error::Error;
@@ -137,6 +137,14 @@ fn stored_state(tx: &Transaction<'_>, source_id: i64, sku: &str) -> Result<Optio
     let mut select = tx
         .prepare_cached(SELECT_STATE)
         .map_err(Error::sqlite("prepare item lookup"))?;
+    read_state(&mut select, source_id, sku)
+}
+
+fn read_state(
+    select: &mut Statement<'_>,
+    source_id: i64,
+    sku: &str,
+) -> Result<Option<State>, Error> {
     let row = select
         .query_row(params![source_id, sku], |row| {
             Ok((
@@ -169,6 +177,42 @@ fn sort_by_sku(items: &mut [PoolItem]) {
     items.sort_by(|a, b| a.sku.cmp(&b.sku));
 }
 
+/// The statements of a batch, prepared once per batch instead of looked up in the
+/// statement cache by their SQL text for every row.
+struct BatchStatements<'tx> {
+    insert_new: CachedStatement<'tx>,
+    insert_state: CachedStatement<'tx>,
+    select_state: CachedStatement<'tx>,
+    update_active: CachedStatement<'tx>,
+    update_archived: CachedStatement<'tx>,
+    set_state: CachedStatement<'tx>,
+    set_row_hash: CachedStatement<'tx>,
+}
+
+impl<'tx> BatchStatements<'tx> {
+    fn prepare(tx: &'tx Transaction<'_>) -> Result<Self, Error> {
+        let prepare = |sql| {
+            tx.prepare_cached(sql)
+                .map_err(Error::sqlite("prepare a batch statement"))
+        };
+        Ok(Self {
+            insert_new: prepare(INSERT_NEW)?,
+            insert_state: prepare(INSERT_STATE)?,
+            select_state: prepare(SELECT_STATE)?,
+            update_active: prepare(UPDATE_ACTIVE)?,
+            update_archived: prepare(UPDATE_ARCHIVED)?,
+            set_state: prepare(SET_STATE)?,
+            set_row_hash: prepare(SET_ROW_HASH)?,
+        })
+    }
+}
+
+fn write(statement: &mut Statement<'_>, params: impl rusqlite::Params) -> Result<usize, Error> {
+    statement
+        .execute(params)
+        .map_err(Error::sqlite("write an item"))
+}
+
 fn upsert_in(
     conn: &mut Connection,
     source: &str,
@@ -180,9 +224,25 @@ fn upsert_in(
     let now = timestamp(now);
     let tx = conn.transaction().map_err(Error::sqlite("begin a batch"))?;
     let source_id = add_source(&tx, source)?;
+    let outcome = {
+        let mut statements = BatchStatements::prepare(&tx)?;
+        upsert_items(&tx, &mut statements, source_id, &items, options, &now)?
+    };
+    tx.commit().map_err(Error::sqlite("commit a batch"))?;
+    Ok(outcome)
+}
+
+fn upsert_items(
+    tx: &Transaction<'_>,
+    statements: &mut BatchStatements<'_>,
+    source_id: i64,
+    items: &[PoolItem],
+    options: UpsertOptions,
+    now: &str,
+) -> Result<BatchOutcome, Error> {
     let mut outcome = BatchOutcome::default();
 
-    for item in &items {
+    for item in items {
         let sku = item.sku.as_str();
         let hash = item.content_hash();
         let row_hash = item.row_hash();
@@ -192,9 +252,8 @@ fn upsert_in(
         // Trying the insert first spares new SKUs a separate lookup, which is every row
         // of a first import. A conflict changes nothing, so the stored state read next
         // is still the state before this item.
-        let inserted = execute(
-            &tx,
-            INSERT_NEW,
+        let inserted = write(
+            &mut statements.insert_new,
             params![source_id, sku, quantity, item.fields_json(), now],
         )?;
         if inserted == 1 {
@@ -206,12 +265,12 @@ fn upsert_in(
                 &hash.as_bytes()[..],
                 row_hash
             ];
-            execute(&tx, INSERT_STATE, state)?;
+            write(&mut statements.insert_state, state)?;
             outcome.record(ItemChange::Created);
             continue;
         }
 
-        let Some(stored) = stored_state(&tx, source_id, sku)? else {
+        let Some(stored) = read_state(&mut statements.select_state, source_id, sku)? else {
             return Err(Error::InvalidRow {
                 what: "SKU (an insert found it but a lookup did not)",
                 value: sku.to_owned(),
@@ -229,26 +288,24 @@ fn upsert_in(
             // Only the row hash is written, so the next run can skip this row.
             ItemChange::Unchanged => {
                 if row_hash.is_some() {
-                    execute(&tx, SET_ROW_HASH, params![stored.id, row_hash])?;
+                    write(&mut statements.set_row_hash, params![stored.id, row_hash])?;
                 }
             }
             ItemChange::Updated if stays_archived => {
-                execute(
-                    &tx,
-                    UPDATE_ARCHIVED,
+                write(
+                    &mut statements.update_archived,
                     params![stored.id, quantity, item.fields_json(), now],
                 )?;
                 let state = params![stored.id, false, &hash.as_bytes()[..], None::<&[u8]>];
-                execute(&tx, SET_STATE, state)?;
+                write(&mut statements.set_state, state)?;
             }
             ItemChange::Updated | ItemChange::Reactivated => {
-                execute(
-                    &tx,
-                    UPDATE_ACTIVE,
+                write(
+                    &mut statements.update_active,
                     params![stored.id, quantity, item.fields_json(), now],
                 )?;
                 let state = params![stored.id, true, &hash.as_bytes()[..], row_hash];
-                execute(&tx, SET_STATE, state)?;
+                write(&mut statements.set_state, state)?;
             }
             // The insert above found the SKU, so only an error lands here.
             ItemChange::Created => {
@@ -260,7 +317,6 @@ fn upsert_in(
         }
     }
 
-    tx.commit().map_err(Error::sqlite("commit a batch"))?;
     Ok(outcome)
 }
 

@@ -3,12 +3,12 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, DefaultHasher};
 use std::io::Write;
 
 use fieldmap::{MappedRecord, RecordError, Value};
 use petra_client::Sku;
 use rust_decimal::prelude::ToPrimitive;
+use rustc_hash::FxBuildHasher;
 
 use super::report::{Rejection, MAX_LISTED};
 use crate::pool::{sku_fingerprint, ContentHash, PoolItem};
@@ -22,8 +22,9 @@ use crate::pool::{sku_fingerprint, ContentHash, PoolItem};
 #[derive(Default)]
 pub struct SeenSkus {
     /// Fingerprint to the line of the row that was skipped as unchanged, 0 for a row that
-    /// was mapped.
-    fingerprints: HashMap<u64, u64, BuildHasherDefault<DefaultHasher>>,
+    /// was mapped. The keys are already XXH3 digests, so the cheap Fx hash spreads them
+    /// well.
+    fingerprints: HashMap<u64, u64, FxBuildHasher>,
 }
 
 impl SeenSkus {
