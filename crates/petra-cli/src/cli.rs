@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-/// Dropship integration with Petra Industries: import the catalog, check the connection
-/// and inspect mapping templates.
+/// Dropship integration with Petra Industries: test the connection, import the catalog,
+/// send fulfillment requests, fetch shipments and inspect mapping templates.
 ///
 /// Secrets come from PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD, or from the
 /// secrets file named in petra.toml, never from the command line.
@@ -79,7 +79,7 @@ pub enum Command {
     /// GET /sandbox/orders (every order request received, per PO), and
     /// GET, PUT or DELETE /sandbox/faults to read, set or clear injected faults.
     Sandbox(SandboxArgs),
-    /// Start a sandbox, import its catalog into a SQLite store here and show the result.
+    /// Start a sandbox and run the three operations against it, with a SQLite store here.
     Demo(DemoArgs),
 }
 
