@@ -134,5 +134,11 @@ async fn main() -> anyhow::Result<()> {
         .await?;
 
     println!("created {} rejected {}", report.created, report.rejected);
+
+    // A missing or broken feed is not an `Err`: the run keeps the upserts it made and
+    // reports the retrieval as incomplete.
+    if let Some(reason) = report.retrieval_error {
+        anyhow::bail!("the catalog was not read to its end: {reason}");
+    }
     Ok(())
 }

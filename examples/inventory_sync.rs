@@ -29,5 +29,11 @@ async fn main() -> anyhow::Result<()> {
         .await?;
 
     println!("{}", serde_json::to_string_pretty(&report)?);
+
+    // A missing or broken feed is not an `Err`: the run keeps the upserts it made and
+    // reports the retrieval as incomplete.
+    if let Some(reason) = report.retrieval_error {
+        anyhow::bail!("the catalog was not read to its end: {reason}");
+    }
     Ok(())
 }
