@@ -361,8 +361,11 @@ fn upc_rules() {
     assert_eq!(upc(1).as_deref(), Some("6970684277620"));
     assert_eq!(upc(2).as_deref(), Some("036000291452"));
     assert_eq!(upc(3), None);
+    assert_eq!(upc(4), None);
+    assert_eq!(upc(5), None);
     assert_eq!(upc(6).as_deref(), Some("0036000291452"));
-    assert_eq!(summary.row_errors, 2);
+    assert_eq!(summary.row_errors, 1);
+    assert_eq!(summary.warnings, 4);
 }
 
 #[test]
@@ -385,14 +388,41 @@ fn scientific_upc_warns() {
 }
 
 #[test]
-fn bad_upc_check_digits_rejected() {
+fn bad_upc_check_digits_absent() {
     let (rows, _) = read_all("upc.csv");
-    let unrepairable = rows[4].as_ref().unwrap_err();
-    let wrong_check = rows[5].as_ref().unwrap_err();
+    let unrepairable = rows[4].as_ref().unwrap();
+    let wrong_check = rows[5].as_ref().unwrap();
 
-    assert_eq!(unrepairable.fields[0].raw_value, "36000291453");
-    assert_eq!(wrong_check.fields[0].column, "UPC");
-    assert!(wrong_check.fields[0].reason.contains("check digit"));
+    assert_eq!(unrepairable.upc(), None);
+    assert_eq!(unrepairable.warnings().len(), 1);
+    assert_eq!(unrepairable.warnings()[0].raw_value, "36000291453");
+    assert!(unrepairable.warnings()[0].message.contains("leading zero"));
+    assert_eq!(wrong_check.upc(), None);
+    assert_eq!(wrong_check.warnings().len(), 1);
+}
+
+#[test]
+fn bad_upc_warning_names_row() {
+    let (rows, _) = read_all("upc.csv");
+    let warning = &rows[5].as_ref().unwrap().warnings()[0];
+
+    assert_eq!(warning.line, 9);
+    assert_eq!(
+        warning.petra_sku.as_ref().map(|sku| sku.as_str()),
+        Some("1TST0006")
+    );
+    assert_eq!(warning.column.as_deref(), Some("UPC"));
+    assert_eq!(warning.raw_value, "036000291453");
+    assert!(warning.message.contains("check digit"));
+}
+
+#[test]
+fn malformed_upc_rejected() {
+    let (rows, _) = read_all("upc.csv");
+    let error = rows[7].as_ref().unwrap_err();
+
+    assert_eq!(error.fields[0].column, "UPC");
+    assert_eq!(error.fields[0].raw_value, "03600029145X");
 }
 
 #[test]

@@ -39,6 +39,7 @@ pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
     for row in (&mut reader).take(args.limit) {
         let result = match row {
             Ok(row) => {
+                let warnings: Vec<String> = row.warnings().iter().map(|w| w.to_string()).collect();
                 let mapped = if args.explain {
                     plan.map_explained(&ProdListRecord(&row), row.line())
                 } else {
@@ -49,9 +50,18 @@ pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
                         let explanations = mapped
                             .explanations()
                             .map(|list| list.iter().map(|e| e.to_string()).collect::<Vec<_>>());
-                        json!({ "line": row.line(), "fields": mapped.to_json(), "explain": explanations })
+                        json!({
+                            "line": row.line(),
+                            "fields": mapped.to_json(),
+                            "warnings": warnings,
+                            "explain": explanations,
+                        })
                     }
-                    Err(error) => json!({ "line": row.line(), "rejected": error.to_string() }),
+                    Err(error) => json!({
+                        "line": row.line(),
+                        "rejected": error.to_string(),
+                        "warnings": warnings,
+                    }),
                 }
             }
             Err(error) => json!({ "line": error.line, "rejected": error.to_string() }),
@@ -65,6 +75,11 @@ pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
     }
     for result in &results {
         outln!("line {}", result["line"]);
+        if let Some(warnings) = result["warnings"].as_array() {
+            for warning in warnings {
+                outln!("  warning: {}", warning.as_str().unwrap_or_default());
+            }
+        }
         if let Some(rejected) = result["rejected"].as_str() {
             outln!("  rejected: {rejected}");
             continue;

@@ -75,7 +75,11 @@ impl Problems {
                 None
             }
             Err(reason) => {
-                self.warn(column, raw, format!("{reason}; read as absent"));
+                self.warn(
+                    column,
+                    raw,
+                    format!("{reason}, so the UPC is read as absent"),
+                );
                 None
             }
         }
@@ -194,6 +198,14 @@ pub(crate) fn fill_row(
                 Column::Upc,
                 upc_raw,
                 "UPC in scientific notation lost its digits; read as absent",
+            );
+            None
+        }
+        Ok(UpcValue::WrongCheckDigit(reason)) => {
+            problems.warn(
+                Column::Upc,
+                upc_raw,
+                format!("{reason}, so the UPC is read as absent"),
             );
             None
         }

@@ -156,7 +156,9 @@ impl ProdListRow {
         self.text(Column::ProductClass)
     }
 
-    /// UPC, check digit verified; an 11-digit value has its leading zero restored.
+    /// UPC, check digit verified; an 11-digit value has its leading zero restored. `None`
+    /// when the field is blank, in scientific notation or fails its check digit, the last
+    /// two with a warning.
     #[inline]
     pub fn upc(&self) -> Option<&Upc> {
         self.upc.as_ref()
@@ -319,7 +321,7 @@ impl ProdListRow {
         &self.columns
     }
 
-    /// Problems that did not reject the row: a repaired UPC, an `N/A` price, an
+    /// Problems that did not reject the row: a repaired or dropped UPC, an `N/A` price, an
     /// unreadable measurement.
     pub fn warnings(&self) -> &[FeedWarning] {
         &self.warnings

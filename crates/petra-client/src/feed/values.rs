@@ -20,6 +20,9 @@ pub(crate) enum UpcValue {
     Repaired(Upc),
     /// Scientific notation written by a spreadsheet; the digits are lost.
     Scientific,
+    /// 12 or 13 digits, or 11 digits with the leading zero restored, whose check digit is
+    /// wrong. The value carries the reason.
+    WrongCheckDigit(String),
 }
 
 impl Upc {
@@ -116,14 +119,22 @@ pub(crate) fn parse_upc(raw: &str, mut buffer: String) -> Result<UpcValue, Strin
     if value.bytes().any(|b| b == b'E' || b == b'e') && value.contains('+') {
         return Ok(UpcValue::Scientific);
     }
-    if value.len() == 11 && value.bytes().all(|b| b.is_ascii_digit()) {
+    let all_digits = value.bytes().all(|b| b.is_ascii_digit());
+    if value.len() == 11 && all_digits {
         let padded = format!("0{value}");
-        return match Upc::parse(&padded) {
-            Ok(upc) => Ok(UpcValue::Repaired(upc)),
-            Err(_) => Err(format!(
+        return Ok(match Upc::parse(&padded) {
+            Ok(upc) => UpcValue::Repaired(upc),
+            Err(_) => UpcValue::WrongCheckDigit(format!(
                 "11-digit UPC {value} does not pass the check digit with its leading zero restored"
             )),
-        };
+        });
+    }
+
+    // The fast path above already rejected these digits, so only the check digit is wrong.
+    if matches!(value.len(), 12 | 13) && all_digits {
+        return Ok(UpcValue::WrongCheckDigit(format!(
+            "check digit of {value} is wrong"
+        )));
     }
     Upc::parse_into(value, buffer).map(UpcValue::Valid)
 }
@@ -574,7 +585,28 @@ mod tests {
             parse_upc("36000291452", String::new()),
             Ok(UpcValue::Repaired(Upc("036000291452".to_owned())))
         );
-        assert!(parse_upc("36000291453", String::new()).is_err());
+        assert!(matches!(
+            parse_upc("36000291453", String::new()),
+            Ok(UpcValue::WrongCheckDigit(_))
+        ));
+    }
+
+    #[test]
+    fn upc_wrong_check_digit_absent() {
+        assert!(matches!(
+            parse_upc("036000291453", String::new()),
+            Ok(UpcValue::WrongCheckDigit(_))
+        ));
+        assert!(matches!(
+            parse_upc("6970684277621", String::new()),
+            Ok(UpcValue::WrongCheckDigit(_))
+        ));
+    }
+
+    #[test]
+    fn upc_malformed_is_error() {
+        assert!(parse_upc("0360002914", String::new()).is_err());
+        assert!(parse_upc("03600029145X", String::new()).is_err());
     }
 
     #[test]
