@@ -214,9 +214,10 @@ pub async fn take_lock(
     })
 }
 
-/// The exit code of a send: unknown outcomes and interrupted runs are not a success.
+/// The exit code of a send: unknown outcomes and interrupted runs are not a success, and
+/// a run that could not reach Petra at all fails like rejected credentials.
 pub fn send_exit(report: &SendReport) -> Exit {
-    if report.fatal_error.is_some() {
+    if report.fatal_error.is_some() || report.petra_unreachable {
         Exit::Connection
     } else if report.succeeded() {
         Exit::Success
@@ -248,6 +249,13 @@ pub fn print_send_report(report: &SendReport, json: bool) {
     }
     if let Some(error) = &report.fatal_error {
         outln!("  stopped: {error}");
+    }
+    if report.petra_unreachable {
+        outln!(
+            "  unreachable: no request reached Petra, so {} pending request(s) wait for the next \
+             run. Check connection.base_url and the network",
+            report.pending
+        );
     }
     for result in &report.results {
         for reason in &result.reasons {

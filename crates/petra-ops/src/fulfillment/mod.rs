@@ -19,6 +19,7 @@ pub mod settings;
 pub mod validate;
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use futures::StreamExt;
@@ -339,6 +340,8 @@ impl SendFulfillmentRequests {
             known_skus: &known_skus,
             max_retries: self.settings.max_retries,
             stop: &run_stop,
+            unreachable_attempts: AtomicU64::new(0),
+            reached_attempts: AtomicU64::new(0),
         };
 
         let mut results = Vec::new();
@@ -375,6 +378,15 @@ impl SendFulfillmentRequests {
             }
         }
         results.sort_by_key(|result| result.request);
+        let unreachable_attempts = submitter.unreachable_attempts.load(Ordering::Relaxed);
+        let petra_unreachable =
+            unreachable_attempts > 0 && submitter.reached_attempts.load(Ordering::Relaxed) == 0;
+        if petra_unreachable {
+            tracing::warn!(
+                attempts = unreachable_attempts,
+                "no request reached Petra because every attempt failed to connect"
+            );
+        }
 
         let held = context
             .requests
@@ -403,6 +415,7 @@ impl SendFulfillmentRequests {
             interrupted: context.stop.is_cancelled(),
             stopped_after,
             fatal_error,
+            petra_unreachable,
             results,
         })
     }

@@ -58,13 +58,20 @@ pub struct SendReport {
     pub stopped_after: Option<u64>,
     /// Set when the run ended early because Petra rejected the credentials.
     pub fatal_error: Option<String>,
+    /// True when the run tried to send at least one request and every attempt failed to
+    /// connect, so nothing reached Petra and those requests stay pending.
+    #[serde(default)]
+    pub petra_unreachable: bool,
     pub results: Vec<RequestResult>,
 }
 
 impl SendReport {
-    /// Reports whether every request the run touched ended submitted, and the run was
-    /// neither stopped nor cut short.
+    /// Reports whether every request the run touched ended submitted, Petra could be
+    /// reached, and the run was neither stopped nor cut short.
     pub fn succeeded(&self) -> bool {
-        self.fatal_error.is_none() && self.unknown == 0 && !self.interrupted
+        self.fatal_error.is_none()
+            && !self.petra_unreachable
+            && self.unknown == 0
+            && !self.interrupted
     }
 }

@@ -2,6 +2,8 @@
 //! with a PO lookup whenever the reply was lost.
 
 use std::collections::HashSet;
+use std::error::Error as _;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use fieldmap::Plan;
@@ -35,6 +37,11 @@ pub(super) struct Submitter<'a> {
     pub known_skus: &'a HashSet<Sku>,
     pub max_retries: u32,
     pub stop: &'a CancellationToken,
+    /// Create attempts that failed to connect, so the order was not sent.
+    pub unreachable_attempts: AtomicU64,
+    /// Create attempts that reached Petra or may have: any reply, or a failure after the
+    /// request went out.
+    pub reached_attempts: AtomicU64,
 }
 
 /// The end of a request's turn in a run, beyond the state it was left in.
@@ -191,14 +198,28 @@ impl Submitter<'_> {
 
         let error = match self.api.create_order(order).await {
             Ok(created) => {
+                self.reached_attempts.fetch_add(1, Ordering::Relaxed);
                 return Attempt::Settled(Change::Submitted {
                     order_id: created.order_id,
                     reconciled: false,
-                })
+                });
             }
             Err(error) => error,
         };
-        let message = error.to_string();
+        let not_sent = matches!(
+            error,
+            E::Transport {
+                delivery: Delivery::NotSent,
+                ..
+            }
+        );
+        let counter = if not_sent {
+            &self.unreachable_attempts
+        } else {
+            &self.reached_attempts
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        let message = with_root_cause(&error);
 
         match &error {
             E::DuplicatePo { .. } => match self.api.get_order(&order.po_number).await {
@@ -349,4 +370,21 @@ fn finish(mut result: RequestResult, entry: &OutboxEntry) -> RequestResult {
         result.error = entry.last_error.clone();
     }
     result
+}
+
+/// Formats a client error with the innermost cause of its source chain, such as
+/// "Connection refused (os error 111)", which the client's own message leaves out.
+fn with_root_cause(error: &petra_client::Error) -> String {
+    let message = error.to_string();
+    let mut root = None;
+    let mut source = error.source();
+    while let Some(cause) = source {
+        root = Some(cause);
+        source = cause.source();
+    }
+
+    match root.map(|cause| cause.to_string()) {
+        Some(cause) if !message.contains(&cause) => format!("{message}: {cause}"),
+        _ => message,
+    }
 }

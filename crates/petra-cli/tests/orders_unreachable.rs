@@ -1,0 +1,116 @@
+//! `petra orders send` when Petra cannot be reached: a closed port on 127.0.0.1 gives
+//! exit 4 with the cause, the orders stay pending, and a later send to a running sandbox
+//! submits each of them once.
+
+mod common;
+
+use std::path::Path;
+
+use petra_sandbox::{CatalogSource, RunningSandbox, Sandbox, SandboxConfig, DEFAULT_PASSWORD};
+
+use common::{run_json, write_config};
+
+/// Returns a 127.0.0.1 URL whose port nothing listens on: the port was bound and
+/// released, so a connection to it is refused.
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+/// Starts a sandbox serving the sample catalog, whose SKUs the orders use.
+fn start_sample_sandbox() -> (tokio::runtime::Runtime, RunningSandbox) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let config = SandboxConfig::default().with_catalog(CatalogSource::Sample);
+    let sandbox = runtime.block_on(Sandbox::start(config)).unwrap();
+    (runtime, sandbox)
+}
+
+/// Writes two orders for a sandbox SKU and imports them into the outbox.
+fn import_orders(dir: &Path) {
+    let sku = petra_sandbox::sample_products()[0].variants[0]
+        .sku
+        .to_string();
+    let orders = serde_json::json!([
+        {"fr_number": "DOWN-1", "ship_to_name": "Dana Whitfield",
+         "address_line_1": "1400 Harbor Blvd", "city": "Tempe", "state": "AZ",
+         "postal_code": "85281", "lines": [{"sku": sku, "quantity": 1}]},
+        {"fr_number": "DOWN-2", "ship_to_name": "Luis Ortega",
+         "address_line_1": "88 Mill Ave", "city": "Tempe", "state": "AZ",
+         "postal_code": "85281", "lines": [{"sku": sku, "quantity": 2}]}
+    ]);
+    std::fs::write(dir.join("orders.json"), orders.to_string()).unwrap();
+
+    let (code, imported) = run_json(dir, DEFAULT_PASSWORD, &["orders", "import", "orders.json"]);
+    assert_eq!(code, Some(0), "{imported}");
+}
+
+#[test]
+fn closed_port_send_exits_4() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &closed_port_url());
+    import_orders(dir.path());
+
+    let (code, report) = run_json(dir.path(), DEFAULT_PASSWORD, &["orders", "send"]);
+
+    assert_eq!(code, Some(4), "{report}");
+    assert_eq!(report["petra_unreachable"], true, "{report}");
+    assert_eq!(report["submitted"], 0, "{report}");
+    assert_eq!(report["pending"], 2, "{report}");
+}
+
+#[test]
+fn closed_port_error_names_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &closed_port_url());
+    import_orders(dir.path());
+
+    let (_, report) = run_json(dir.path(), DEFAULT_PASSWORD, &["orders", "send"]);
+    let error = report["results"][0]["error"].as_str().unwrap_or_default();
+
+    assert!(error.contains("Connection refused"), "{report}");
+}
+
+#[test]
+fn closed_port_text_says_unreachable() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &closed_port_url());
+    import_orders(dir.path());
+
+    let output = common::petra_command(dir.path())
+        .env("PETRA_USERNAME", petra_sandbox::DEFAULT_USERNAME)
+        .env("PETRA_PASSWORD", DEFAULT_PASSWORD)
+        .args(["orders", "send"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+
+    assert_eq!(output.status.code(), Some(4), "{stdout}");
+    assert!(stdout.contains("no request reached Petra"), "{stdout}");
+    assert!(stdout.contains("Connection refused"), "{stdout}");
+}
+
+#[test]
+fn unreachable_orders_sent_once_later() {
+    let (_runtime, sandbox) = start_sample_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &closed_port_url());
+    import_orders(dir.path());
+    let (down, _) = run_json(dir.path(), DEFAULT_PASSWORD, &["orders", "send"]);
+    assert_eq!(down, Some(4));
+
+    write_config(dir.path(), &sandbox.base_url());
+    let (code, first) = run_json(dir.path(), DEFAULT_PASSWORD, &["orders", "send"]);
+    let (_, second) = run_json(dir.path(), DEFAULT_PASSWORD, &["orders", "send"]);
+
+    assert_eq!(code, Some(0), "{first}");
+    assert_eq!(first["submitted"], 2, "{first}");
+    assert_eq!(first["petra_unreachable"], false, "{first}");
+    assert_eq!(second["submitted"], 0, "{second}");
+    assert_eq!(second["pending"], 0, "{second}");
+}
