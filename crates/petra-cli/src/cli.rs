@@ -70,8 +70,8 @@ pub enum Command {
     ///
     /// Its clock follows the system clock, so shipments carry today's dates and
     /// `petra shipments fetch` finds them. An order ships 2 to 24 hours after it is
-    /// received by that clock, and later parts up to 48 hours apart; advance the clock
-    /// to see them ship at once. --paused-at pins the clock instead.
+    /// received by that clock, and later parts follow up to 48 hours apart. Advance the
+    /// clock to see them ship at once. --paused-at pins the clock instead.
     ///
     /// Control routes, without credentials, under the printed control URL:
     /// GET /sandbox/clock, POST /sandbox/clock/advance with a JSON body such as

@@ -35,7 +35,7 @@ fn preview_sample(dir: &std::path::Path) -> serde_json::Value {
     single_json(&output)
 }
 
-/// The preview's record for the given physical line of the sample.
+/// Returns the preview's record for the given physical line of the sample.
 fn preview_line(dir: &std::path::Path, line: u64) -> serde_json::Value {
     let records = preview_sample(dir);
     records

@@ -12,7 +12,7 @@
 //! - `date`: parse date, format date.
 //! - `gtin`: GTIN/UPC normalisation.
 //!
-//! `chain` holds a compiled chain of steps and runs its text steps.
+//! `chain` contains a compiled chain of steps and runs its text steps.
 
 mod affix;
 mod arithmetic;

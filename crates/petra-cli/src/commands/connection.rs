@@ -17,7 +17,7 @@ pub struct TestOutcome {
     pub connection: String,
     pub passed: bool,
     pub message: String,
-    /// What to change when the test failed.
+    /// The change that fixes a failed test; `None` when the test passed.
     pub fix: Option<String>,
 }
 

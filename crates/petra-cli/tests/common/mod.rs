@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 use petra_sandbox::{RunningSandbox, Sandbox, SandboxConfig, DEFAULT_USERNAME};
 
-/// A `petra` command in `dir` that ignores the caller's configuration and secrets.
+/// Builds a `petra` command in `dir` that ignores the caller's configuration and secrets.
 pub fn petra_command(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_petra"));
     command
@@ -58,7 +58,7 @@ pub fn run_json(dir: &Path, password: &str, args: &[&str]) -> (Option<i32>, serd
     (output.status.code(), document)
 }
 
-/// Parses stdout as JSON and fails unless it holds exactly one document.
+/// Parses stdout as JSON and fails unless it contains exactly one document.
 pub fn single_json(output: &Output) -> serde_json::Value {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let documents: Result<Vec<serde_json::Value>, _> =
