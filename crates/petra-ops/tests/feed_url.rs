@@ -3,17 +3,13 @@
 //!
 //! The sandbox serves its feed without a login, so the credential tests use wiremock.
 
+mod common;
+
 use std::time::Duration;
 
 use petra_client::feed::{generate, DownloadOptions, GeneratorOptions};
 use petra_client::Credentials;
-use petra_ops::clock::SystemClock;
-use petra_ops::inventory::{
-    ArchiveOutcome, CatalogSource, GetInventory, InventoryReport, RunOptions,
-};
-use petra_ops::memory::{MemoryHistory, MemoryPool};
-use petra_ops::pool::{InventoryPool, ItemStatus};
-use petra_ops::settings::{InventorySettings, SourceSettings};
+use petra_ops::inventory::{ArchiveOutcome, CatalogSource, InventoryReport, RunOptions};
 use petra_sandbox::{
     RunningSandbox, Sandbox, SandboxConfig, DEFAULT_GENERATED_ROWS, DEFAULT_PASSWORD,
     DEFAULT_USERNAME,
@@ -21,6 +17,8 @@ use petra_sandbox::{
 use url::Url;
 use wiremock::matchers::{basic_auth, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use common::Harness;
 
 fn feed_source(url: &str, password: &str) -> CatalogSource {
     CatalogSource::FeedUrl {
@@ -30,38 +28,9 @@ fn feed_source(url: &str, password: &str) -> CatalogSource {
     }
 }
 
-struct Harness {
-    pool: MemoryPool,
-    history: MemoryHistory,
-    operation: GetInventory,
-}
-
 impl Harness {
-    fn new() -> Self {
-        let source = SourceSettings::default().validate().unwrap();
-        Self {
-            pool: MemoryPool::new(),
-            history: MemoryHistory::new(),
-            operation: GetInventory::new(source, InventorySettings::default()),
-        }
-    }
-
     async fn run(&self, catalog: CatalogSource) -> InventoryReport {
-        self.operation
-            .run(
-                catalog,
-                &self.pool,
-                &self.history,
-                &SystemClock,
-                RunOptions::default(),
-            )
-            .await
-            .unwrap()
-    }
-
-    async fn active(&self) -> u64 {
-        let source = self.operation.source().name();
-        self.pool.count(source, ItemStatus::Active).await.unwrap()
+        self.run_catalog(catalog, RunOptions::default()).await
     }
 }
 

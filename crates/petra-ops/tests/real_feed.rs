@@ -1,15 +1,13 @@
 //! Get Inventory on Petra's real ProdList.csv with the in-memory pool: import, re-import,
 //! rows removed, rows back, and broken files.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use petra_ops::clock::SystemClock;
-use petra_ops::inventory::{
-    ArchiveOutcome, CatalogSource, GetInventory, InventoryReport, RunOptions,
-};
-use petra_ops::memory::{MemoryHistory, MemoryPool};
-use petra_ops::pool::{InventoryPool, ItemStatus};
-use petra_ops::settings::{InventorySettings, SourceSettings};
+use petra_ops::inventory::{ArchiveOutcome, CatalogSource, InventoryReport, RunOptions};
+
+use common::Harness;
 
 const ITEMS: u64 = 2_387;
 
@@ -53,44 +51,14 @@ fn derived_feed(dir: &Path, name: &str, drop: impl Fn(usize) -> bool) -> PathBuf
     path
 }
 
-struct Harness {
-    pool: MemoryPool,
-    history: MemoryHistory,
-    operation: GetInventory,
-}
-
 impl Harness {
-    fn new() -> Self {
-        let source = SourceSettings::default().validate().unwrap();
-        Self {
-            pool: MemoryPool::new(),
-            history: MemoryHistory::new(),
-            operation: GetInventory::new(source, InventorySettings::default()),
-        }
-    }
-
     async fn run(&self, feed: &Path) -> InventoryReport {
         self.run_with(feed, RunOptions::default()).await
     }
 
     async fn run_with(&self, feed: &Path, options: RunOptions) -> InventoryReport {
-        self.operation
-            .run(
-                CatalogSource::FeedFile(feed.to_owned()),
-                &self.pool,
-                &self.history,
-                &SystemClock,
-                options,
-            )
+        self.run_catalog(CatalogSource::FeedFile(feed.to_owned()), options)
             .await
-            .unwrap()
-    }
-
-    async fn active(&self) -> u64 {
-        self.pool
-            .count("Petra Industries", ItemStatus::Active)
-            .await
-            .unwrap()
     }
 }
 
