@@ -74,6 +74,33 @@ async fn real_feed_imports_every_item() {
     assert_eq!(harness.active().await, ITEMS);
 }
 
+/// Stored fields and content hashes must not change between builds, or every stored item
+/// would be reported as updated once after an upgrade.
+#[tokio::test]
+async fn stored_fields_keep_their_bytes() {
+    let harness = Harness::new();
+    harness.run(&real_feed()).await;
+
+    let item = harness.item("1KSK02U22GE02").expect("item imported").item;
+
+    assert_eq!(
+        item.fields_json(),
+        concat!(
+            r#"{"sku":"1KSK02U22GE02","parent_sku":"K02-U22GE-02","#,
+            r#""title":"Elechomes K02-U22GE-02 Smart Sensor 50-Watt HEPA Air Purifier with LED Status Light (Black)","#,
+            r#""description":"Elechomes K02-U22GE-02 Smart Sensor 50-Watt HEPA Air Purifier with LED Status Light (Black)","#,
+            r#""brand":"ELECHOMES","cost":"91.99","msrp":"109.99","map":null,"quantity":"0","#,
+            r#""upc":"6970684277620","#,
+            r#""image_url":"https://petraimages.com.s3.amazonaws.com/600x600/1KSK02U22GE02.jpg","#,
+            r#""condition":"new","discontinued":false}"#
+        )
+    );
+    assert_eq!(
+        format!("{:?}", item.content_hash()),
+        "ContentHash(22921fbf4b5582eafb96b7017a29c048)"
+    );
+}
+
 #[tokio::test]
 async fn second_run_is_unchanged() {
     let harness = Harness::new();

@@ -2,13 +2,13 @@
 //! warnings and the set of SKUs seen.
 
 use std::collections::HashSet;
-use std::io::Write;
 
 use fieldmap::{MappedRecord, RecordError, Value};
 use petra_client::Sku;
 use rust_decimal::prelude::ToPrimitive;
 use rustc_hash::FxBuildHasher;
 
+use super::fields_json::fields_json;
 use super::report::{Rejection, MAX_LISTED};
 use crate::pool::{sku_fingerprint, ContentHash, PoolItem};
 
@@ -238,31 +238,4 @@ pub(crate) fn pool_item(mapped: &MappedRecord, keys: KeyFields) -> Result<PoolIt
     })?;
 
     Ok(PoolItem::from_json(sku, quantity, fields_json(mapped)))
-}
-
-/// Writes the set fields of a record as one JSON object. Numbers are written as strings,
-/// like `MappedRecord::to_json`, so no precision is lost; text takes a direct path
-/// because it is most of every record.
-fn fields_json(mapped: &MappedRecord) -> String {
-    let mut out = Vec::with_capacity(512);
-    out.push(b'{');
-    let mut first = true;
-    for (name, value) in mapped.iter() {
-        let Some(value) = value else { continue };
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-
-        // Writing to a Vec cannot fail, and strings always serialize.
-        let _ = serde_json::to_writer(&mut out, name);
-        out.push(b':');
-        let _ = match value {
-            Value::Text(text) => serde_json::to_writer(&mut out, text),
-            Value::Number(number) => write!(out, "\"{number}\"").map_err(serde_json::Error::io),
-            other => serde_json::to_writer(&mut out, &other.to_json()),
-        };
-    }
-    out.push(b'}');
-    String::from_utf8(out).unwrap_or_default()
 }

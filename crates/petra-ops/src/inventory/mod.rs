@@ -6,12 +6,14 @@
 //! - `template`: choosing and compiling the mapping template.
 //! - `records`: fieldmap record adapters for ProdList rows and API variants.
 //! - `collector`: batches, rejections, warnings and the seen-SKU set of a run.
+//! - `fields_json`: the stored JSON object of an item's mapped fields.
 //! - `retrieve`: reading the feed or the API.
 //! - `skip`: skipping feed rows identical to the rows stored items came from.
 //! - `archive`: archiving absent items after the guard allowed it.
 
 mod archive;
 mod collector;
+mod fields_json;
 pub mod guard;
 mod records;
 pub mod report;

@@ -2,9 +2,10 @@
 
 use petra_ops::clock::SystemClock;
 use petra_ops::inventory::{CatalogSource, GetInventory, InventoryReport, RunOptions};
-use petra_ops::memory::{MemoryHistory, MemoryPool};
+use petra_ops::memory::{MemoryHistory, MemoryPool, StoredItem};
 use petra_ops::pool::{InventoryPool, ItemStatus};
 use petra_ops::settings::{InventorySettings, SourceSettings};
+use petra_ops::Sku;
 
 /// The default source's Get Inventory with an empty in-memory pool and history.
 pub struct Harness {
@@ -39,5 +40,13 @@ impl Harness {
     pub async fn active(&self) -> u64 {
         let source = self.operation.source().name();
         self.pool.count(source, ItemStatus::Active).await.unwrap()
+    }
+
+    /// Returns one item of the source, if the pool contains it.
+    // Not every test binary that shares this module reads items.
+    #[allow(dead_code)]
+    pub fn item(&self, sku: &str) -> Option<StoredItem> {
+        let source = self.operation.source().name();
+        self.pool.get(source, &Sku::new(sku))
     }
 }
