@@ -214,8 +214,9 @@ pub async fn take_lock(
     })
 }
 
-/// The exit code of a send: unknown outcomes and interrupted runs are not a success, and
-/// a run that could not reach Petra at all fails like rejected credentials.
+/// Chooses the exit code of a send. A run that could not reach Petra at all fails like
+/// rejected credentials, and a run that left requests unsent or unknown, or was stopped,
+/// is incomplete.
 pub fn send_exit(report: &SendReport) -> Exit {
     if report.fatal_error.is_some() || report.petra_unreachable {
         Exit::Connection
@@ -255,6 +256,12 @@ pub fn print_send_report(report: &SendReport, json: bool) {
             "  unreachable: no request reached Petra, so {} pending request(s) wait for the next \
              run. Check connection.base_url and the network",
             report.pending
+        );
+    } else if report.not_sent > 0 {
+        outln!(
+            "  not sent: {} request(s) failed to connect to Petra and wait for the next run; \
+             the others reached Petra",
+            report.not_sent
         );
     }
     for result in &report.results {

@@ -62,6 +62,9 @@ enum Attempt {
     RetryAfter(Duration, String),
     /// Back to pending for the next run.
     Requeue(String),
+    /// The connection failed before the order was sent, so the request goes back to
+    /// pending for the next run.
+    NotSent(String),
     /// The outcome is unknown: look the PO up.
     Lookup(String),
     Fatal(String),
@@ -84,6 +87,7 @@ impl Submitter<'_> {
             petra_lines: None,
             warnings: Vec::new(),
             error: None,
+            not_sent: false,
         };
 
         let mut entry = entry;
@@ -157,6 +161,11 @@ impl Submitter<'_> {
                 }
                 Attempt::Requeue(error) => {
                     entry = self.requeue(&po, &error, false).await?;
+                    return Ok(Ended::Done(finish(result, &entry)));
+                }
+                Attempt::NotSent(error) => {
+                    entry = self.requeue(&po, &error, false).await?;
+                    result.not_sent = true;
                     return Ok(Ended::Done(finish(result, &entry)));
                 }
                 Attempt::RetryAfter(wait, error) => {
@@ -257,7 +266,7 @@ impl Submitter<'_> {
             E::Transport {
                 delivery: Delivery::NotSent,
                 ..
-            } => Attempt::Requeue(message),
+            } => Attempt::NotSent(message),
             E::Authentication { .. } | E::AccessNotEnabled { .. } => Attempt::Fatal(message),
             // Everything else may have reached Petra: timeouts and dropped connections
             // after sending, gateway errors, and any 5xx or unreadable reply, because a
