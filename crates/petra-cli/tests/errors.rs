@@ -2,7 +2,7 @@
 
 mod common;
 
-use petra_sandbox::DEFAULT_PASSWORD;
+use petra_sandbox::{DEFAULT_PASSWORD, DEFAULT_USERNAME, DISABLED_USERNAME};
 
 use common::{petra, petra_command, run_json, single_json, start_sandbox, write_config};
 
@@ -80,6 +80,57 @@ fn rejected_password_fix_not_repeated() {
     assert!(!error.contains("of this connection"), "{error}");
     assert!(fix.contains("PETRA_PASSWORD"), "{fix}");
     assert_eq!(fix.matches("check the").count(), 1, "{fix}");
+}
+
+#[test]
+fn shipments_rejected_password_exits_4() {
+    let (_runtime, sandbox) = start_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox.base_url());
+
+    let (code, report) = run_json(dir.path(), "wrong-password", &["shipments", "fetch"]);
+
+    let fatal = report["fatal_error"].as_str().unwrap_or_default();
+    assert_eq!(code, Some(4), "{report}");
+    assert!(fatal.contains("401"), "{report}");
+    assert_eq!(report["complete"], false, "{report}");
+}
+
+#[test]
+fn shipments_rejected_password_text() {
+    let (_runtime, sandbox) = start_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox.base_url());
+
+    let output = petra_command(dir.path())
+        .env("PETRA_USERNAME", DEFAULT_USERNAME)
+        .env("PETRA_PASSWORD", "wrong-password")
+        .args(["shipments", "fetch"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+
+    assert_eq!(output.status.code(), Some(4), "{stdout}");
+    assert!(stdout.contains("PETRA_PASSWORD"), "{stdout}");
+    assert!(!stdout.contains("run again to fetch the rest"), "{stdout}");
+}
+
+#[test]
+fn shipments_account_without_api_exits_4() {
+    let (_runtime, sandbox) = start_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox.base_url());
+
+    let output = petra_command(dir.path())
+        .env("PETRA_USERNAME", DISABLED_USERNAME)
+        .env("PETRA_PASSWORD", DEFAULT_PASSWORD)
+        .args(["--json", "shipments", "fetch"])
+        .output()
+        .unwrap();
+    let report = single_json(&output);
+
+    assert_eq!(output.status.code(), Some(4), "{report}");
+    assert!(report["fatal_error"].is_string(), "{report}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::failure::root_cause;
 use crate::output::plural;
 
 /// The sources of the credentials, named in the fix of a rejected login.
-const CREDENTIAL_SOURCES: &str = "set PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD, \
+pub const CREDENTIAL_SOURCES: &str = "set PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD, \
      or add them to the secrets_file named in petra.toml";
 
 /// Builds the message and the fix of a failed ping to `base_url`.

@@ -17,6 +17,7 @@ use petra_store::SqliteStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::Cli;
+use crate::commands::connection_error::CREDENTIAL_SOURCES;
 use crate::context;
 use crate::failure::{Exit, Failure, FULFILLS_ORDERS_FIX};
 use crate::output;
@@ -250,6 +251,7 @@ pub fn print_send_report(report: &SendReport, json: bool) {
     }
     if let Some(error) = &report.fatal_error {
         outln!("  stopped: {error}");
+        outln!("  fix: {CREDENTIAL_SOURCES}, then check them with `petra connection test`");
     }
     if report.petra_unreachable {
         outln!(
