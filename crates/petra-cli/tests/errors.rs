@@ -133,6 +133,49 @@ fn shipments_account_without_api_exits_4() {
     assert!(report["fatal_error"].is_string(), "{report}");
 }
 
+/// Runs `petra args` against a running sandbox as `username` with `password`, after
+/// importing one order so `orders send` has something to send, and returns stdout.
+fn stdout_as(username: &str, password: &str, args: &[&str]) -> String {
+    let (_runtime, sandbox) = start_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox.base_url());
+    let order = r#"[{"fr_number": "ADVICE-1", "ship_to_name": "Dana Whitfield",
+        "address_line_1": "1400 Harbor Blvd", "city": "Tempe", "state": "AZ",
+        "postal_code": "85281", "lines": [{"sku": "SKU-1", "quantity": 1}]}]"#;
+    std::fs::write(dir.path().join("orders.json"), order).unwrap();
+    let imported = petra(dir.path(), &["orders", "import", "orders.json"]);
+    assert_eq!(imported.status.code(), Some(0));
+
+    let output = petra_command(dir.path())
+        .env("PETRA_USERNAME", username)
+        .env("PETRA_PASSWORD", password)
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn send_401_advice_said_once() {
+    let stdout = stdout_as(DEFAULT_USERNAME, "wrong-password", &["orders", "send"]);
+
+    assert_eq!(stdout.matches("check the").count(), 1, "{stdout}");
+}
+
+#[test]
+fn fetch_401_advice_said_once() {
+    let stdout = stdout_as(DEFAULT_USERNAME, "wrong-password", &["shipments", "fetch"]);
+
+    assert_eq!(stdout.matches("check the").count(), 1, "{stdout}");
+}
+
+#[test]
+fn fetch_403_advice_said_once() {
+    let stdout = stdout_as(DISABLED_USERNAME, DEFAULT_PASSWORD, &["shipments", "fetch"]);
+
+    assert_eq!(stdout.matches("ask Petra").count(), 1, "{stdout}");
+}
+
 #[test]
 fn unreachable_host_names_url() {
     let port = {

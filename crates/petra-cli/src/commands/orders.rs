@@ -251,7 +251,7 @@ pub fn print_send_report(report: &SendReport, json: bool) {
     }
     if let Some(error) = &report.fatal_error {
         outln!("  stopped: {error}");
-        outln!("  fix: {CREDENTIAL_SOURCES}, then check them with `petra connection test`");
+        outln!("  fix: {CREDENTIAL_SOURCES}, then run `petra connection test`");
     }
     if report.petra_unreachable {
         outln!(
@@ -289,7 +289,12 @@ pub fn print_send_report(report: &SendReport, json: bool) {
             result.state,
             OutboxState::OutcomeUnknown | OutboxState::Pending
         ) {
-            if let Some(error) = &result.error {
+            // The error that stopped the run is printed once, above.
+            let error = result
+                .error
+                .as_ref()
+                .filter(|error| report.fatal_error.as_ref() != Some(*error));
+            if let Some(error) = error {
                 outln!(
                     "  request {} {} {}: {error}",
                     result.request,

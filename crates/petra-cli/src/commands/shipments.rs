@@ -152,7 +152,7 @@ pub fn print_report(report: &ShipmentsReport, json: bool) {
     }
     if let Some(error) = &report.fatal_error {
         outln!("  stopped: {error}");
-        outln!("  fix: {CREDENTIAL_SOURCES}, then check them with `petra connection test`");
+        outln!("  fix: {CREDENTIAL_SOURCES}, then run `petra connection test`");
     } else if let Some(error) = &report.retrieval_error {
         outln!(
             "  listing incomplete: {error}; what was read is stored, run again to fetch the rest"
