@@ -198,6 +198,42 @@ fn unreachable_host_names_url() {
 }
 
 #[test]
+fn other_config_named_in_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "http://127.0.0.1:9/v1");
+    let valid = std::fs::read_to_string(dir.path().join("petra.toml")).unwrap();
+    std::fs::remove_file(dir.path().join("petra.toml")).unwrap();
+    std::fs::write(dir.path().join("orders.json"), "[]").unwrap();
+    let no_orders = valid.replace("fulfills_orders = true", "fulfills_orders = false");
+    let files = [
+        ("invalid.toml", "[connection]\nbase_url = \"\"\n".to_owned()),
+        ("syntax.toml", "[connection\n".to_owned()),
+        ("no-orders.toml", no_orders),
+        ("closed.toml", valid),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+
+    let cases: &[(&str, &[&str])] = &[
+        ("invalid.toml", &["connection", "test"]),
+        ("syntax.toml", &["status"]),
+        ("no-orders.toml", &["orders", "import", "orders.json"]),
+        ("closed.toml", &["connection", "test"]),
+    ];
+    for (file, args) in cases {
+        let mut full = vec!["--config", file];
+        full.extend_from_slice(args);
+
+        let (_, document) = run_json(dir.path(), DEFAULT_PASSWORD, &full);
+
+        let fix = document["fix"].as_str().unwrap_or_default();
+        assert!(fix.contains(file), "{file} {args:?}: {document}");
+        assert!(!fix.contains("petra.toml"), "{file} {args:?}: {document}");
+    }
+}
+
+#[test]
 fn one_problem_reads_singular() {
     let dir = tempfile::tempdir().unwrap();
     write_config(dir.path(), "");

@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 use crate::cli::Cli;
 use crate::commands::connection_error::CREDENTIAL_SOURCES;
 use crate::context;
-use crate::failure::{Exit, Failure, FULFILLS_ORDERS_FIX};
+use crate::failure::{fulfills_orders_fix, Exit, Failure};
 use crate::output;
 use crate::output::outln;
 use crate::stop;
@@ -102,7 +102,7 @@ pub fn operation(config: &Config) -> Result<SendFulfillmentRequests, Failure> {
                 config.source.name
             ),
         )
-        .with_fix(FULFILLS_ORDERS_FIX));
+        .with_fix(fulfills_orders_fix(&config.file_name())));
     }
     let source = config.source.clone().validate()?;
     let mut settings = config.fulfillment.clone();
