@@ -12,10 +12,15 @@ use crate::output::outln;
 
 pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
     let template = read_template_file(&args.template).map_err(|err| {
-        Failure::from(err).with_fix(
-            "check the --template path; `petra templates export petra-prodlist-inventory` \
-             prints the default template to start from",
-        )
+        let fix = if matches!(err, petra_ops::Error::ReadFile { .. }) {
+            "check the --template path"
+        } else {
+            "correct the template"
+        };
+        Failure::from(err).with_fix(format!(
+            "{fix}; `petra templates export petra-prodlist-inventory` prints the default \
+             template to start from"
+        ))
     })?;
     let mut reader = ProdListReader::open(&args.input).map_err(|err| {
         Failure::new(
