@@ -234,6 +234,77 @@ fn other_config_named_in_fix() {
 }
 
 #[test]
+fn existing_bad_file_fix_content() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "http://127.0.0.1:9/v1");
+    std::fs::write(dir.path().join("orders.json"), r#"[{"fr_number": 1}]"#).unwrap();
+    std::fs::write(dir.path().join("orders.csv"), "name,city\nDana,Tempe\n").unwrap();
+    std::fs::write(dir.path().join("not-prodlist.csv"), "a,b\n1,2\n").unwrap();
+    let template = petra(
+        dir.path(),
+        &["templates", "export", "petra-prodlist-inventory"],
+    );
+    std::fs::write(dir.path().join("inventory.toml"), template.stdout).unwrap();
+
+    let cases: &[&[&str]] = &[
+        &["orders", "import", "orders.json"],
+        &["orders", "import", "orders.csv"],
+        &[
+            "map",
+            "preview",
+            "--template",
+            "inventory.toml",
+            "--input",
+            "not-prodlist.csv",
+        ],
+    ];
+    for args in cases {
+        let (code, document) = run_json(dir.path(), DEFAULT_PASSWORD, args);
+
+        let fix = document["fix"].as_str().unwrap_or_default();
+        assert_eq!(code, Some(3), "{args:?}: {document}");
+        assert!(!fix.contains("path"), "{args:?}: {document}");
+    }
+}
+
+#[test]
+fn secrets_file_error_names_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "http://127.0.0.1:9/v1");
+    let config = std::fs::read_to_string(dir.path().join("petra.toml")).unwrap();
+    let config = config.replace(
+        "[connection]\n",
+        "[connection]\nsecrets_file = \"petra.secrets.toml\"\n",
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+    std::fs::write(
+        dir.path().join("petra.secrets.toml"),
+        "username = \"dealer\"\npassword = \"hunter2\n",
+    )
+    .unwrap();
+
+    let output = petra(dir.path(), &["--json", "connection", "test"]);
+    let document = single_json(&output);
+    let error = document["error"].as_str().unwrap_or_default();
+
+    assert_eq!(output.status.code(), Some(3), "{document}");
+    assert!(error.contains("petra.secrets.toml"), "{error}");
+    assert!(error.contains("line 2"), "{error}");
+    assert!(!error.contains("hunter2"), "{error}");
+}
+
+#[test]
+fn paused_at_error_shows_format() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = petra(dir.path(), &["sandbox", "--paused-at", "yesterday"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("2026-06-11T15:00:00Z"), "{stderr}");
+}
+
+#[test]
 fn one_problem_reads_singular() {
     let dir = tempfile::tempdir().unwrap();
     write_config(dir.path(), "");

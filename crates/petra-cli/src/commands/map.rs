@@ -27,7 +27,12 @@ pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
             Exit::Config,
             format!("cannot read {}: {}", args.input.display(), root_cause(&err)),
         )
-        .with_fix("check the --input path; it must be a ProdList.csv file")
+        .with_fix(if args.input.is_file() {
+            "use a Petra ProdList.csv: a header row with PETRA SKU, DESCRIPTION, AVAILABLE and \
+             PRICE, then one row per item"
+        } else {
+            "check the --input path; it must be a ProdList.csv file"
+        })
     })?;
     let schema = SourceSchema::from_columns("prodlist", reader.columns().names());
     let plan = compile(&template, &schema, &schemas::inventory()).map_err(|diagnostics| {

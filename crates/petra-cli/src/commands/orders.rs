@@ -121,10 +121,15 @@ async fn import(
     let operation = operation(&config)?;
 
     let requests = read_requests_file(&args.file).map_err(|err| {
-        Failure::from(err).with_fix(
-            "check the file path; it must be a JSON array of requests, or a CSV file with \
-             one row per line item (docs/operations.md lists the fields)",
-        )
+        let fix = if matches!(err, petra_ops::Error::ReadFile { .. }) {
+            "check the file path; it must be"
+        } else {
+            "correct the file's content, which must be"
+        };
+        Failure::from(err).with_fix(format!(
+            "{fix} a JSON array of requests, or a CSV file with one row per line item \
+             (docs/operations.md lists the fields)"
+        ))
     })?;
     let report = operation.import(store, requests, &SystemClock).await?;
 
