@@ -1,6 +1,7 @@
 //! `petra orders send` when Petra cannot be reached: a closed port on 127.0.0.1 gives
 //! exit 4 with the cause, the orders stay pending, and a later send to a running sandbox
-//! submits each of them once. A sandbox that stops part way through a run gives exit 5.
+//! submits each of them once. A sandbox that stops part way through a run gives exit 5,
+//! and a PO lookup that cannot connect names its cause.
 
 mod common;
 
@@ -183,5 +184,55 @@ fn partial_connect_failure_names_cause() {
     assert_eq!(second["state"], "pending", "{report}");
     assert_eq!(second["not_sent"], true, "{report}");
     let error = second["error"].as_str().unwrap_or_default();
+    assert!(error.contains("Connection refused"), "{report}");
+}
+
+/// Listens on a free 127.0.0.1 port, forwards the first connection to `target` in both
+/// directions, and closes the listener, so every later connection is refused. Returns
+/// the port.
+fn one_connection_proxy(target: std::net::SocketAddr) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let (client, _) = listener.accept().unwrap();
+        drop(listener);
+        let server = std::net::TcpStream::connect(target).unwrap();
+        let (mut client_read, mut server_write) =
+            (client.try_clone().unwrap(), server.try_clone().unwrap());
+        let upstream = std::thread::spawn(move || {
+            let _ = std::io::copy(&mut client_read, &mut server_write);
+            let _ = server_write.shutdown(std::net::Shutdown::Write);
+        });
+        let (mut server_read, mut client_write) = (server, client);
+        let _ = std::io::copy(&mut server_read, &mut client_write);
+        let _ = client_write.shutdown(std::net::Shutdown::Both);
+        let _ = upstream.join();
+    });
+    port
+}
+
+#[test]
+fn failed_lookup_names_cause() {
+    let (_runtime, sandbox) = start_sample_sandbox();
+    let faults: FaultConfig = "orders.create:drop".parse().unwrap();
+    sandbox.set_faults(faults).unwrap();
+    let port = one_connection_proxy(sandbox.local_addr());
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &format!("http://127.0.0.1:{port}/v1"));
+    let config = std::fs::read_to_string(dir.path().join("petra.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("petra.toml"),
+        format!("{config}\n[fulfillment]\nconcurrency = 1\n"),
+    )
+    .unwrap();
+    import_orders(dir.path());
+
+    let (code, report) = run_json(dir.path(), DEFAULT_PASSWORD, &["orders", "send"]);
+    let first = &report["results"][0];
+    let error = first["error"].as_str().unwrap_or_default();
+
+    assert_eq!(code, Some(5), "{report}");
+    assert_eq!(first["state"], "outcome_unknown", "{report}");
+    assert!(error.starts_with("PO lookup failed"), "{report}");
     assert!(error.contains("Connection refused"), "{report}");
 }

@@ -234,7 +234,8 @@ impl Submitter<'_> {
             E::DuplicatePo { .. } => match self.api.get_order(&order.po_number).await {
                 Ok(held) => Attempt::Settled(compare(order, held)),
                 Err(lookup) => Attempt::Lookup(format!(
-                    "{message}; the lookup that followed failed: {lookup}"
+                    "{message}; the lookup that followed failed: {}",
+                    with_root_cause(&lookup)
                 )),
             },
             E::Validation { problems, .. } => Attempt::Settled(Change::Rejected {
@@ -308,6 +309,7 @@ impl Submitter<'_> {
                     .await
             }
             Err(error) => {
+                let error = with_root_cause(&error);
                 warn!(po = %po, %error, "PO lookup failed; outcome stays unknown");
                 self.record(
                     &po,
