@@ -8,7 +8,7 @@ use crate::record_error::RecordError;
 #[non_exhaustive]
 pub enum Error {
     /// The template is not valid JSON or does not follow the template format.
-    #[error("invalid JSON template: {source}; check it against template.schema.json")]
+    #[error("invalid JSON template: {}", describe_json_error(source))]
     TemplateJson {
         #[source]
         source: serde_json::Error,
@@ -43,4 +43,14 @@ pub enum Error {
     /// A record was rejected.
     #[error(transparent)]
     Record(#[from] RecordError),
+}
+
+/// Describes a JSON template error with serde_json's line and column. Input that ends
+/// inside a value is called incomplete, because that is what a truncated file looks like.
+fn describe_json_error(error: &serde_json::Error) -> String {
+    if error.is_eof() {
+        format!("the JSON is incomplete, so the file may be truncated: {error}")
+    } else {
+        format!("{error}; check it against template.schema.json")
+    }
 }

@@ -246,6 +246,29 @@ impl Plan {
         self.run(record, row, NoTrace)
     }
 
+    /// Maps one record like [`Plan::map`], but returns the mapped record even when some
+    /// fields fail, so a caller can still check the fields that mapped. A field that
+    /// failed to convert is absent from the record, and the error lists every failure.
+    ///
+    /// ```no_run
+    /// # let plan = fieldmap::defaults::plan("petra-prodlist-inventory")?;
+    /// let row = csv::StringRecord::from(vec!["K02", "1KSK02", "PURIFIER", "3", "N/A"]);
+    /// let (mapped, error) = plan.map_partial(&row, 4);
+    /// assert_eq!(mapped.get("sku").and_then(|sku| sku.as_text()), Some("1KSK02"));
+    /// assert!(error.is_some());
+    /// # Ok::<(), fieldmap::Error>(())
+    /// ```
+    pub fn map_partial<R: Record + ?Sized>(
+        &self,
+        record: &R,
+        row: u64,
+    ) -> (MappedRecord, Option<RecordError>) {
+        let mut values = Vec::new();
+        let error = self.fill(record, row, &mut NoTrace, &mut values).err();
+        let mapped = MappedRecord::new(Arc::clone(&self.names), values, None);
+        (mapped, error)
+    }
+
     /// Maps one record like [`Plan::map`] and explains each field: which mapping kind,
     /// rule, mapping-set entry or fallback produced it.
     pub fn map_explained<R: Record + ?Sized>(

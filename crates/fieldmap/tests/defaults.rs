@@ -29,6 +29,27 @@ fn json_export_reads_back() {
 }
 
 #[test]
+fn truncated_json_is_incomplete() {
+    let exported = defaults::export_json("petra-prodlist-inventory").unwrap();
+    let cut = &exported[..exported.len() / 2];
+
+    let message = Template::from_json(cut).unwrap_err().to_string();
+
+    assert!(message.contains("incomplete"), "{message}");
+    assert!(message.contains(" line "), "{message}");
+}
+
+#[test]
+fn invalid_json_is_not_incomplete() {
+    let message = Template::from_json(r#"{"fields": 3}"#)
+        .unwrap_err()
+        .to_string();
+
+    assert!(!message.contains("incomplete"), "{message}");
+    assert!(message.contains("line 1"), "{message}");
+}
+
+#[test]
 fn toml_export_reads_back() {
     for default in defaults::ALL {
         let exported = defaults::export_toml(default.name).unwrap();

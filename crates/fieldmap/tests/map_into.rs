@@ -1,4 +1,5 @@
-//! `Plan::map_into` against `Plan::map` on the default ProdList inventory template.
+//! `Plan::map_into` and `Plan::map_partial` against `Plan::map` on the default ProdList
+//! inventory template.
 
 use fieldmap::{defaults, MappedRecord};
 
@@ -77,4 +78,30 @@ fn map_into_switches_plans() {
         output.get("sku").and_then(|sku| sku.as_text()),
         Some("1KSK03")
     );
+}
+
+#[test]
+fn map_partial_matches_map() {
+    let plan = defaults::plan("petra-prodlist-inventory").unwrap();
+    let record = row("1KSK02", "91.99");
+
+    let (mapped, error) = plan.map_partial(&record, 1);
+
+    assert_eq!(error, None);
+    assert_eq!(mapped, plan.map(&record, 1).unwrap());
+}
+
+#[test]
+fn map_partial_keeps_mapped_fields() {
+    let plan = defaults::plan("petra-prodlist-inventory").unwrap();
+    let record = row("1KSK03", "N/A");
+
+    let (mapped, error) = plan.map_partial(&record, 2);
+
+    assert_eq!(error, plan.map(&record, 2).err());
+    assert_eq!(
+        mapped.get("sku").and_then(|sku| sku.as_text()),
+        Some("1KSK03")
+    );
+    assert_eq!(mapped.get("cost"), None);
 }

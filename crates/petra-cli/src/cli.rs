@@ -176,7 +176,7 @@ pub struct SandboxArgs {
     /// Start the sandbox clock at this RFC 3339 time, for example 2026-06-11T15:00:00Z,
     /// and keep it still until POST /sandbox/clock/advance. Without it the clock follows
     /// the system clock.
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", value_parser = parse_paused_at)]
     pub paused_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -193,4 +193,15 @@ pub struct DemoArgs {
     /// Read the feed as it is but let a run archive more than the guard allows.
     #[arg(long)]
     pub allow_mass_archive: bool,
+}
+
+/// Parses `--paused-at` as an RFC 3339 time, naming the expected form when it is not one.
+fn parse_paused_at(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    text.parse::<chrono::DateTime<chrono::Utc>>()
+        .map_err(|err| {
+            format!(
+                "{err}; expected an RFC 3339 time with a zone, such as 2026-06-11T15:00:00Z \
+                 or 2026-06-11T10:00:00-05:00"
+            )
+        })
 }

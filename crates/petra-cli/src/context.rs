@@ -6,7 +6,7 @@ use petra_client::PetraClient;
 use petra_ops::settings::Config;
 use petra_store::SqliteStore;
 
-use crate::failure::{Exit, Failure};
+use crate::failure::{settings_fix, Exit, Failure};
 
 /// Reads `petra.toml`; a missing file points at `petra init`.
 pub fn load_config(path: &Path) -> Result<Config, Failure> {
@@ -23,7 +23,9 @@ pub fn load_config(path: &Path) -> Result<Config, Failure> {
 /// Reads and validates `petra.toml`.
 pub fn load_valid_config(path: &Path) -> Result<Config, Failure> {
     let config = load_config(path)?;
-    config.validate()?;
+    config
+        .validate()
+        .map_err(|err| Failure::from(err).with_fix(settings_fix(&config.file_name())))?;
     Ok(config)
 }
 

@@ -84,9 +84,19 @@ impl fmt::Display for Failure {
     }
 }
 
-/// The fix for a source that does not fulfill orders, when orders are imported or sent.
-pub const FULFILLS_ORDERS_FIX: &str = "set fulfills_orders = true in [source] of petra.toml, \
-     with at least one [[source.shipping_methods]] and a [source.ship_from] location";
+/// Builds the fix for a source that does not fulfill orders, when orders are imported or
+/// sent, naming the configuration `file` to edit.
+pub fn fulfills_orders_fix(file: &str) -> String {
+    format!(
+        "set fulfills_orders = true in [source] of {file}, with at least one \
+         [[source.shipping_methods]] and a [source.ship_from] location"
+    )
+}
+
+/// Builds the fix for invalid settings in the configuration `file`.
+pub fn settings_fix(file: &str) -> String {
+    format!("edit {file}; docs/configuration.md describes every key")
+}
 
 impl From<petra_ops::Error> for Failure {
     fn from(err: petra_ops::Error) -> Self {
@@ -111,16 +121,18 @@ impl From<petra_ops::Error> for Failure {
             E::Retrieval { .. } => Exit::Incomplete,
             _ => Exit::Failure,
         };
+        // Callers that know the configuration file replace the generic fixes below
+        // with ones that name it.
         let fix = match &err {
-            E::InvalidSettings { .. } | E::ConfigFile { .. } => {
-                Some("edit petra.toml; docs/configuration.md describes every key")
-            }
-            E::FulfillmentDisabled { .. } => Some(FULFILLS_ORDERS_FIX),
-            E::SecretsFile { .. } => Some("correct the TOML syntax of the secrets file"),
-            E::ReadFile { .. } => Some("check that the path exists and is readable"),
+            E::ConfigFile { path, .. } => Some(settings_fix(&path.display().to_string())),
+            E::InvalidSettings { .. } => Some(settings_fix("the configuration file")),
+            E::FulfillmentDisabled { .. } => Some(fulfills_orders_fix("the configuration file")),
+            E::SecretsFile { .. } => Some("correct the TOML syntax of the secrets file".to_owned()),
+            E::ReadFile { .. } => Some("check that the path exists and is readable".to_owned()),
             E::Template { .. } | E::TemplateFile { .. } => Some(
                 "correct the template; `petra templates export NAME` prints a built-in one \
-                 to start from",
+                 to start from"
+                    .to_owned(),
             ),
             _ => None,
         };

@@ -2,7 +2,7 @@
 
 mod common;
 
-use petra_sandbox::DEFAULT_PASSWORD;
+use petra_sandbox::{DEFAULT_PASSWORD, DEFAULT_USERNAME, DISABLED_USERNAME};
 
 use common::{petra, petra_command, run_json, single_json, start_sandbox, write_config};
 
@@ -83,6 +83,100 @@ fn rejected_password_fix_not_repeated() {
 }
 
 #[test]
+fn shipments_rejected_password_exits_4() {
+    let (_runtime, sandbox) = start_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox.base_url());
+
+    let (code, report) = run_json(dir.path(), "wrong-password", &["shipments", "fetch"]);
+
+    let fatal = report["fatal_error"].as_str().unwrap_or_default();
+    assert_eq!(code, Some(4), "{report}");
+    assert!(fatal.contains("401"), "{report}");
+    assert_eq!(report["complete"], false, "{report}");
+}
+
+#[test]
+fn shipments_rejected_password_text() {
+    let (_runtime, sandbox) = start_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox.base_url());
+
+    let output = petra_command(dir.path())
+        .env("PETRA_USERNAME", DEFAULT_USERNAME)
+        .env("PETRA_PASSWORD", "wrong-password")
+        .args(["shipments", "fetch"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+
+    assert_eq!(output.status.code(), Some(4), "{stdout}");
+    assert!(stdout.contains("PETRA_PASSWORD"), "{stdout}");
+    assert!(!stdout.contains("run again to fetch the rest"), "{stdout}");
+}
+
+#[test]
+fn shipments_account_without_api_exits_4() {
+    let (_runtime, sandbox) = start_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox.base_url());
+
+    let output = petra_command(dir.path())
+        .env("PETRA_USERNAME", DISABLED_USERNAME)
+        .env("PETRA_PASSWORD", DEFAULT_PASSWORD)
+        .args(["--json", "shipments", "fetch"])
+        .output()
+        .unwrap();
+    let report = single_json(&output);
+
+    assert_eq!(output.status.code(), Some(4), "{report}");
+    assert!(report["fatal_error"].is_string(), "{report}");
+}
+
+/// Runs `petra args` against a running sandbox as `username` with `password`, after
+/// importing one order so `orders send` has something to send, and returns stdout.
+fn stdout_as(username: &str, password: &str, args: &[&str]) -> String {
+    let (_runtime, sandbox) = start_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox.base_url());
+    let order = r#"[{"fr_number": "ADVICE-1", "ship_to_name": "Dana Whitfield",
+        "address_line_1": "1400 Harbor Blvd", "city": "Tempe", "state": "AZ",
+        "postal_code": "85281", "lines": [{"sku": "SKU-1", "quantity": 1}]}]"#;
+    std::fs::write(dir.path().join("orders.json"), order).unwrap();
+    let imported = petra(dir.path(), &["orders", "import", "orders.json"]);
+    assert_eq!(imported.status.code(), Some(0));
+
+    let output = petra_command(dir.path())
+        .env("PETRA_USERNAME", username)
+        .env("PETRA_PASSWORD", password)
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn send_401_advice_said_once() {
+    let stdout = stdout_as(DEFAULT_USERNAME, "wrong-password", &["orders", "send"]);
+
+    assert_eq!(stdout.matches("check the").count(), 1, "{stdout}");
+}
+
+#[test]
+fn fetch_401_advice_said_once() {
+    let stdout = stdout_as(DEFAULT_USERNAME, "wrong-password", &["shipments", "fetch"]);
+
+    assert_eq!(stdout.matches("check the").count(), 1, "{stdout}");
+}
+
+#[test]
+fn fetch_403_advice_said_once() {
+    let stdout = stdout_as(DISABLED_USERNAME, DEFAULT_PASSWORD, &["shipments", "fetch"]);
+
+    assert_eq!(stdout.matches("ask Petra").count(), 1, "{stdout}");
+}
+
+#[test]
 fn unreachable_host_names_url() {
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -101,6 +195,113 @@ fn unreachable_host_names_url() {
         "{error}"
     );
     assert!(fix.contains("connection.base_url"), "{fix}");
+}
+
+#[test]
+fn other_config_named_in_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "http://127.0.0.1:9/v1");
+    let valid = std::fs::read_to_string(dir.path().join("petra.toml")).unwrap();
+    std::fs::remove_file(dir.path().join("petra.toml")).unwrap();
+    std::fs::write(dir.path().join("orders.json"), "[]").unwrap();
+    let no_orders = valid.replace("fulfills_orders = true", "fulfills_orders = false");
+    let files = [
+        ("invalid.toml", "[connection]\nbase_url = \"\"\n".to_owned()),
+        ("syntax.toml", "[connection\n".to_owned()),
+        ("no-orders.toml", no_orders),
+        ("closed.toml", valid),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+
+    let cases: &[(&str, &[&str])] = &[
+        ("invalid.toml", &["connection", "test"]),
+        ("syntax.toml", &["status"]),
+        ("no-orders.toml", &["orders", "import", "orders.json"]),
+        ("closed.toml", &["connection", "test"]),
+    ];
+    for (file, args) in cases {
+        let mut full = vec!["--config", file];
+        full.extend_from_slice(args);
+
+        let (_, document) = run_json(dir.path(), DEFAULT_PASSWORD, &full);
+
+        let fix = document["fix"].as_str().unwrap_or_default();
+        assert!(fix.contains(file), "{file} {args:?}: {document}");
+        assert!(!fix.contains("petra.toml"), "{file} {args:?}: {document}");
+    }
+}
+
+#[test]
+fn existing_bad_file_fix_content() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "http://127.0.0.1:9/v1");
+    std::fs::write(dir.path().join("orders.json"), r#"[{"fr_number": 1}]"#).unwrap();
+    std::fs::write(dir.path().join("orders.csv"), "name,city\nDana,Tempe\n").unwrap();
+    std::fs::write(dir.path().join("not-prodlist.csv"), "a,b\n1,2\n").unwrap();
+    let template = petra(
+        dir.path(),
+        &["templates", "export", "petra-prodlist-inventory"],
+    );
+    std::fs::write(dir.path().join("inventory.toml"), template.stdout).unwrap();
+
+    let cases: &[&[&str]] = &[
+        &["orders", "import", "orders.json"],
+        &["orders", "import", "orders.csv"],
+        &[
+            "map",
+            "preview",
+            "--template",
+            "inventory.toml",
+            "--input",
+            "not-prodlist.csv",
+        ],
+    ];
+    for args in cases {
+        let (code, document) = run_json(dir.path(), DEFAULT_PASSWORD, args);
+
+        let fix = document["fix"].as_str().unwrap_or_default();
+        assert_eq!(code, Some(3), "{args:?}: {document}");
+        assert!(!fix.contains("path"), "{args:?}: {document}");
+    }
+}
+
+#[test]
+fn secrets_file_error_names_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "http://127.0.0.1:9/v1");
+    let config = std::fs::read_to_string(dir.path().join("petra.toml")).unwrap();
+    let config = config.replace(
+        "[connection]\n",
+        "[connection]\nsecrets_file = \"petra.secrets.toml\"\n",
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+    std::fs::write(
+        dir.path().join("petra.secrets.toml"),
+        "username = \"dealer\"\npassword = \"hunter2\n",
+    )
+    .unwrap();
+
+    let output = petra(dir.path(), &["--json", "connection", "test"]);
+    let document = single_json(&output);
+    let error = document["error"].as_str().unwrap_or_default();
+
+    assert_eq!(output.status.code(), Some(3), "{document}");
+    assert!(error.contains("petra.secrets.toml"), "{error}");
+    assert!(error.contains("line 2"), "{error}");
+    assert!(!error.contains("hunter2"), "{error}");
+}
+
+#[test]
+fn paused_at_error_shows_format() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = petra(dir.path(), &["sandbox", "--paused-at", "yesterday"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("2026-06-11T15:00:00Z"), "{stderr}");
 }
 
 #[test]

@@ -52,7 +52,7 @@ fn every_command_failure_one_document() {
         (&["orders", "release", "NOPE-1"], 1),
         (&["orders", "show", "NOPE-1"], 1),
         (&["orders", "list", "--config", "missing.toml"], 3),
-        (&["shipments", "fetch"], 5),
+        (&["shipments", "fetch"], 4),
         (&["schedule", "run"], 3),
         (&["status", "--config", "missing.toml"], 3),
         (

@@ -1,4 +1,5 @@
-//! `petra map preview` on the sample ProdList: rows the feed reader keeps with a warning.
+//! `petra map preview` on the sample ProdList: rows the feed reader keeps with a warning,
+//! and a truncated template.
 
 mod common;
 
@@ -66,4 +67,45 @@ fn wrong_check_digit_warning_shown() {
     assert!(warning.contains("1SMTV55"), "{record}");
     assert!(warning.contains("012345678906"), "{record}");
     assert!(warning.contains("check digit"), "{record}");
+}
+
+#[test]
+fn truncated_json_template_says_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = petra(
+        dir.path(),
+        &[
+            "templates",
+            "export",
+            "--format",
+            "json",
+            "petra-prodlist-inventory",
+        ],
+    );
+    assert_eq!(export.status.code(), Some(0));
+    let half = export.stdout.len() / 2;
+    std::fs::write(dir.path().join("cut.json"), &export.stdout[..half]).unwrap();
+    let input = sample_prodlist();
+
+    let output = petra(
+        dir.path(),
+        &[
+            "--json",
+            "map",
+            "preview",
+            "--template",
+            "cut.json",
+            "--input",
+            input.to_str().unwrap(),
+        ],
+    );
+    let document = single_json(&output);
+    let error = document["error"].as_str().unwrap_or_default();
+    let fix = document["fix"].as_str().unwrap_or_default();
+
+    assert_eq!(output.status.code(), Some(3), "{document}");
+    assert!(error.contains("cut.json"), "{error}");
+    assert!(error.contains("incomplete"), "{error}");
+    assert!(error.contains(" line "), "{error}");
+    assert!(!fix.contains("path"), "{fix}");
 }

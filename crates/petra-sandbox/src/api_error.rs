@@ -48,7 +48,7 @@ impl ApiError {
         Self::new(
             StatusCode::FORBIDDEN,
             error_codes::API_ACCESS_DISABLED,
-            format!("API access is not enabled for account {account_id}; ask Petra to enable it"),
+            format!("API access is not enabled for account {account_id}"),
         )
     }
 

@@ -44,9 +44,9 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
             })
             .ok_or_else(|| {
                 tracing::debug!("rejected credentials");
-                ApiError::unauthorized(
-                    "invalid credentials; check the username or API key and the password",
-                )
+                // The reply states only the fact, because the client adds the advice, as it
+                // does for Petra's own replies.
+                ApiError::unauthorized("invalid credentials")
             })?;
 
         if !account.api_access {

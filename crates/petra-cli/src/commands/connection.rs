@@ -72,7 +72,7 @@ pub async fn test_and_record(
             Some("ask Petra to enable API access for the account".to_owned()),
         ),
         Err(err) => {
-            let (message, fix) = connection_error::describe(&config.connection.base_url, &err);
+            let (message, fix) = connection_error::describe(config, &err);
             (false, message, Some(fix))
         }
     };

@@ -2,16 +2,19 @@
 //! and the fix.
 
 use petra_client::{ApiError, Delivery, Error};
+use petra_ops::settings::Config;
 
 use crate::failure::root_cause;
 use crate::output::plural;
 
 /// The sources of the credentials, named in the fix of a rejected login.
-const CREDENTIAL_SOURCES: &str = "set PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD, \
-     or add them to the secrets_file named in petra.toml";
+pub const CREDENTIAL_SOURCES: &str = "set PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD, \
+     or add them to the secrets_file named in [connection]";
 
-/// Builds the message and the fix of a failed ping to `base_url`.
-pub fn describe(base_url: &str, err: &Error) -> (String, String) {
+/// Builds the message and the fix of a failed ping to the connection of `config`.
+pub fn describe(config: &Config, err: &Error) -> (String, String) {
+    let base_url = &config.connection.base_url;
+    let file = config.file_name();
     match err {
         Error::Authentication { hint, api } => (
             format!("Petra rejected the credentials: {}", api_reply(api)),
@@ -38,7 +41,7 @@ pub fn describe(base_url: &str, err: &Error) -> (String, String) {
                 root_cause(source)
             ),
             format!(
-                "check connection.base_url ({base_url}) in petra.toml, and that the server \
+                "check connection.base_url ({base_url}) in {file}, and that the server \
                  is running and reachable from this machine"
             ),
         ),
@@ -54,12 +57,13 @@ pub fn describe(base_url: &str, err: &Error) -> (String, String) {
                 plural(*attempts, "attempt"),
                 root_cause(source)
             ),
-            "try again later; if it keeps failing, raise connection.timeout_secs in petra.toml"
-                .to_owned(),
+            format!(
+                "try again later; if it keeps failing, raise connection.timeout_secs in {file}"
+            ),
         ),
         other => (
             other.to_string(),
-            format!("check connection.base_url ({base_url}) in petra.toml"),
+            format!("check connection.base_url ({base_url}) in {file}"),
         ),
     }
 }

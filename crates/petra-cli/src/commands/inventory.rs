@@ -77,7 +77,7 @@ pub async fn run_inventory(
 /// ftp(s) URL to download with the connection's credentials.
 fn feed_source(config: &Config, feed: &str) -> Result<CatalogSource, Failure> {
     if !feed.contains("://") {
-        return local_feed(PathBuf::from(feed));
+        return local_feed(config, PathBuf::from(feed));
     }
 
     let url = Url::parse(feed).map_err(|err| {
@@ -86,7 +86,7 @@ fn feed_source(config: &Config, feed: &str) -> Result<CatalogSource, Failure> {
     })?;
     match url.scheme() {
         "file" => match url.to_file_path() {
-            Ok(path) => local_feed(path),
+            Ok(path) => local_feed(config, path),
             Err(()) => Err(Failure::new(
                 Exit::Config,
                 format!("feed URL {feed:?} is not a local file path"),
@@ -121,13 +121,16 @@ fn feed_credentials(config: &Config) -> Result<Option<Credentials>, Failure> {
     }
 }
 
-fn local_feed(path: PathBuf) -> Result<CatalogSource, Failure> {
+fn local_feed(config: &Config, path: PathBuf) -> Result<CatalogSource, Failure> {
     if !path.is_file() {
         return Err(Failure::new(
             Exit::Config,
             format!("feed file {} not found", path.display()),
         )
-        .with_fix("check the path given with --feed, or connection.feed_url in petra.toml"));
+        .with_fix(format!(
+            "check the path given with --feed, or connection.feed_url in {}",
+            config.file_name()
+        )));
     }
     Ok(CatalogSource::FeedFile(path))
 }

@@ -12,17 +12,27 @@ use crate::output::outln;
 
 pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
     let template = read_template_file(&args.template).map_err(|err| {
-        Failure::from(err).with_fix(
-            "check the --template path; `petra templates export petra-prodlist-inventory` \
-             prints the default template to start from",
-        )
+        let fix = if matches!(err, petra_ops::Error::ReadFile { .. }) {
+            "check the --template path"
+        } else {
+            "correct the template"
+        };
+        Failure::from(err).with_fix(format!(
+            "{fix}; `petra templates export petra-prodlist-inventory` prints the default \
+             template to start from"
+        ))
     })?;
     let mut reader = ProdListReader::open(&args.input).map_err(|err| {
         Failure::new(
             Exit::Config,
             format!("cannot read {}: {}", args.input.display(), root_cause(&err)),
         )
-        .with_fix("check the --input path; it must be a ProdList.csv file")
+        .with_fix(if args.input.is_file() {
+            "use a Petra ProdList.csv: a header row with PETRA SKU, DESCRIPTION, AVAILABLE and \
+             PRICE, then one row per item"
+        } else {
+            "check the --input path; it must be a ProdList.csv file"
+        })
     })?;
     let schema = SourceSchema::from_columns("prodlist", reader.columns().names());
     let plan = compile(&template, &schema, &schemas::inventory()).map_err(|diagnostics| {

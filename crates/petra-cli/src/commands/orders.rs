@@ -17,8 +17,9 @@ use petra_store::SqliteStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::Cli;
+use crate::commands::connection_error::CREDENTIAL_SOURCES;
 use crate::context;
-use crate::failure::{Exit, Failure, FULFILLS_ORDERS_FIX};
+use crate::failure::{fulfills_orders_fix, Exit, Failure};
 use crate::output;
 use crate::output::outln;
 use crate::stop;
@@ -101,7 +102,7 @@ pub fn operation(config: &Config) -> Result<SendFulfillmentRequests, Failure> {
                 config.source.name
             ),
         )
-        .with_fix(FULFILLS_ORDERS_FIX));
+        .with_fix(fulfills_orders_fix(&config.file_name())));
     }
     let source = config.source.clone().validate()?;
     let mut settings = config.fulfillment.clone();
@@ -120,10 +121,15 @@ async fn import(
     let operation = operation(&config)?;
 
     let requests = read_requests_file(&args.file).map_err(|err| {
-        Failure::from(err).with_fix(
-            "check the file path; it must be a JSON array of requests, or a CSV file with \
-             one row per line item (docs/operations.md lists the fields)",
-        )
+        let fix = if matches!(err, petra_ops::Error::ReadFile { .. }) {
+            "check the file path; it must be"
+        } else {
+            "correct the file's content, which must be"
+        };
+        Failure::from(err).with_fix(format!(
+            "{fix} a JSON array of requests, or a CSV file with one row per line item \
+             (docs/operations.md lists the fields)"
+        ))
     })?;
     let report = operation.import(store, requests, &SystemClock).await?;
 
@@ -214,8 +220,9 @@ pub async fn take_lock(
     })
 }
 
-/// The exit code of a send: unknown outcomes and interrupted runs are not a success, and
-/// a run that could not reach Petra at all fails like rejected credentials.
+/// Chooses the exit code of a send. A run that could not reach Petra at all fails like
+/// rejected credentials, and a run that left requests unsent or unknown, or was stopped,
+/// is incomplete.
 pub fn send_exit(report: &SendReport) -> Exit {
     if report.fatal_error.is_some() || report.petra_unreachable {
         Exit::Connection
@@ -249,12 +256,19 @@ pub fn print_send_report(report: &SendReport, json: bool) {
     }
     if let Some(error) = &report.fatal_error {
         outln!("  stopped: {error}");
+        outln!("  fix: {CREDENTIAL_SOURCES}, then run `petra connection test`");
     }
     if report.petra_unreachable {
         outln!(
             "  unreachable: no request reached Petra, so {} pending request(s) wait for the next \
              run. Check connection.base_url and the network",
             report.pending
+        );
+    } else if report.not_sent > 0 {
+        outln!(
+            "  not sent: {} request(s) failed to connect to Petra and wait for the next run; \
+             the others reached Petra",
+            report.not_sent
         );
     }
     for result in &report.results {
@@ -280,7 +294,12 @@ pub fn print_send_report(report: &SendReport, json: bool) {
             result.state,
             OutboxState::OutcomeUnknown | OutboxState::Pending
         ) {
-            if let Some(error) = &result.error {
+            // The error that stopped the run is printed once, above.
+            let error = result
+                .error
+                .as_ref()
+                .filter(|error| report.fatal_error.as_ref() != Some(*error));
+            if let Some(error) = error {
                 outln!(
                     "  request {} {} {}: {error}",
                     result.request,

@@ -35,8 +35,13 @@ pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> 
 
     let jobs = jobs(&config, &client, &store)?;
     if jobs.is_empty() {
-        return Err(Failure::new(Exit::Config, "no operation has a schedule")
-            .with_fix("set inventory.schedule, fulfillment.schedule or shipments.schedule in petra.toml, for example \"every 2 hours\""));
+        return Err(
+            Failure::new(Exit::Config, "no operation has a schedule").with_fix(format!(
+                "set inventory.schedule, fulfillment.schedule or shipments.schedule in {}, \
+                 for example \"every 2 hours\"",
+                config.file_name()
+            )),
+        );
     }
     for job in &jobs {
         eprintln!("{}: {}", job.operation, job.schedule);

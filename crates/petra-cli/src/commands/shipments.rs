@@ -11,6 +11,7 @@ use petra_store::SqliteStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::Cli;
+use crate::commands::connection_error::CREDENTIAL_SOURCES;
 use crate::commands::orders::take_lock;
 use crate::context;
 use crate::failure::{Exit, Failure};
@@ -47,11 +48,19 @@ pub async fn run(cli: &Cli, command: &ShipmentsCommand) -> Result<Exit, Failure>
     )
     .await?;
     print_report(&report, cli.json);
-    Ok(if report.succeeded() {
+    Ok(fetch_exit(&report))
+}
+
+/// Chooses the exit code of a fetch: rejected credentials fail like `petra connection
+/// test`, and any other listing cut short is incomplete.
+pub fn fetch_exit(report: &ShipmentsReport) -> Exit {
+    if report.fatal_error.is_some() {
+        Exit::Connection
+    } else if report.succeeded() {
         Exit::Success
     } else {
         Exit::Incomplete
-    })
+    }
 }
 
 /// Builds the operation from the settings, with the template path resolved.
@@ -141,7 +150,10 @@ pub fn print_report(report: &ShipmentsReport, json: bool) {
             over.item.ordered
         );
     }
-    if let Some(error) = &report.retrieval_error {
+    if let Some(error) = &report.fatal_error {
+        outln!("  stopped: {error}");
+        outln!("  fix: {CREDENTIAL_SOURCES}, then run `petra connection test`");
+    } else if let Some(error) = &report.retrieval_error {
         outln!(
             "  listing incomplete: {error}; what was read is stored, run again to fetch the rest"
         );

@@ -305,6 +305,7 @@ impl SendFulfillmentRequests {
                 unknown = report.unknown,
                 reconciled = report.reconciled,
                 pending = report.pending,
+                not_sent = report.not_sent,
                 interrupted = report.interrupted,
                 "Send Fulfillment Requests finished"
             ),
@@ -412,6 +413,7 @@ impl SendFulfillmentRequests {
             unknown: count(OutboxState::OutcomeUnknown),
             reconciled: results.iter().filter(|result| result.reconciled).count() as u64,
             pending: count(OutboxState::Pending) + not_started,
+            not_sent: results.iter().filter(|result| result.not_sent).count() as u64,
             interrupted: context.stop.is_cancelled(),
             stopped_after,
             fatal_error,

@@ -28,6 +28,10 @@ pub struct RequestResult {
     pub warnings: Vec<String>,
     /// The last error, when the request is still pending or its outcome unknown.
     pub error: Option<String>,
+    /// True when the request stays pending because its last attempt failed to connect,
+    /// so the order was not sent.
+    #[serde(default)]
+    pub not_sent: bool,
 }
 
 /// The outcome of one Send Fulfillment Requests run.
@@ -58,6 +62,10 @@ pub struct SendReport {
     pub stopped_after: Option<u64>,
     /// Set when the run ended early because Petra rejected the credentials.
     pub fatal_error: Option<String>,
+    /// Requests left pending because their last attempt failed to connect, so the order
+    /// was not sent. Part of `pending`.
+    #[serde(default)]
+    pub not_sent: u64,
     /// True when the run tried to send at least one request and every attempt failed to
     /// connect, so nothing reached Petra and those requests stay pending.
     #[serde(default)]
@@ -66,11 +74,13 @@ pub struct SendReport {
 }
 
 impl SendReport {
-    /// Reports whether every request the run touched ended submitted, Petra could be
-    /// reached, and the run was neither stopped nor cut short.
+    /// Reports whether the run settled every request it touched and ran to its end. An
+    /// unknown outcome, a request unsent because the connection failed, rejected
+    /// credentials, an unreachable Petra or a stop signal makes it false.
     pub fn succeeded(&self) -> bool {
         self.fatal_error.is_none()
             && !self.petra_unreachable
+            && self.not_sent == 0
             && self.unknown == 0
             && !self.interrupted
     }

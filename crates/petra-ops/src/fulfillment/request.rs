@@ -117,18 +117,23 @@ pub fn parse_requests(
 
 fn parse_json(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
     #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Document {
-        List(Vec<FulfillmentRequest>),
-        Wrapped { requests: Vec<FulfillmentRequest> },
+    struct Wrapped {
+        requests: Vec<FulfillmentRequest>,
     }
 
-    let document: Document = serde_json::from_slice(bytes).map_err(|error| {
-        format!("not a JSON array of requests or an object with a \"requests\" array: {error}")
-    })?;
-    Ok(match document {
-        Document::List(requests) | Document::Wrapped { requests } => requests,
-    })
+    // The first byte picks the shape, so serde_json's error can name the field, line and
+    // column. An untagged enum that tried both shapes would replace them with "data did
+    // not match any variant".
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
+    let invalid = |error: serde_json::Error| format!("invalid request JSON: {error}");
+    match first {
+        Some(b'[') => serde_json::from_slice(body).map_err(invalid),
+        Some(b'{') => serde_json::from_slice::<Wrapped>(body)
+            .map(|wrapped| wrapped.requests)
+            .map_err(invalid),
+        _ => Err("not a JSON array of requests or an object with a \"requests\" array".to_owned()),
+    }
 }
 
 fn parse_csv(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
@@ -261,6 +266,31 @@ mod tests {
         let error = parse_requests(b"{\"orders\":3}", RequestFormat::Json).unwrap_err();
 
         assert!(error.contains("requests"), "{error}");
+    }
+
+    #[test]
+    fn json_field_error_names_position() {
+        let error = parse_requests(b"[\n  {\"fr_number\": 1}\n]", RequestFormat::Json).unwrap_err();
+
+        assert!(error.contains("line 2"), "{error}");
+    }
+
+    #[test]
+    fn json_scalar_names_shapes() {
+        let error = parse_requests(b"42", RequestFormat::Json).unwrap_err();
+
+        assert!(error.contains("JSON array of requests"), "{error}");
+    }
+
+    #[test]
+    fn json_with_bom_read() {
+        let requests = parse_requests(
+            b"\xEF\xBB\xBF[{\"fr_number\": \"A-1\"}]",
+            RequestFormat::Json,
+        )
+        .unwrap();
+
+        assert_eq!(requests.len(), 1);
     }
 
     #[test]

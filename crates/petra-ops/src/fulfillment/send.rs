@@ -62,6 +62,9 @@ enum Attempt {
     RetryAfter(Duration, String),
     /// Back to pending for the next run.
     Requeue(String),
+    /// The connection failed before the order was sent, so the request goes back to
+    /// pending for the next run.
+    NotSent(String),
     /// The outcome is unknown: look the PO up.
     Lookup(String),
     Fatal(String),
@@ -84,6 +87,7 @@ impl Submitter<'_> {
             petra_lines: None,
             warnings: Vec::new(),
             error: None,
+            not_sent: false,
         };
 
         let mut entry = entry;
@@ -159,6 +163,11 @@ impl Submitter<'_> {
                     entry = self.requeue(&po, &error, false).await?;
                     return Ok(Ended::Done(finish(result, &entry)));
                 }
+                Attempt::NotSent(error) => {
+                    entry = self.requeue(&po, &error, false).await?;
+                    result.not_sent = true;
+                    return Ok(Ended::Done(finish(result, &entry)));
+                }
                 Attempt::RetryAfter(wait, error) => {
                     entry = self.requeue(&po, &error, false).await?;
                     (wait, error)
@@ -225,7 +234,8 @@ impl Submitter<'_> {
             E::DuplicatePo { .. } => match self.api.get_order(&order.po_number).await {
                 Ok(held) => Attempt::Settled(compare(order, held)),
                 Err(lookup) => Attempt::Lookup(format!(
-                    "{message}; the lookup that followed failed: {lookup}"
+                    "{message}; the lookup that followed failed: {}",
+                    with_root_cause(&lookup)
                 )),
             },
             E::Validation { problems, .. } => Attempt::Settled(Change::Rejected {
@@ -257,7 +267,7 @@ impl Submitter<'_> {
             E::Transport {
                 delivery: Delivery::NotSent,
                 ..
-            } => Attempt::Requeue(message),
+            } => Attempt::NotSent(message),
             E::Authentication { .. } | E::AccessNotEnabled { .. } => Attempt::Fatal(message),
             // Everything else may have reached Petra: timeouts and dropped connections
             // after sending, gateway errors, and any 5xx or unreadable reply, because a
@@ -299,6 +309,7 @@ impl Submitter<'_> {
                     .await
             }
             Err(error) => {
+                let error = with_root_cause(&error);
                 warn!(po = %po, %error, "PO lookup failed; outcome stays unknown");
                 self.record(
                     &po,

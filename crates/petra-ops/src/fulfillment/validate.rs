@@ -78,28 +78,26 @@ pub fn prepare(
         ));
     }
 
+    // The fields that mapped are checked even when others failed, so an empty required
+    // field does not hide an invalid state or ZIP code and one error lists them all.
     let mut header: Option<fieldmap::MappedRecord> = None;
     let mut lines = Vec::new();
     for (index, line) in request.lines.iter().enumerate() {
         let record = LineRecord { request, line };
-        match plan.map(&record, index as u64 + 1) {
-            Ok(mapped) => {
-                if let Some(line) = order_line(&mapped, index, &mut problems) {
-                    lines.push(line);
-                }
-                header.get_or_insert(mapped);
-            }
-            Err(error) => {
-                for field_problem in error.problems {
-                    let field = line_field_name(&field_problem.field, index);
-                    push_once(
-                        &mut problems,
-                        field,
-                        format!("{} (value {:?})", field_problem.reason, field_problem.value),
-                    );
-                }
-            }
+        let (mapped, error) = plan.map_partial(&record, index as u64 + 1);
+        for field_problem in error.map(|error| error.problems).unwrap_or_default() {
+            let field = line_field_name(&field_problem.field, index);
+            push_once(
+                &mut problems,
+                field,
+                format!("{} (value {:?})", field_problem.reason, field_problem.value),
+            );
         }
+
+        if let Some(line) = order_line(&mapped, index, &mut problems) {
+            lines.push(line);
+        }
+        header.get_or_insert(mapped);
     }
 
     let order = header.and_then(|header| order_header(&header, lines, &mut problems));
@@ -355,6 +353,33 @@ mod tests {
                 "{expected} missing from {fields:?}"
             );
         }
+    }
+
+    #[test]
+    fn empty_field_keeps_format_problems() {
+        let mut request = valid();
+        request.ship_to_name = String::new();
+        request.state = "Arizona".into();
+        request.postal_code = "852".into();
+        request.lines[0].quantity = "-2".into();
+
+        let fields = fields(request);
+
+        assert_eq!(
+            fields,
+            ["ship_to_name", "lines[0].quantity", "state", "postal_code"]
+        );
+    }
+
+    #[test]
+    fn empty_sku_keeps_header_problems() {
+        let mut request = valid();
+        request.lines[0].sku = String::new();
+        request.postal_code = "ABCDE".into();
+
+        let fields = fields(request);
+
+        assert_eq!(fields, ["lines[0].sku", "postal_code"]);
     }
 
     #[test]

@@ -177,10 +177,23 @@ fn read_secrets_file(path: &Path) -> Result<SecretsFile, Error> {
     toml::from_str(&text).map_err(|err| Error::SecretsFile {
         path: path.to_owned(),
         reason: match err.span() {
-            Some(span) => format!("invalid TOML near byte {}", span.start),
+            Some(span) => {
+                let (line, column) = line_and_column(&text, span.start);
+                format!("invalid TOML at line {line} column {column}")
+            }
             None => "invalid TOML".to_owned(),
         },
     })
+}
+
+/// Converts a byte offset of `text` to a line and a column (in characters), both
+/// counted from 1, as editors show them.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
 }
 
 #[cfg(test)]
@@ -248,5 +261,29 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(!message.contains("hunter2"), "{message}");
+    }
+
+    #[test]
+    fn bad_secrets_file_names_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("petra.secrets.toml");
+        std::fs::write(&path, "username = \"dealer\"\npassword = \"hunter2\n").unwrap();
+
+        let message = load_credentials(Some(&path), &env_of(&[]))
+            .unwrap_err()
+            .to_string();
+
+        assert!(message.contains("petra.secrets.toml"), "{message}");
+        assert!(message.contains("line 2 column"), "{message}");
+    }
+
+    #[test]
+    fn line_and_column_count_from_one() {
+        let text = "ab\ncdé\nf";
+
+        assert_eq!(line_and_column(text, 0), (1, 1));
+        assert_eq!(line_and_column(text, 3), (2, 1));
+        assert_eq!(line_and_column(text, 7), (2, 4));
+        assert_eq!(line_and_column(text, text.len()), (3, 2));
     }
 }

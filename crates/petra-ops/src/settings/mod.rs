@@ -123,6 +123,10 @@ pub struct Config {
     /// The folder relative paths are resolved against: the folder of `petra.toml`.
     #[serde(skip)]
     pub base_dir: PathBuf,
+    /// The file [`Config::load`] read, for messages that tell the user what to edit.
+    /// `None` for a configuration built in code or parsed from text.
+    #[serde(skip)]
+    pub file: Option<PathBuf>,
 }
 
 impl Config {
@@ -137,6 +141,7 @@ impl Config {
             reason,
         })?;
         config.base_dir = path.parent().map(Path::to_owned).unwrap_or_default();
+        config.file = Some(path.to_owned());
         Ok(config)
     }
 
@@ -186,6 +191,15 @@ impl Config {
         } else {
             self.base_dir.join(path)
         }
+    }
+
+    /// Returns the name of the configuration file for messages: the path it was loaded
+    /// from, or `petra.toml` for a configuration built in code.
+    pub fn file_name(&self) -> String {
+        self.file.as_deref().map_or_else(
+            || "petra.toml".to_owned(),
+            |file| file.display().to_string(),
+        )
     }
 
     /// Loads the connection's credentials from the environment or the secrets file.

@@ -226,6 +226,7 @@ impl GetShipments {
             over_shipped: Vec::new(),
             complete: true,
             retrieval_error: None,
+            fatal_error: None,
             interrupted: false,
         };
 
@@ -243,6 +244,13 @@ impl GetShipments {
                     tracing::warn!(%error, "shipment listing failed; keeping what was read");
                     report.complete = false;
                     report.retrieval_error = Some(error.to_string());
+                    if matches!(
+                        error,
+                        petra_client::Error::Authentication { .. }
+                            | petra_client::Error::AccessNotEnabled { .. }
+                    ) {
+                        report.fatal_error = Some(error.to_string());
+                    }
                     true
                 }
                 None => true,

@@ -68,6 +68,11 @@ pub struct ShipmentsReport {
     /// False when the listing failed part way; what was read is stored.
     pub complete: bool,
     pub retrieval_error: Option<String>,
+    /// The error that stopped the listing when Petra rejected the credentials (`401`) or
+    /// the account has no API access (`403`). Fetching again fails the same way until that
+    /// is fixed.
+    #[serde(default)]
+    pub fatal_error: Option<String>,
     /// True when a stop signal ended the run after a batch.
     pub interrupted: bool,
 }
