@@ -13,16 +13,7 @@ use petra_sandbox::{
     DEFAULT_USERNAME,
 };
 
-use common::{run_json, write_config};
-
-/// Returns a 127.0.0.1 URL whose port nothing listens on: the port was bound and
-/// released, so a connection to it is refused.
-fn closed_port_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
-}
+use common::{closed_port_url, run_json, write_config};
 
 /// Starts a sandbox serving the sample catalog, whose SKUs the orders use.
 fn start_sample_sandbox() -> (tokio::runtime::Runtime, RunningSandbox) {

@@ -94,6 +94,15 @@ pub fn start_sandbox() -> (tokio::runtime::Runtime, RunningSandbox) {
     (runtime, sandbox)
 }
 
+/// Returns a 127.0.0.1 URL whose port nothing listens on: the port was bound and
+/// released, so a connection to it is refused.
+pub fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
 /// Writes a `petra.toml` for `base_url` whose source fulfills orders.
 pub fn write_config(dir: &Path, base_url: &str) {
     let config = format!(

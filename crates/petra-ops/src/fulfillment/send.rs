@@ -2,7 +2,6 @@
 //! with a PO lookup whenever the reply was lost.
 
 use std::collections::HashSet;
-use std::error::Error as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -16,7 +15,7 @@ use super::outbox::{Change, FulfillmentRequests, OutboxEntry, OutboxState};
 use super::report::RequestResult;
 use super::validate::{self, Problem};
 use crate::clock::Clock;
-use crate::error::Error;
+use crate::error::{with_root_cause, Error};
 
 /// The maximum wait a `429` may impose on one request before it goes back to the queue for the
 /// next run.
@@ -381,21 +380,4 @@ fn finish(mut result: RequestResult, entry: &OutboxEntry) -> RequestResult {
         result.error = entry.last_error.clone();
     }
     result
-}
-
-/// Formats a client error with the innermost cause of its source chain, such as
-/// "Connection refused (os error 111)", which the client's own message leaves out.
-fn with_root_cause(error: &petra_client::Error) -> String {
-    let message = error.to_string();
-    let mut root = None;
-    let mut source = error.source();
-    while let Some(cause) = source {
-        root = Some(cause);
-        source = cause.source();
-    }
-
-    match root.map(|cause| cause.to_string()) {
-        Some(cause) if !message.contains(&cause) => format!("{message}: {cause}"),
-        _ => message,
-    }
 }
