@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use petra_sandbox::{RunningSandbox, Sandbox, SandboxConfig, DEFAULT_USERNAME};
+use petra_sandbox::{CatalogSource, RunningSandbox, Sandbox, SandboxConfig, DEFAULT_USERNAME};
 
 /// Builds a `petra` command in `dir` that ignores the caller's configuration and secrets.
 pub fn petra_command(dir: &Path) -> Command {
@@ -91,6 +91,19 @@ pub fn start_sandbox() -> (tokio::runtime::Runtime, RunningSandbox) {
     let sandbox = runtime
         .block_on(Sandbox::start(SandboxConfig::default()))
         .unwrap();
+    (runtime, sandbox)
+}
+
+/// Starts a sandbox serving the sample catalog, so orders can use
+/// `petra_sandbox::sample_products()` SKUs.
+pub fn start_sample_sandbox() -> (tokio::runtime::Runtime, RunningSandbox) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let config = SandboxConfig::default().with_catalog(CatalogSource::Sample);
+    let sandbox = runtime.block_on(Sandbox::start(config)).unwrap();
     (runtime, sandbox)
 }
 

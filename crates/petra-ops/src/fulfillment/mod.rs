@@ -306,6 +306,7 @@ impl SendFulfillmentRequests {
                 reconciled = report.reconciled,
                 pending = report.pending,
                 not_sent = report.not_sent,
+                deferred = report.deferred,
                 interrupted = report.interrupted,
                 "Send Fulfillment Requests finished"
             ),
@@ -414,6 +415,7 @@ impl SendFulfillmentRequests {
             reconciled: results.iter().filter(|result| result.reconciled).count() as u64,
             pending: count(OutboxState::Pending) + not_started,
             not_sent: results.iter().filter(|result| result.not_sent).count() as u64,
+            deferred: results.iter().filter(|result| result.deferred).count() as u64,
             interrupted: context.stop.is_cancelled(),
             stopped_after,
             fatal_error,

@@ -87,6 +87,7 @@ impl Submitter<'_> {
             warnings: Vec::new(),
             error: None,
             not_sent: false,
+            deferred: false,
         };
 
         let mut entry = entry;
@@ -160,6 +161,7 @@ impl Submitter<'_> {
                 }
                 Attempt::Requeue(error) => {
                     entry = self.requeue(&po, &error, false).await?;
+                    result.deferred = true;
                     return Ok(Ended::Done(finish(result, &entry)));
                 }
                 Attempt::NotSent(error) => {
@@ -191,6 +193,7 @@ impl Submitter<'_> {
             retries += 1;
             if retries > self.max_retries {
                 warn!(po = %po, retries, %error, "left pending for the next run");
+                result.deferred = true;
                 return Ok(Ended::Done(finish(result, &entry)));
             }
             tokio::select! {
