@@ -21,7 +21,8 @@ pub enum Error {
     Authentication { hint: AuthHint, api: Box<ApiError> },
 
     /// `403`: the credentials are valid but API access is not enabled for the account.
-    #[error("API access is not enabled for this Petra account: {api}; ask Petra to enable API access for the account")]
+    /// The message leaves that fact to Petra's reply, which states it with the account id.
+    #[error("access denied: {api}; ask Petra to enable API access for the account")]
     AccessNotEnabled { api: Box<ApiError> },
 
     /// `404`: the order or the URL path does not exist.

@@ -20,11 +20,9 @@ pub fn describe(config: &Config, err: &Error) -> (String, String) {
             format!("Petra rejected the credentials: {}", api_reply(api)),
             format!("{hint}: {CREDENTIAL_SOURCES}"),
         ),
+        // Petra's reply states that API access is not enabled, so the message does not.
         Error::AccessNotEnabled { api } => (
-            format!(
-                "API access is not enabled for this account: {}",
-                api_reply(api)
-            ),
+            format!("Petra denied access: {}", api_reply(api)),
             "ask Petra to enable API access for the account, or use an account that has it"
                 .to_owned(),
         ),
