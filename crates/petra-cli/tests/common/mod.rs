@@ -116,14 +116,15 @@ pub fn closed_port_url() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
+/// The `[source]` table of a source that fulfills orders.
+pub const FULFILLING_SOURCE: &str = "[source]\nfulfills_orders = true\n\
+     shipping_methods = [{ name = \"UPS Ground\", code = \"UPSG\" }]\n\
+     ship_from = { address = \"2101 S Hohokam Dr\", city = \"Tempe\", state_code = \"AZ\", \
+     postal_code = \"85282\", country_code = \"US\" }\n\n";
+
 /// Writes a `petra.toml` for `base_url` whose source fulfills orders.
 pub fn write_config(dir: &Path, base_url: &str) {
-    let config = format!(
-        "[connection]\nbase_url = \"{base_url}\"\ntimeout_secs = 2\n\n\
-         [source]\nfulfills_orders = true\n\
-         shipping_methods = [{{ name = \"UPS Ground\", code = \"UPSG\" }}]\n\
-         ship_from = {{ address = \"2101 S Hohokam Dr\", city = \"Tempe\", state_code = \"AZ\", \
-         postal_code = \"85282\", country_code = \"US\" }}\n"
-    );
+    let config =
+        format!("[connection]\nbase_url = \"{base_url}\"\ntimeout_secs = 2\n\n{FULFILLING_SOURCE}");
     std::fs::write(dir.join("petra.toml"), config).unwrap();
 }
