@@ -199,6 +199,40 @@ fn send_403_fact_said_once() {
 }
 
 #[test]
+fn fetch_403_fix_skips_credentials() {
+    let stdout = stdout_as(DISABLED_USERNAME, DEFAULT_PASSWORD, &["shipments", "fetch"]);
+
+    assert!(!stdout.contains("PETRA_PASSWORD"), "{stdout}");
+    assert!(stdout.contains("petra connection test"), "{stdout}");
+}
+
+#[test]
+fn send_403_fix_skips_credentials() {
+    let stdout = stdout_as(DISABLED_USERNAME, DEFAULT_PASSWORD, &["orders", "send"]);
+
+    assert!(!stdout.contains("PETRA_PASSWORD"), "{stdout}");
+    assert!(stdout.contains("petra connection test"), "{stdout}");
+}
+
+#[test]
+fn fetch_403_report_status() {
+    let (_, report) = json_without_api_access(&["shipments", "fetch"]);
+
+    assert_eq!(report["fatal_status"], 403, "{report}");
+}
+
+#[test]
+fn shipments_401_report_status() {
+    let (_runtime, sandbox) = start_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox.base_url());
+
+    let (_, report) = run_json(dir.path(), "wrong-password", &["shipments", "fetch"]);
+
+    assert_eq!(report["fatal_status"], 401, "{report}");
+}
+
+#[test]
 fn connection_test_403_fact_once() {
     let (code, document) = json_without_api_access(&["connection", "test"]);
     let error = document["error"].as_str().unwrap_or_default();

@@ -17,7 +17,7 @@ use petra_store::SqliteStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::Cli;
-use crate::commands::connection_error::CREDENTIAL_SOURCES;
+use crate::commands::connection_error::fatal_fix;
 use crate::context;
 use crate::failure::{fulfills_orders_fix, Exit, Failure};
 use crate::output;
@@ -256,7 +256,7 @@ pub fn print_send_report(report: &SendReport, json: bool) {
     }
     if let Some(error) = &report.fatal_error {
         outln!("  stopped: {error}");
-        outln!("  fix: {CREDENTIAL_SOURCES}, then run `petra connection test`");
+        outln!("  fix: {}", fatal_fix(report.fatal_status));
     }
     if report.petra_unreachable {
         outln!(

@@ -11,7 +11,7 @@ use petra_store::SqliteStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::Cli;
-use crate::commands::connection_error::CREDENTIAL_SOURCES;
+use crate::commands::connection_error::fatal_fix;
 use crate::commands::orders::take_lock;
 use crate::context;
 use crate::failure::{Exit, Failure};
@@ -152,7 +152,7 @@ pub fn print_report(report: &ShipmentsReport, json: bool) {
     }
     if let Some(error) = &report.fatal_error {
         outln!("  stopped: {error}");
-        outln!("  fix: {CREDENTIAL_SOURCES}, then run `petra connection test`");
+        outln!("  fix: {}", fatal_fix(report.fatal_status));
     } else if let (true, Some(error)) = (report.petra_unreachable, &report.retrieval_error) {
         outln!("  unreachable: no request reached Petra: {error}");
         outln!(

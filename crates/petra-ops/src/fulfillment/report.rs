@@ -67,6 +67,10 @@ pub struct SendReport {
     pub stopped_after: Option<u64>,
     /// Set when the run ended early because Petra rejected the credentials.
     pub fatal_error: Option<String>,
+    /// HTTP status of `fatal_error`: `401` when Petra rejected the credentials, `403`
+    /// when the account has no API access.
+    #[serde(default)]
+    pub fatal_status: Option<u16>,
     /// Requests left pending because their last attempt failed to connect, so the order
     /// was not sent. Part of `pending`.
     #[serde(default)]

@@ -49,9 +49,9 @@ pub(super) enum Ended {
     Done(RequestResult),
     /// The stop signal came before the request was started.
     NotStarted,
-    /// Petra rejected the credentials or the account; every other request would fail
-    /// the same way.
-    Fatal(RequestResult, String),
+    /// Petra rejected the credentials (`401`) or the account (`403`), with that HTTP
+    /// status. Every other request would fail the same way.
+    Fatal(RequestResult, String, u16),
 }
 
 /// The result of one create attempt.
@@ -66,7 +66,8 @@ enum Attempt {
     NotSent(String),
     /// The outcome is unknown: look the PO up.
     Lookup(String),
-    Fatal(String),
+    /// `401` or `403`, with the HTTP status.
+    Fatal(String, u16),
 }
 
 impl Submitter<'_> {
@@ -155,9 +156,9 @@ impl Submitter<'_> {
                     }
                     return Ok(Ended::Done(finish(result, &entry)));
                 }
-                Attempt::Fatal(error) => {
+                Attempt::Fatal(error, status) => {
                     entry = self.requeue(&po, &error, false).await?;
-                    return Ok(Ended::Fatal(finish(result, &entry), error));
+                    return Ok(Ended::Fatal(finish(result, &entry), error, status));
                 }
                 Attempt::Requeue(error) => {
                     entry = self.requeue(&po, &error, false).await?;
@@ -270,7 +271,9 @@ impl Submitter<'_> {
                 delivery: Delivery::NotSent,
                 ..
             } => Attempt::NotSent(message),
-            E::Authentication { .. } | E::AccessNotEnabled { .. } => Attempt::Fatal(message),
+            E::Authentication { api, .. } | E::AccessNotEnabled { api } => {
+                Attempt::Fatal(message, api.status)
+            }
             // Everything else may have reached Petra: timeouts and dropped connections
             // after sending, gateway errors, and any 5xx or unreadable reply, because a
             // server can fail after storing the order. A lookup costs one GET.

@@ -227,6 +227,7 @@ impl GetShipments {
             complete: true,
             retrieval_error: None,
             fatal_error: None,
+            fatal_status: None,
             petra_unreachable: false,
             interrupted: false,
         };
@@ -258,12 +259,11 @@ impl GetShipments {
                                 ..
                             }
                         );
-                    if matches!(
-                        error,
-                        petra_client::Error::Authentication { .. }
-                            | petra_client::Error::AccessNotEnabled { .. }
-                    ) {
+                    if let petra_client::Error::Authentication { api, .. }
+                    | petra_client::Error::AccessNotEnabled { api } = &error
+                    {
                         report.fatal_error = Some(error.to_string());
+                        report.fatal_status = Some(api.status);
                     }
                     true
                 }
