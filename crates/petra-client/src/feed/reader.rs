@@ -5,12 +5,11 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use csv::ByteRecord;
-
 use super::build::{fill_row, Filled};
 use super::decode::decode_field;
 use super::header::{trim_text, Column, ColumnMap};
 use super::input::{FeedInput, SourceEncoding};
+use super::record::Record;
 use super::row::{FeedWarning, ProdListRow, RowError};
 use super::split::RecordSplitter;
 use crate::Error;
@@ -110,7 +109,7 @@ pub struct FeedSummary {
 pub struct ProdListReader<R> {
     records: RecordSplitter<FeedInput<R>>,
     columns: Arc<ColumnMap>,
-    record: ByteRecord,
+    record: Record,
     options: ReaderOptions,
     summary: FeedSummary,
     last_line: u64,
@@ -146,7 +145,7 @@ impl<R: Read> ProdListReader<R> {
             records: RecordSplitter::new(FeedInput::new(source)),
             row: ProdListRow::empty(Arc::clone(&no_columns)),
             columns: no_columns,
-            record: ByteRecord::new(),
+            record: Record::default(),
             options,
             summary: FeedSummary::default(),
             last_line: 0,
@@ -402,11 +401,11 @@ impl<R: Read> ProdListReader<R> {
 
     /// Takes the record just read, leaving `spare` (or a new record as large) for the
     /// parser to read the next one into.
-    fn take_record(&mut self, spare: Option<ByteRecord>) -> ByteRecord {
+    fn take_record(&mut self, spare: Option<Record>) -> Record {
         let spare = spare.unwrap_or_else(|| {
-            // A little more than the last record, so that the parser rarely grows it.
-            let bytes = self.record.as_slice().len();
-            ByteRecord::with_capacity(bytes + bytes / 4 + 64, self.record.len())
+            // A little more than the last record, so that the splitter rarely grows it.
+            let bytes = self.record.bytes().len();
+            Record::with_capacity(bytes + bytes / 4 + 64, self.record.len())
         });
         std::mem::replace(&mut self.record, spare)
     }

@@ -1,7 +1,7 @@
-//! The record splitter under the reader: it cuts the decoded byte stream into CSV records
-//! with the same result as the `csv` crate (1.3, csv-core 0.1) configured with
-//! `has_headers(false)` and `flexible(true)`, but searches with `memchr` instead of
-//! stepping through a state machine byte by byte.
+//! The record splitter under the reader. It cuts the decoded byte stream into CSV records
+//! exactly as the `csv` crate (1.3, csv-core 0.1) does with `has_headers(false)` and
+//! `flexible(true)`. It finds field ends with `memchr` searches instead of stepping
+//! through a state machine byte by byte.
 //!
 //! The rules, as csv-core applies them with a comma delimiter, `"` quotes, doubled quotes
 //! and no escape character:
@@ -19,20 +19,21 @@
 
 use std::io::{self, Read};
 
-use csv::ByteRecord;
+use super::record::Record;
 
-/// Initial size of the read buffer. It grows when a single field does not fit.
+/// Initial size of the read buffer. It grows when a single record does not fit.
 const BUFFER_BYTES: usize = 64 * 1024;
 
-/// Splits a byte stream into CSV records; see the module documentation for the rules.
+/// Splits a byte stream into CSV records. The module documentation lists the rules.
 ///
-/// Memory is the read buffer plus the longest field, and the caller's record holds the
-/// longest record.
+/// Memory is the read buffer, which grows to the longest record, plus the caller's record.
 pub struct RecordSplitter<R> {
     source: R,
     buffer: Vec<u8>,
-    /// Start of the unread bytes in `buffer`.
+    /// Start of the unread bytes in `buffer`: the field being split.
     at: usize,
+    /// Start of the record being split in `buffer`. `fill` keeps the bytes from here on.
+    record_at: usize,
     /// End of the bytes read into `buffer`.
     filled: usize,
     /// Stream offset of `buffer[0]`.
@@ -40,8 +41,10 @@ pub struct RecordSplitter<R> {
     /// Physical line (1-based) of `buffer[at]`: one plus the line feeds before it.
     line: u64,
     source_done: bool,
-    /// Content of a quoted field that had a doubled quote or bytes after its closing quote.
-    field: Vec<u8>,
+    /// Content of the record's quoted fields that had a doubled quote or bytes after their
+    /// closing quote, and the positions of those fields.
+    rewritten_bytes: Vec<u8>,
+    rewritten: Vec<usize>,
     record_line: u64,
     record_start: u64,
     record_end: u64,
@@ -64,11 +67,13 @@ impl<R: Read> RecordSplitter<R> {
             source,
             buffer: vec![0; BUFFER_BYTES],
             at: 0,
+            record_at: 0,
             filled: 0,
             buffer_offset: 0,
             line: 1,
             source_done: false,
-            field: Vec::new(),
+            rewritten_bytes: Vec::new(),
+            rewritten: Vec::new(),
             record_line: 0,
             record_start: 0,
             record_end: 0,
@@ -111,28 +116,37 @@ impl<R: Read> RecordSplitter<R> {
     /// # Errors
     ///
     /// Any error of the source other than [`io::ErrorKind::Interrupted`], which is retried.
-    pub fn read_record(&mut self, record: &mut ByteRecord) -> io::Result<bool> {
+    pub fn read_record(&mut self, record: &mut Record) -> io::Result<bool> {
         record.clear();
         if !self.skip_line_ends()? {
             return Ok(false);
         }
 
         self.record_line = self.line;
+        self.record_at = self.at;
         self.record_start = self.buffer_offset + self.at as u64;
         loop {
             if self.at == self.filled && !self.fill()? {
                 // The input ends right after a comma, so the record ends with an empty field.
-                record.push_field(b"");
-                self.record_end = self.buffer_offset + self.at as u64;
+                let at = self.at - self.record_at;
+                record.bounds.push((at, at));
+                self.finish_record(record);
                 return Ok(true);
             }
-            let end = if self.buffer[self.at] == b'"' {
+            let unread = &self.buffer[self.at..self.filled];
+            let end = if unread[0] == b'"' {
                 self.quoted_field(record)?
+            } else if let Some(length) = self.search.field_end(unread) {
+                // The common case, an unquoted field ending inside the buffer, stays in
+                // this loop.
+                let start = self.at - self.record_at;
+                record.bounds.push((start, start + length));
+                self.consume_field_end(length)
             } else {
                 self.unquoted_field(record)?
             };
             if let FieldEnd::Record = end {
-                self.record_end = self.buffer_offset + self.at as u64;
+                self.finish_record(record);
                 return Ok(true);
             }
         }
@@ -149,6 +163,7 @@ impl<R: Read> RecordSplitter<R> {
                 }
                 self.at += 1;
             }
+            self.record_at = self.at;
             if !self.fill()? {
                 return Ok(false);
             }
@@ -156,15 +171,18 @@ impl<R: Read> RecordSplitter<R> {
     }
 
     /// Splits an unquoted field starting at `self.at`, and its delimiter or line end.
-    fn unquoted_field(&mut self, record: &mut ByteRecord) -> io::Result<FieldEnd> {
+    fn unquoted_field(&mut self, record: &mut Record) -> io::Result<FieldEnd> {
         loop {
             let unread = &self.buffer[self.at..self.filled];
             if let Some(length) = self.search.field_end(unread) {
-                record.push_field(&unread[..length]);
+                let start = self.at - self.record_at;
+                record.bounds.push((start, start + length));
                 return Ok(self.consume_field_end(length));
             }
             if !self.fill()? {
-                record.push_field(&self.buffer[self.at..self.filled]);
+                record
+                    .bounds
+                    .push((self.at - self.record_at, self.filled - self.record_at));
                 self.at = self.filled;
                 return Ok(FieldEnd::Record);
             }
@@ -173,7 +191,7 @@ impl<R: Read> RecordSplitter<R> {
 
     /// Splits a quoted field starting at `self.at` (its opening quote), any bytes after its
     /// closing quote, and its delimiter or line end. Offsets below are from `self.at`.
-    fn quoted_field(&mut self, record: &mut ByteRecord) -> io::Result<FieldEnd> {
+    fn quoted_field(&mut self, record: &mut Record) -> io::Result<FieldEnd> {
         // On a refill the field is searched again from its opening quote, which `fill`
         // keeps at `self.at`.
         'search: loop {
@@ -187,9 +205,8 @@ impl<R: Read> RecordSplitter<R> {
                     }
                     // The input ends inside the quotes.
                     self.ended_in_quotes = true;
-                    let content = &self.buffer[self.at + 1..self.filled];
-                    self.line += count_line_feeds(content);
-                    push_unescaped(record, &mut self.field, content, doubled, &[]);
+                    let length = self.filled - self.at;
+                    self.push_quoted(record, length, doubled, length - 1);
                     self.at = self.filled;
                     return Ok(FieldEnd::Record);
                 };
@@ -224,22 +241,72 @@ impl<R: Read> RecordSplitter<R> {
                 }
             };
 
-            let field = &self.buffer[self.at..self.filled];
-            let content = &field[1..closing];
-            self.line += count_line_feeds(content);
-            push_unescaped(
-                record,
-                &mut self.field,
-                content,
-                doubled,
-                &field[closing + 1..closing + 1 + trailing],
-            );
-            return Ok(self.consume_field_end(closing + 1 + trailing));
+            let length = closing + 1 + trailing;
+            self.push_quoted(record, length, doubled, closing - 1);
+            return Ok(self.consume_field_end(length));
         }
+    }
+
+    /// Adds the quoted field of `length` bytes at `self.at`, whose content (after the
+    /// opening quote) is `content_length` bytes long and is followed by its closing quote
+    /// and any trailing bytes up to `length`. It also counts the line feeds in the content.
+    fn push_quoted(
+        &mut self,
+        record: &mut Record,
+        length: usize,
+        doubled: bool,
+        content_length: usize,
+    ) {
+        let field = &self.buffer[self.at..self.at + length];
+        let content = &field[1..1 + content_length];
+        self.line += count_line_feeds(content);
+
+        // The closing quote, when there is one, sits right after the content.
+        let trailing = field.get(content_length + 2..).unwrap_or_default();
+        if !doubled && trailing.is_empty() {
+            let start = self.at + 1 - self.record_at;
+            record.bounds.push((start, start + content_length));
+            return;
+        }
+
+        let start = self.rewritten_bytes.len();
+        unescape_into(&mut self.rewritten_bytes, content, doubled);
+        self.rewritten_bytes.extend_from_slice(trailing);
+        self.rewritten.push(record.bounds.len());
+        record.bounds.push((start, self.rewritten_bytes.len()));
+    }
+
+    /// Copies the record's bytes, from `self.record_at` to `self.at`, into `record`, and
+    /// records where it ended.
+    fn finish_record(&mut self, record: &mut Record) {
+        self.record_end = self.buffer_offset + self.at as u64;
+        let line = &self.buffer[self.record_at..self.at];
+        if self.rewritten.is_empty() {
+            record.bytes.extend_from_slice(line);
+            return;
+        }
+
+        // Rewritten fields live in `rewritten_bytes`, so copy every field back to back to
+        // keep the bounds in field order.
+        record.packed = true;
+        let mut rewritten = self.rewritten.iter().peekable();
+        for (position, bound) in record.bounds.iter_mut().enumerate() {
+            let source = if rewritten.next_if_eq(&&position).is_some() {
+                &self.rewritten_bytes[..]
+            } else {
+                line
+            };
+            let start = record.bytes.len();
+            record.bytes.extend_from_slice(&source[bound.0..bound.1]);
+            *bound = (start, record.bytes.len());
+        }
+        self.rewritten.clear();
+        self.rewritten_bytes.clear();
     }
 
     /// Moves past a field of `length` bytes from `self.at` and the byte that ends it, if
     /// any, and returns what that byte means.
+    #[inline]
     fn consume_field_end(&mut self, length: usize) -> FieldEnd {
         let end = self.at + length;
         let Some(&byte) = self.buffer[..self.filled].get(end) else {
@@ -258,21 +325,23 @@ impl<R: Read> RecordSplitter<R> {
         }
     }
 
-    /// Reads more input into the buffer, keeping the unread bytes from `self.at` on (moved
+    /// Reads more input into the buffer, keeping the bytes of the record being split (moved
     /// to the front). Returns false at the end of the input.
     fn fill(&mut self) -> io::Result<bool> {
         if self.source_done {
             return Ok(false);
         }
 
-        if self.at > 0 {
-            self.buffer.copy_within(self.at..self.filled, 0);
-            self.filled -= self.at;
-            self.buffer_offset += self.at as u64;
-            self.at = 0;
+        let keep = self.record_at;
+        if keep > 0 {
+            self.buffer.copy_within(keep..self.filled, 0);
+            self.filled -= keep;
+            self.buffer_offset += keep as u64;
+            self.at -= keep;
+            self.record_at = 0;
         }
         if self.filled == self.buffer.len() {
-            // One field fills the whole buffer.
+            // One record fills the whole buffer.
             self.buffer.resize(self.buffer.len() * 2, 0);
         }
 
@@ -346,33 +415,19 @@ fn count_line_feeds(bytes: &[u8]) -> u64 {
     }
 }
 
-/// Pushes a quoted field's `content` with each `""` read as one quote (when `doubled`),
-/// followed by the `trailing` bytes after its closing quote.
-fn push_unescaped(
-    record: &mut ByteRecord,
-    scratch: &mut Vec<u8>,
-    content: &[u8],
-    doubled: bool,
-    trailing: &[u8],
-) {
-    if !doubled && trailing.is_empty() {
-        record.push_field(content);
-        return;
-    }
-
-    scratch.clear();
+/// Appends a quoted field's `content` to `out`, with each `""` read as one quote when
+/// `doubled`.
+fn unescape_into(out: &mut Vec<u8>, content: &[u8], doubled: bool) {
     let mut from = 0;
     if doubled {
         // Every quote inside the content is the first of a pair: keep it, drop the second.
         while let Some(offset) = memchr::memchr(b'"', &content[from..]) {
             let quote = from + offset;
-            scratch.extend_from_slice(&content[from..=quote]);
+            out.extend_from_slice(&content[from..=quote]);
             from = (quote + 2).min(content.len());
         }
     }
-    scratch.extend_from_slice(&content[from..]);
-    scratch.extend_from_slice(trailing);
-    record.push_field(scratch);
+    out.extend_from_slice(&content[from..]);
 }
 
 #[cfg(test)]

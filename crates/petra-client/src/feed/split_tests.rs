@@ -4,6 +4,7 @@ use csv::ByteRecord;
 use proptest::prelude::*;
 
 use super::RecordSplitter;
+use crate::feed::record::Record;
 
 /// One record as split, with where it sits in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +47,7 @@ fn split_chunked(input: &[u8], sizes: &[usize]) -> Outcome {
         reads: 0,
     };
     let mut splitter = RecordSplitter::new(source);
-    let mut record = ByteRecord::new();
+    let mut record = Record::default();
     let mut records = Vec::new();
     while splitter.read_record(&mut record).expect("read from memory") {
         records.push(Split {
@@ -268,7 +269,7 @@ fn buffer_grows_only_for_long_field() {
         reads: 0,
     };
     let mut splitter = RecordSplitter::new(source);
-    let mut record = ByteRecord::new();
+    let mut record = Record::default();
     while splitter.read_record(&mut record).expect("read from memory") {}
 
     assert_eq!(splitter.buffer.len(), super::BUFFER_BYTES);
@@ -285,7 +286,7 @@ fn read_error_is_returned() {
     let mut splitter = RecordSplitter::new(Failing);
 
     let error = splitter
-        .read_record(&mut ByteRecord::new())
+        .read_record(&mut Record::default())
         .expect_err("the source fails");
 
     assert_eq!(error.kind(), io::ErrorKind::ConnectionReset);
@@ -310,12 +311,12 @@ fn interrupted_read_is_retried() {
         interrupted: false,
         data: b"a,b\n",
     });
-    let mut record = ByteRecord::new();
+    let mut record = Record::default();
 
     let more = splitter.read_record(&mut record).expect("retried");
 
     assert!(more);
-    assert_eq!(record, ByteRecord::from(vec!["a", "b"]));
+    assert_eq!(record.iter().collect::<Vec<_>>(), [b"a", b"b"]);
 }
 
 #[test]
@@ -347,5 +348,57 @@ proptest! {
 
         prop_assert_eq!(&outcome.records, &csv_records(&input));
         prop_assert_eq!(outcome.ended_in_quotes, csv_ended_in_quotes(&input));
+    }
+}
+
+#[test]
+fn packed_fields_checked_one_by_one() {
+    // `x"` then the first byte of `é` in a quoted field with a doubled quote, then the
+    // second byte of `é` in the next field: the fields back to back are valid UTF-8, but
+    // neither field is.
+    let outcome = split(b"\"x\"\"\xC3\",\xA9\n");
+    let mut splitter = RecordSplitter::new(&b"\"x\"\"\xC3\",\xA9\n"[..]);
+    let mut record = Record::default();
+    splitter.read_record(&mut record).expect("read from memory");
+
+    let result = record.into_utf8();
+
+    assert_eq!(outcome.records[0].fields, [&b"x\"\xC3"[..], b"\xA9"]);
+    assert!(matches!(result, Err((_, 0))));
+}
+
+/// Bytes of the splitting rules plus the two bytes of `é` in UTF-8, so that characters
+/// may be split across fields.
+fn utf8_feed_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let byte = prop::sample::select(vec![b'a', b',', b'"', b'\r', b'\n', 0xC3, 0xA9]);
+    prop::collection::vec(byte, 0..80)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn utf8_check_matches_fields(input in utf8_feed_bytes()) {
+        let mut splitter = RecordSplitter::new(&input[..]);
+        let mut record = Record::default();
+        while splitter.read_record(&mut record).expect("read from memory") {
+            let fields: Vec<Vec<u8>> = record.iter().map(<[u8]>::to_vec).collect();
+            let first_invalid = fields.iter().position(|field| std::str::from_utf8(field).is_err());
+
+            match record.clone().into_utf8() {
+                Ok(utf8) => {
+                    prop_assert_eq!(first_invalid, None);
+                    let utf8_fields: Vec<Vec<u8>> = utf8.iter().map(<[u8]>::to_vec).collect();
+                    prop_assert_eq!(&utf8_fields, &fields);
+                    for (position, field) in fields.iter().enumerate() {
+                        prop_assert_eq!(utf8.get(position).map(str::as_bytes), Some(&field[..]));
+                    }
+                }
+                Err((_, reported)) => {
+                    let first_invalid = first_invalid.expect("a field is invalid");
+                    prop_assert!(reported <= first_invalid);
+                }
+            }
+        }
     }
 }

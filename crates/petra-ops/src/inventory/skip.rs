@@ -56,7 +56,7 @@ impl RowHasher {
     }
 
     /// Hashes a record's fields with their lengths, so moving a comma changes the hash.
-    pub fn hash(&mut self, record: &ByteRecord) -> ContentHash {
+    pub fn hash<'a>(&mut self, record: impl IntoIterator<Item = &'a [u8]>) -> ContentHash {
         self.buffer.truncate(self.prefix_len);
         for field in record {
             push_field(&mut self.buffer, field);
