@@ -118,3 +118,69 @@ fn read_row_matches_iterator_on_real_feed() {
     assert_eq!(lent.0.len(), 2_387);
     assert_eq!(lent, owned);
 }
+
+/// The line of a row or of a row error.
+fn line_of(row: &Result<String, RowError>) -> u64 {
+    match row {
+        Ok(described) => described
+            .strip_prefix("line ")
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|line| line.parse().ok())
+            .unwrap_or(0),
+        Err(error) => error.line,
+    }
+}
+
+/// Reads with `read_row_unless`, passing over the records on even lines.
+fn read_odd_lines(path: &Path) -> Option<(Vec<Result<String, RowError>>, u64)> {
+    let mut reader = ProdListReader::open(path).ok()?;
+    let mut rows = Vec::new();
+    let mut offered = 0u64;
+    while let Some(row) = reader.read_row_unless(|_, line| {
+        offered += 1;
+        line % 2 == 0
+    }) {
+        rows.push(row.map(describe));
+    }
+    let passed_over = reader.summary().passed_over_rows;
+    let _ = reader.finish();
+    assert_eq!(
+        offered,
+        passed_over + rows.len() as u64,
+        "{}",
+        path.display()
+    );
+    Some((rows, passed_over))
+}
+
+#[test]
+fn read_row_unless_keeps_the_other_rows() {
+    for path in fixtures() {
+        let Some((owned, _)) = read_owned(&path) else {
+            continue;
+        };
+        let expected: Vec<_> = owned
+            .into_iter()
+            .filter(|row| line_of(row) % 2 == 1)
+            .collect();
+
+        let (kept, _) = read_odd_lines(&path).expect("header found");
+
+        assert_eq!(kept, expected, "{}", path.display());
+    }
+}
+
+#[test]
+fn passing_over_every_row_is_complete() {
+    let path = fixtures()
+        .into_iter()
+        .find(|path| path.ends_with("basic.csv"))
+        .expect("basic.csv fixture");
+    let mut reader = ProdListReader::open(&path).expect("header found");
+
+    while reader.read_row_unless(|_, _| true).is_some() {}
+    let summary = reader.finish().expect("complete read");
+
+    assert_eq!(summary.passed_over_rows, 3);
+    assert_eq!(summary.rows, 0);
+}

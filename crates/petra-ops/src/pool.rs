@@ -79,18 +79,29 @@ pub fn sku_fingerprint(sku: &str) -> u64 {
 /// hash of that row with the fingerprint of the item's SKU.
 ///
 /// A run that finds a row's hash here knows the row maps to the stored item unchanged,
-/// so it skips decoding, mapping and writing that row. About 24 bytes per item before the
+/// so it skips decoding, mapping and writing that row. About 30 bytes per item before the
 /// hash table's spare capacity.
+///
+/// A backend that lists every active item with [`push_active`](Self::push_active) and
+/// then calls [`mark_all_active`](Self::mark_all_active) also spares the run a second
+/// listing of the active items when it counts the ones to archive.
 #[derive(Default)]
 pub struct RowHashes {
-    /// Keyed by XXH3 digests, so the cheap Fx hash spreads them well.
-    skus: HashMap<ContentHash, u64, FxBuildHasher>,
+    /// Fingerprints of the active items pushed, in the order they came.
+    active: Vec<u64>,
+    /// True when `active` holds every active item of the source.
+    all_active: bool,
+    /// Row hash to the position of its item in `active`. Keyed by XXH3 digests, so the
+    /// cheap Fx hash spreads them well.
+    positions: HashMap<ContentHash, u32, FxBuildHasher>,
 }
 
 impl RowHashes {
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            skus: HashMap::with_capacity_and_hasher(capacity, FxBuildHasher),
+            active: Vec::with_capacity(capacity),
+            all_active: false,
+            positions: HashMap::with_capacity_and_hasher(capacity, FxBuildHasher),
         }
     }
 
@@ -102,20 +113,49 @@ impl RowHashes {
     /// Adds the row hash of the item whose SKU has the fingerprint `fingerprint`
     /// (see [`sku_fingerprint`]).
     pub fn insert_fingerprint(&mut self, row_hash: ContentHash, fingerprint: u64) {
-        self.skus.insert(row_hash, fingerprint);
+        self.push_active(fingerprint, Some(row_hash));
+    }
+
+    /// Adds an active item by the fingerprint of its SKU, with the hash of the row it was
+    /// written from when it has one.
+    pub fn push_active(&mut self, fingerprint: u64, row_hash: Option<ContentHash>) {
+        // Past 4 billion items a row hash is dropped, which only costs that row a read.
+        let position = u32::try_from(self.active.len()).ok();
+        self.active.push(fingerprint);
+        if let (Some(row_hash), Some(position)) = (row_hash, position) {
+            self.positions.insert(row_hash, position);
+        }
+    }
+
+    /// Declares that every active item of the source was pushed.
+    pub fn mark_all_active(&mut self) {
+        self.all_active = true;
+    }
+
+    /// The fingerprints of every active item, when the backend pushed them all.
+    pub fn active_fingerprints(&self) -> Option<&[u64]> {
+        self.all_active.then_some(self.active.as_slice())
+    }
+
+    /// Keeps only the fingerprints of every active item, when the backend pushed them
+    /// all, and frees the row hashes.
+    pub fn into_active_fingerprints(self) -> Option<Vec<u64>> {
+        self.all_active.then_some(self.active)
     }
 
     /// Returns the SKU fingerprint of the item written from the row with this hash.
     pub fn sku_fingerprint(&self, row_hash: &ContentHash) -> Option<u64> {
-        self.skus.get(row_hash).copied()
+        let position = *self.positions.get(row_hash)?;
+        self.active.get(position as usize).copied()
     }
 
+    /// The number of row hashes.
     pub fn len(&self) -> usize {
-        self.skus.len()
+        self.positions.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.skus.is_empty()
+        self.positions.is_empty()
     }
 }
 
@@ -285,6 +325,9 @@ pub trait InventoryPool: Send + Sync {
     /// here, counting them unchanged, so a backend must only return hashes stored by
     /// [`upsert_batch`](Self::upsert_batch) and must forget an item's hash when it
     /// archives the item. The default returns none, so every row is mapped and upserted.
+    ///
+    /// A backend may also list every active item (see [`RowHashes::mark_all_active`]),
+    /// which the run then uses instead of [`active_fingerprints`](Self::active_fingerprints).
     async fn row_hashes(&self, source: &str) -> Result<RowHashes, PoolError> {
         let _ = source;
         Ok(RowHashes::default())

@@ -486,8 +486,11 @@ impl InventoryPool for SqliteStore {
         let source = source.to_owned();
         let hashes = self
             .with_conn(move |conn| {
+                let mut hashes = RowHashes::default();
                 let Some(source_id) = source_id(conn, &source)? else {
-                    return Ok(RowHashes::default());
+                    // A source never written has no active items.
+                    hashes.mark_all_active();
+                    return Ok(hashes);
                 };
                 let count: i64 = conn
                     .query_row(
@@ -496,25 +499,29 @@ impl InventoryPool for SqliteStore {
                         params![source_id],
                         |row| row.get(0),
                     )
-                    .map_err(Error::sqlite("count row hashes"))?;
-                let mut hashes = RowHashes::with_capacity(usize::try_from(count).unwrap_or(0));
+                    .map_err(Error::sqlite("count active items"))?;
+                hashes = RowHashes::with_capacity(usize::try_from(count).unwrap_or(0));
                 let mut select = conn
                     .prepare(
-                        "SELECT row_hash, sku_fingerprint FROM inventory_item_state \
-                         WHERE source_id = ?1 AND active = 1 AND row_hash IS NOT NULL",
+                        "SELECT sku_fingerprint, row_hash FROM inventory_item_state \
+                         WHERE source_id = ?1 AND active = 1",
                     )
-                    .map_err(Error::sqlite("prepare the row hash listing"))?;
+                    .map_err(Error::sqlite("prepare the active item listing"))?;
                 let mut rows = select
                     .query(params![source_id])
-                    .map_err(Error::sqlite("list row hashes"))?;
-                while let Some(row) = rows.next().map_err(Error::sqlite("list row hashes"))? {
+                    .map_err(Error::sqlite("list active items"))?;
+                while let Some(row) = rows.next().map_err(Error::sqlite("list active items"))? {
+                    let fingerprint: i64 = row
+                        .get(0)
+                        .map_err(Error::sqlite("read a SKU fingerprint"))?;
                     let hash = row
-                        .get_ref(0)
-                        .and_then(|value| Ok(value.as_blob()?))
+                        .get_ref(1)
+                        .and_then(|value| Ok(value.as_blob_or_null()?))
                         .map_err(Error::sqlite("read a row hash"))?;
-                    let fingerprint: i64 = row.get(1).map_err(Error::sqlite("read a row hash"))?;
-                    hashes.insert_fingerprint(parse_hash(hash)?, fingerprint as u64);
+                    let hash = hash.map(parse_hash).transpose()?;
+                    hashes.push_active(fingerprint as u64, hash);
                 }
+                hashes.mark_all_active();
                 Ok(hashes)
             })
             .await?;

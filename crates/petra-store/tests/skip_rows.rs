@@ -233,3 +233,51 @@ async fn absent_row_archives_then_reactivates() {
     assert_eq!(again.reactivated, 1);
     assert_eq!(again.created + again.updated, 0);
 }
+
+#[tokio::test]
+async fn reimport_skipping_every_row_is_complete() {
+    let fixture = Fixture::new();
+    // Rows with Windows-1252 bytes keep no row hash, so only UTF-8 rows are taken.
+    let utf8_rows = fixture.records[DATA_START..]
+        .iter()
+        .filter(|record| std::str::from_utf8(record.as_slice()).is_ok())
+        .take(3);
+    let clean: Vec<csv::ByteRecord> = fixture.records[..DATA_START]
+        .iter()
+        .chain(utf8_rows)
+        .cloned()
+        .collect();
+    let feed = fixture.write("clean.csv", &clean);
+    let first = fixture.import(&feed, TemplateChoice::Default).await;
+
+    let second = fixture.import(&feed, TemplateChoice::Default).await;
+
+    assert_eq!(first.warning_count, 0, "{:?}", first.warnings);
+    assert!(second.retrieval_complete, "{:?}", second.retrieval_error);
+    assert_eq!(second.unchanged, 3);
+}
+
+#[tokio::test]
+async fn reimport_of_cut_file_archives_nothing() {
+    let fixture = Fixture::new();
+    let feed = fixture.write("feed.csv", &fixture.records);
+    let first = fixture.import(&feed, TemplateChoice::Default).await;
+    let mut bytes = std::fs::read(&feed).expect("read the feed");
+    // The cut leaves the last row inside an opened quoted field.
+    let last_row = bytes[..bytes.len() - 2]
+        .iter()
+        .rposition(|&byte| byte == b'\n')
+        .expect("a line break")
+        + 1;
+    bytes.truncate(last_row);
+    bytes.extend_from_slice(b"\"cut");
+    let cut_feed = fixture.dir.path().join("cut.csv");
+    std::fs::write(&cut_feed, bytes).expect("write the cut feed");
+
+    let report = fixture.import(&cut_feed, TemplateChoice::Default).await;
+
+    assert!(!report.retrieval_complete);
+    assert_eq!(report.archived, 0);
+    assert_eq!(report.created + report.updated, 0);
+    assert!(report.unchanged + 1 >= first.created, "{report:?}");
+}

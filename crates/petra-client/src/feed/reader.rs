@@ -72,6 +72,9 @@ pub struct FeedSummary {
     pub windows_1252_fields: u64,
     /// Rows skipped without a result: blank rows and repeated header rows.
     pub skipped_rows: u64,
+    /// Data rows the caller passed over unread with
+    /// [`read_row_unless`](ProdListReader::read_row_unless).
+    pub passed_over_rows: u64,
     /// Bytes read from the source, before any transcoding.
     pub source_bytes: u64,
     /// File-level warnings (repeated header rows, duplicate column names, extra fields),
@@ -266,7 +269,7 @@ impl<R: Read> ProdListReader<R> {
                 line: self.last_line,
             });
         }
-        if self.summary.rows + self.summary.row_errors == 0 {
+        if self.summary.rows + self.summary.row_errors + self.summary.passed_over_rows == 0 {
             return Err(Error::FeedEmpty {
                 header_line: self.summary.header_line,
             });
@@ -344,8 +347,47 @@ impl<R: Read> ProdListReader<R> {
     /// # }
     /// ```
     pub fn read_row(&mut self) -> Option<Result<&ProdListRow, RowError>> {
-        if !self.next_data_record() {
-            return None;
+        self.read_row_unless(|_, _| false)
+    }
+
+    /// Like [`read_row`](ProdListReader::read_row), but first offers each data record to
+    /// `pass_over` with its fields as split from the file and its line. A record for which
+    /// it returns true is counted in [`FeedSummary::passed_over_rows`] and never decoded
+    /// or checked, which makes skipping rows known to be unchanged cheap.
+    ///
+    /// The fields are the file's bytes after any UTF-16 transcoding: not trimmed and not
+    /// checked to be UTF-8.
+    ///
+    /// ```no_run
+    /// use petra_client::feed::{Column, ProdListReader};
+    ///
+    /// # fn main() -> Result<(), petra_client::Error> {
+    /// let mut reader = ProdListReader::open("ProdList.csv")?;
+    /// let sku = reader.columns().position_of(Column::PetraSku).unwrap_or(0);
+    /// // Decodes only the rows whose PETRA SKU starts with 1KSK.
+    /// while let Some(row) = reader.read_row_unless(|fields, _line| {
+    ///     !fields.get(sku).is_some_and(|value| value.starts_with(b"1KSK"))
+    /// }) {
+    ///     if let Ok(row) = row {
+    ///         println!("{}", row.petra_sku());
+    ///     }
+    /// }
+    /// reader.finish()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn read_row_unless(
+        &mut self,
+        mut pass_over: impl FnMut(&Record, u64) -> bool,
+    ) -> Option<Result<&ProdListRow, RowError>> {
+        loop {
+            if !self.next_data_record() {
+                return None;
+            }
+            if !pass_over(&self.record, self.last_line) {
+                break;
+            }
+            self.summary.passed_over_rows += 1;
         }
 
         // The row's previous record becomes the parser's buffer, so nothing is allocated.

@@ -1,6 +1,8 @@
 //! Archiving items absent from a complete retrieval, in pages so memory stays bounded
 //! whatever the size of the pool.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 
 use super::collector::SeenSkus;
@@ -14,10 +16,15 @@ const PAGE: usize = 5_000;
 
 /// Counts the active items absent from `seen`, checks them against the guard, and archives them unless
 /// it refuses or the run is a dry run. `inputs.candidates` is filled in here.
+///
+/// `active_before` lists the fingerprints of the items active before the run, when the
+/// pool gave them with its row hashes. An item created or re-activated by the run is in
+/// `seen`, so the items active before the run are the only candidates.
 pub(crate) async fn archive_absent(
     pool: &dyn InventoryPool,
     source: &str,
     seen: &SeenSkus,
+    active_before: Option<&[u64]>,
     mut inputs: ArchiveInputs<'_>,
     dry_run: bool,
     now: DateTime<Utc>,
@@ -27,7 +34,11 @@ pub(crate) async fn archive_absent(
     }
 
     // Counting first lets the guard see the whole picture before anything changes.
-    let candidates = match pool.active_fingerprints(source).await? {
+    let listed = match active_before {
+        Some(active) => Some(Cow::Borrowed(active)),
+        None => pool.active_fingerprints(source).await?.map(Cow::Owned),
+    };
+    let candidates = match listed {
         Some(active) => active
             .iter()
             .filter(|fingerprint| !seen.contains_fingerprint(**fingerprint))

@@ -1,8 +1,7 @@
 //! Turns mapping results into pool batches while keeping the run's counts, rejections,
 //! warnings and the set of SKUs seen.
 
-use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::io::Write;
 
 use fieldmap::{MappedRecord, RecordError, Value};
@@ -21,34 +20,19 @@ use crate::pool::{sku_fingerprint, ContentHash, PoolItem};
 /// fingerprint can never archive an item that is present.
 #[derive(Default)]
 pub struct SeenSkus {
-    /// Fingerprint to the line of the row that was skipped as unchanged, 0 for a row that
-    /// was mapped. The keys are already XXH3 digests, so the cheap Fx hash spreads them
-    /// well.
-    fingerprints: HashMap<u64, u64, FxBuildHasher>,
+    /// The keys are already XXH3 digests, so the cheap Fx hash spreads them well.
+    fingerprints: HashSet<u64, FxBuildHasher>,
 }
 
 impl SeenSkus {
     /// Adds a SKU and returns false when it was already seen.
     pub fn insert(&mut self, sku: &str) -> bool {
-        self.insert_fingerprint(sku_fingerprint(sku), 0)
+        self.insert_fingerprint(sku_fingerprint(sku))
     }
 
-    /// Adds the fingerprint of a SKU whose row at `skipped_line` was skipped, or 0 when
-    /// the row was mapped. Returns false when the SKU was already seen.
-    pub(crate) fn insert_fingerprint(&mut self, fingerprint: u64, skipped_line: u64) -> bool {
-        match self.fingerprints.entry(fingerprint) {
-            Entry::Occupied(_) => false,
-            Entry::Vacant(entry) => {
-                entry.insert(skipped_line);
-                true
-            }
-        }
-    }
-
-    /// Returns the line of the skipped row with this SKU, if one was skipped.
-    pub(crate) fn skipped_line(&self, sku: &str) -> Option<u64> {
-        let line = *self.fingerprints.get(&sku_fingerprint(sku))?;
-        (line != 0).then_some(line)
+    /// Adds the [`sku_fingerprint`] of a SKU and returns false when it was already seen.
+    pub(crate) fn insert_fingerprint(&mut self, fingerprint: u64) -> bool {
+        self.fingerprints.insert(fingerprint)
     }
 
     pub fn contains(&self, sku: &str) -> bool {
@@ -57,7 +41,7 @@ impl SeenSkus {
 
     /// Returns whether a SKU with this [`sku_fingerprint`] was seen.
     pub fn contains_fingerprint(&self, fingerprint: u64) -> bool {
-        self.fingerprints.contains_key(&fingerprint)
+        self.fingerprints.contains(&fingerprint)
     }
 
     pub fn len(&self) -> usize {

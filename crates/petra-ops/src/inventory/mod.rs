@@ -38,7 +38,7 @@ pub use template::{read_template_file, TemplateChoice, API_DEFAULT, PRODLIST_DEF
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::history::{record_run_end, record_run_start, Operation, RunHistory};
-use crate::pool::{BatchOutcome, InventoryPool, ItemStatus, PoolItem, RowHashes, UpsertOptions};
+use crate::pool::{BatchOutcome, InventoryPool, ItemStatus, PoolItem, UpsertOptions};
 use crate::settings::{InventorySettings, Source};
 use guard::ArchiveInputs;
 use retrieve::{FeedInput, Retrieved};
@@ -299,10 +299,13 @@ impl GetInventory {
             } => {
                 let loaded = self.template.load(PRODLIST_DEFAULT)?;
                 let downloaded = download_feed(&url, credentials.as_ref(), &download).await;
+                let stored = pool
+                    .row_hashes(source)
+                    .await
+                    .map_err(pool_error("load row hashes"))?;
                 let source = source.to_owned();
                 tokio::task::spawn_blocking(move || {
                     let input = FeedInput::Download(downloaded);
-                    let stored = RowHashes::default();
                     retrieve::read_feed(input, loaded, batch_size, batches_tx, &source, stored)
                 })
             }
@@ -336,6 +339,7 @@ impl GetInventory {
             collector,
             completeness,
             skipped_rows,
+            active_before: active_fingerprints,
         } = producer.await.map_err(|join_error| Error::Internal {
             reason: format!("the catalog reader stopped: {join_error}"),
         })??;
@@ -344,6 +348,7 @@ impl GetInventory {
             pool,
             source,
             &collector.seen,
+            active_fingerprints.as_deref(),
             ArchiveInputs {
                 enabled: self.settings.archive,
                 retrieval: completeness.as_ref().map(|_| ()).map_err(String::as_str),

@@ -4,17 +4,18 @@
 use std::error::Error as _;
 use std::fs::File;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use fieldmap::{schemas, MappedRecord, Plan};
 use futures::StreamExt;
+use petra_client::feed::record::Record;
 use petra_client::feed::{FeedDownload, ProdListReader};
 use petra_client::PetraApi;
 use tokio::sync::mpsc;
 
-use super::collector::{pool_item, Collector, KeyFields, SeenSkus};
+use super::collector::Collector;
 use super::records::{ApiLayout, ApiVariantRecord, ProdListRecord};
-use super::skip::{self, RowHasher, Scan, SkipRows};
+use super::skip::RowHasher;
 use super::template::{compile_inventory, LoadedTemplate};
 use crate::error::Error;
 use crate::pool::{PoolItem, RowHashes};
@@ -26,6 +27,9 @@ pub(crate) struct Retrieved {
     pub completeness: Result<(), String>,
     /// Rows skipped because they match stored items unchanged.
     pub skipped_rows: u64,
+    /// The SKU fingerprints of every item active before the run, when the pool listed
+    /// them with its row hashes.
+    pub active_before: Option<Vec<u64>>,
 }
 
 /// A ProdList feed on local disk, or the outcome of downloading one.
@@ -53,8 +57,8 @@ impl FeedInput {
 /// The template is compiled against the file's own header before the first data row is
 /// read. A compile error is returned as an error. A feed that cannot be downloaded,
 /// opened or read to its end is an incomplete retrieval, reported in
-/// [`Retrieved::completeness`]. Rows of a local file whose hash is in `stored` are
-/// skipped (see [`skip`](super::skip)).
+/// [`Retrieved::completeness`]. Rows whose hash is in `stored` are passed over unread
+/// (see [`skip`](super::skip)).
 pub(crate) fn read_feed(
     input: FeedInput,
     template: LoadedTemplate,
@@ -76,35 +80,10 @@ pub(crate) fn read_feed(
 
     let schema = fieldmap::SourceSchema::from_columns("prodlist", reader.columns().names());
     let (plan, keys) = compile_inventory(&template, &schema)?;
-    let mut collector = Collector::new(keys, batch_size);
-    let mut hasher = RowHasher::new(source, &template.template, reader.columns().names());
-
-    // A download keeps the reader's length check, so only local files skip rows.
-    let header_line = reader.summary().header_line;
-    let skips = match (&input, hasher.as_mut()) {
-        (FeedInput::File(path), Some(hasher)) if !stored.is_empty() => {
-            plan_skips(path, header_line, hasher, &stored, &plan, keys).map(|skips| (path, skips))
-        }
-        _ => None,
-    };
-    drop(stored);
-
-    let Some((path, (scan, seen))) = skips else {
-        return Ok(read_rows(reader, &plan, collector, hasher, &batches));
-    };
-    drop(reader);
-    collector.seen = seen;
-    collector.count_skipped(scan.skipped_rows);
-    let skipped_rows = scan.skipped_rows;
-    let filtered = match SkipRows::open(path, scan.skipped) {
-        Ok(filtered) => ProdListReader::new(filtered).map_err(|err| err.to_string()),
-        Err(err) => Err(format!("cannot read {}: {err}", path.display())),
-    };
-    let mut retrieved = match filtered {
-        Ok(reader) => read_rows(reader, &plan, collector, hasher, &batches),
-        Err(reason) => incomplete(collector, reason),
-    };
-    retrieved.skipped_rows = skipped_rows;
+    let collector = Collector::new(keys, batch_size);
+    let hasher = RowHasher::new(source, &template.template, reader.columns().names());
+    let mut retrieved = read_rows(reader, &plan, collector, hasher, &stored, &batches);
+    retrieved.active_before = stored.into_active_fingerprints();
     Ok(retrieved)
 }
 
@@ -113,79 +92,42 @@ fn incomplete(collector: Collector, reason: String) -> Retrieved {
         collector,
         completeness: Err(reason),
         skipped_rows: 0,
+        active_before: None,
     }
-}
-
-/// Scans the file for rows to skip and checks that skipping them changes nothing a full
-/// read would do. Returns `None` when no row can be skipped or skipping is unsafe.
-///
-/// Skipping is unsafe when a mapped row shares its SKU with a skipped row further down
-/// the file, because a full read would let the later copy win but a skipped row is
-/// never written. The check maps the rows that are not skipped one extra time, without
-/// writing, which costs little when few rows changed.
-fn plan_skips(
-    path: &Path,
-    header_line: u64,
-    hasher: &mut RowHasher,
-    stored: &RowHashes,
-    plan: &Plan,
-    keys: KeyFields,
-) -> Option<(Scan, SeenSkus)> {
-    let mut seen = SeenSkus::default();
-    let scan = match skip::scan(path, header_line, hasher, stored, &mut seen) {
-        Ok(scan) => scan,
-        Err(err) => {
-            tracing::debug!(error = %err, "row scan failed; reading every row");
-            return None;
-        }
-    };
-    if scan.skipped_rows == 0 {
-        return None;
-    }
-
-    let filtered = SkipRows::open(path, scan.skipped.clone()).ok()?;
-    let mut reader = ProdListReader::new(filtered).ok()?;
-    let mut mapped = MappedRecord::default();
-    while let Some(row) = reader.read_row() {
-        let (line, sku) = match row {
-            Ok(row) => match plan.map_into(&ProdListRecord(row), row.line(), &mut mapped) {
-                Ok(()) => match pool_item(&mapped, keys) {
-                    Ok(item) => (row.line(), Some(item.sku.as_str().to_owned())),
-                    Err((sku, ..)) => (row.line(), sku),
-                },
-                Err(error) => (row.line(), error.key.clone()),
-            },
-            Err(error) => (
-                error.line,
-                error.petra_sku.as_ref().map(|sku| sku.as_str().to_owned()),
-            ),
-        };
-        let skipped_later = sku
-            .as_deref()
-            .and_then(|sku| seen.skipped_line(sku))
-            // The csv crate starts a record after a CRLF on the line of its CR, one
-            // before the reader's line, so a skipped row one line up also counts.
-            .is_some_and(|skipped| skipped + 1 > line);
-        if skipped_later {
-            tracing::debug!(line, "a SKU repeats after a changed row; reading every row");
-            return None;
-        }
-    }
-    tracing::debug!(rows = scan.skipped_rows, "skipping unchanged rows");
-    Some((scan, seen))
 }
 
 /// Maps every row the reader returns and sends full batches.
+///
+/// A row whose hash is in `stored` is passed over unread when its SKU was not seen
+/// earlier in the file. A SKU seen before is read like any repeated SKU, so the later
+/// record still wins, as it does when every row is read.
 fn read_rows<R: Read>(
     mut reader: ProdListReader<R>,
     plan: &Plan,
     mut collector: Collector,
     mut hasher: Option<RowHasher>,
+    stored: &RowHashes,
     batches: &mpsc::Sender<Vec<PoolItem>>,
 ) -> Retrieved {
     let width = reader.columns().names().len();
     let mut mapped = MappedRecord::default();
-    while let Some(row) = reader.read_row() {
+    let mut skipped_rows = 0u64;
+    loop {
+        let unchanged = |record: &Record, _line: u64| {
+            let Some(hasher) = hasher.as_mut().filter(|_| !stored.is_empty()) else {
+                return false;
+            };
+            let Some(fingerprint) = stored.sku_fingerprint(&hasher.hash(record)) else {
+                return false;
+            };
+            let skipped = collector.seen.insert_fingerprint(fingerprint);
+            skipped_rows += u64::from(skipped);
+            skipped
+        };
+        let Some(row) = reader.read_row_unless(unchanged) else {
+            break;
+        };
+
         let full = match row {
             Ok(row) => {
                 // Only a row read without any warning may be skipped later, so a skipped
@@ -216,12 +158,13 @@ fn read_rows<R: Read>(
         if let Some(batch) = full {
             if batches.blocking_send(batch).is_err() {
                 // The writer stopped on an error of its own, which it reports.
-                return incomplete(
-                    collector,
-                    "the run stopped before the end of the feed".into(),
-                );
+                return stopped(collector, skipped_rows);
             }
         }
+    }
+    collector.count_skipped(skipped_rows);
+    if skipped_rows > 0 {
+        tracing::debug!(rows = skipped_rows, "skipped unchanged rows");
     }
 
     let completeness = match reader.finish() {
@@ -235,16 +178,25 @@ fn read_rows<R: Read>(
     };
     let rest = collector.take_batch();
     if !rest.is_empty() && batches.blocking_send(rest).is_err() {
-        return incomplete(
-            collector,
-            "the run stopped before the end of the feed".into(),
-        );
+        return stopped(collector, skipped_rows);
     }
     Retrieved {
         collector,
         completeness,
-        skipped_rows: 0,
+        skipped_rows,
+        active_before: None,
     }
+}
+
+/// The retrieval of a run whose writer stopped before the end of the feed.
+fn stopped(mut collector: Collector, skipped_rows: u64) -> Retrieved {
+    collector.count_skipped(skipped_rows);
+    let mut retrieved = incomplete(
+        collector,
+        "the run stopped before the end of the feed".into(),
+    );
+    retrieved.skipped_rows = skipped_rows;
+    retrieved
 }
 
 /// Formats an error with its sources, because the client's download errors keep the
@@ -310,6 +262,7 @@ pub(crate) async fn read_api(
                         collector,
                         completeness,
                         skipped_rows: 0,
+                        active_before: None,
                     });
                 }
             }
@@ -324,5 +277,6 @@ pub(crate) async fn read_api(
         collector,
         completeness,
         skipped_rows: 0,
+        active_before: None,
     })
 }
