@@ -1,7 +1,7 @@
 //! The ProdList reader against a bare `csv::ByteRecord` parse of the same generated file,
 //! interleaved in one process so that changes in machine load affect all workloads alike.
-//! Two bare `simd_csv` record splits of the file (`ByteRecord` and `ZeroCopyReader`) run
-//! in the same rounds, as candidates for a record splitter cheaper than csv-core.
+//! The reader's own record splitter alone, and two bare `simd_csv` record splits of the
+//! file (`ByteRecord` and `ZeroCopyReader`), run in the same rounds for comparison.
 //!
 //! Each round times one full pass of each workload, rotating which goes first, and each
 //! workload's ratio in a round is its rows/s over the bare `csv` parse's. It prints the
@@ -15,7 +15,7 @@ use std::io::BufWriter;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{bare_parse, bare_simd_parse, bare_simd_zero_copy, lent_rows};
+use common::{bare_parse, bare_simd_parse, bare_simd_zero_copy, bare_split, lent_rows};
 use petra_client::feed::{generate, GeneratorOptions};
 
 // This bench does not time the iterator's owned rows.
@@ -58,9 +58,10 @@ fn main() {
     println!("generated {rows} rows, {bytes} bytes; {rounds} rounds");
 
     // One untimed pass of each warms the page cache and the allocator.
-    let workloads: [(&str, Pass); 4] = [
+    let workloads: [(&str, Pass); 5] = [
         ("bare csv::ByteRecord", bare_parse),
         ("ProdListReader::read_row", lent_rows),
+        ("bare RecordSplitter", bare_split),
         ("bare simd_csv::ByteRecord", bare_simd_parse),
         ("bare simd_csv::ZeroCopyReader", bare_simd_zero_copy),
     ];

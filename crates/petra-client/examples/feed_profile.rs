@@ -7,6 +7,7 @@
 //! - `rows`: iterates owned [`ProdListRow`](petra_client::feed::ProdListRow)s;
 //! - `reuse`: reads with
 //!   [`ProdListReader::read_row`](petra_client::feed::ProdListReader::read_row);
+//! - `split`: splits records with the reader's own `RecordSplitter` only;
 //! - `simd`: splits records into `simd_csv::ByteRecord`s only;
 //! - `simd-zero-copy`: splits records with `simd_csv::ZeroCopyReader` only.
 //!
@@ -15,7 +16,7 @@
 
 use std::hint::black_box;
 
-use common::{bare_parse, bare_simd_parse, bare_simd_zero_copy, lent_rows, owned_rows};
+use common::{bare_parse, bare_simd_parse, bare_simd_zero_copy, bare_split, lent_rows, owned_rows};
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -25,17 +26,20 @@ fn main() {
     let mode = args.next().unwrap_or_default();
     let path = args
         .next()
-        .expect("usage: feed_profile bare|rows|reuse|simd|simd-zero-copy FILE");
+        .expect("usage: feed_profile bare|rows|reuse|split|simd|simd-zero-copy FILE");
 
     let path = std::path::Path::new(&path);
     let count = match mode.as_str() {
         "bare" => bare_parse(path),
         "rows" => owned_rows(path),
         "reuse" => lent_rows(path),
+        "split" => bare_split(path),
         "simd" => bare_simd_parse(path),
         "simd-zero-copy" => bare_simd_zero_copy(path),
         other => {
-            panic!("unknown mode {other:?}; expected bare, rows, reuse, simd or simd-zero-copy")
+            panic!(
+                "unknown mode {other:?}; expected bare, rows, reuse, split, simd or simd-zero-copy"
+            )
         }
     };
     println!("{mode}: {}", black_box(count));

@@ -335,6 +335,31 @@ fn multiline_field_is_one_field() {
 }
 
 #[test]
+fn inch_mark_in_unquoted_field() {
+    let text = "PETRA SKU,DESCRIPTION,AVAILABLE,PRICE\r\nA1,5\" HOSE,1,2.00\r\nA2,CLAMP,3,4.00\r\n";
+    let rows: Vec<_> = ProdListReader::new(text.as_bytes())
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+
+    assert_eq!(skus(&rows), ["A1", "A2"]);
+    assert_eq!(rows[0].description(), Some("5\" HOSE"));
+    assert_eq!(rows[1].line(), 3);
+}
+
+#[test]
+fn lone_cr_ends_row() {
+    let text = "PETRA SKU,DESCRIPTION,AVAILABLE,PRICE\rA1,HOSE,1,2.00\rA2,CLAMP,3,4.00\r";
+    let rows: Vec<_> = ProdListReader::new(text.as_bytes())
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+
+    assert_eq!(skus(&rows), ["A1", "A2"]);
+    assert_eq!(rows[1].price(), Some(dec("4.00")));
+}
+
+#[test]
 fn error_line_is_physical() {
     let (rows, _) = read_all("multiline_quoted.csv");
     let error = rows[2].as_ref().unwrap_err();

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use petra_client::Sku;
 use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 /// The error type a pool returns. Any error a backend has fits, and the operation adds
 /// which source and batch failed.
@@ -41,15 +42,22 @@ impl ItemStatus {
 pub struct ContentHash(pub [u8; 16]);
 
 impl ContentHash {
-    /// Digests `bytes` with BLAKE3, keeping the first 16 bytes.
+    /// Digests `bytes` with XXH3-128, in little-endian byte order.
     pub fn of(bytes: &[u8]) -> Self {
-        Self::from_digest(blake3::hash(bytes))
+        Self(xxh3_128(bytes).to_le_bytes())
     }
 
-    pub(crate) fn from_digest(full: blake3::Hash) -> Self {
-        let mut short = [0u8; 16];
-        short.copy_from_slice(&full.as_bytes()[..16]);
-        Self(short)
+    /// Digests an item's quantity and its fields serialized as a JSON object, as
+    /// [`PoolItem`] does. A backend that stores both can recompute the hash.
+    ///
+    /// XXH3 is not a cryptographic hash. The digest only decides whether the merchant's
+    /// own item changed, and its output is fixed by its specification, so stored digests
+    /// stay valid across builds.
+    pub fn of_item(quantity: u64, fields_json: &str) -> Self {
+        let mut hasher = Xxh3::new();
+        hasher.update(&quantity.to_le_bytes());
+        hasher.update(fields_json.as_bytes());
+        Self(hasher.digest128().to_le_bytes())
     }
 
     pub fn as_bytes(&self) -> &[u8; 16] {
@@ -89,7 +97,7 @@ pub fn sku_fingerprint(sku: &str) -> u64 {
 pub struct RowHashes {
     /// Fingerprints of the active items pushed, in the order they came.
     active: Vec<u64>,
-    /// True when `active` holds every active item of the source.
+    /// True when `active` contains every active item of the source.
     all_active: bool,
     /// Row hash to the position of its item in `active`. Keyed by XXH3 digests, so the
     /// cheap Fx hash spreads them well.
@@ -132,7 +140,7 @@ impl RowHashes {
         self.all_active = true;
     }
 
-    /// The fingerprints of every active item, when the backend pushed them all.
+    /// Returns the fingerprints of every active item, when the backend pushed them all.
     pub fn active_fingerprints(&self) -> Option<&[u64]> {
         self.all_active.then_some(self.active.as_slice())
     }
@@ -149,7 +157,7 @@ impl RowHashes {
         self.active.get(position as usize).copied()
     }
 
-    /// The number of row hashes.
+    /// Returns the number of row hashes.
     pub fn len(&self) -> usize {
         self.positions.len()
     }
@@ -186,10 +194,7 @@ impl PoolItem {
 
     /// Builds an item from fields already serialized as a JSON object.
     pub fn from_json(sku: Sku, quantity: u64, fields_json: String) -> Self {
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(&quantity.to_le_bytes());
-        hasher.update(fields_json.as_bytes());
-        let content_hash = ContentHash::from_digest(hasher.finalize());
+        let content_hash = ContentHash::of_item(quantity, &fields_json);
         Self {
             sku,
             quantity,

@@ -4,7 +4,7 @@
 //! its own transaction together with the version bump, so a crash leaves either the old
 //! or the new version, never half of one.
 
-use petra_ops::pool::sku_fingerprint;
+use petra_ops::pool::{sku_fingerprint, ContentHash};
 use rusqlite::{params, Connection, Transaction};
 
 use crate::error::Error;
@@ -34,6 +34,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0004_item_ids.sql"),
         finish: Some(fill_sku_fingerprints),
     },
+    Migration {
+        sql: include_str!("migrations/0005_item_content_hash.sql"),
+        finish: Some(recompute_content_hashes),
+    },
 ];
 
 /// Computes the SKU fingerprint of every item, which migration 4 left at 0.
@@ -47,6 +51,24 @@ fn fill_sku_fingerprints(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         let sku = row.get_ref(1)?.as_str()?;
         // SQLite integers are signed, so the fingerprint is stored with its bits as is.
         update.execute(params![id, sku_fingerprint(sku) as i64])?;
+    }
+    Ok(())
+}
+
+/// Recomputes every item's content hash with the current hash function, from the
+/// quantity and fields it covers.
+fn recompute_content_hashes(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let mut select = tx.prepare("SELECT id, feed_quantity, fields FROM inventory_items")?;
+    let mut update =
+        tx.prepare("UPDATE inventory_item_state SET content_hash = ?2 WHERE item_id = ?1")?;
+    let mut rows = select.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let quantity: i64 = row.get(1)?;
+        let fields = row.get_ref(2)?.as_str()?;
+        // The column's CHECK keeps quantities non-negative.
+        let hash = ContentHash::of_item(quantity.max(0) as u64, fields);
+        update.execute(params![id, &hash.as_bytes()[..]])?;
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
-//! A store written with schema version 3 (text-keyed items) opens, migrates to integer
-//! item ids and keeps every item, its status, its timestamps, its content hash and the
-//! run history.
+//! A store written with schema version 3 (text-keyed items, BLAKE3 content hashes) opens,
+//! migrates to integer item ids and XXH3 content hashes, and keeps every item, its status,
+//! its timestamps, its unchanged state and the run history.
 
 use chrono::{TimeZone, Utc};
 use petra_ops::history::{Operation, RunHistory};
@@ -27,6 +27,14 @@ fn old_item(sku: &str, quantity: i64, title: &str) -> PoolItem {
         quantity as u64,
         format!(r#"{{"sku":"{sku}","title":"{title}"}}"#),
     )
+}
+
+/// The content hash of builds before schema version 5: the first 16 bytes of BLAKE3.
+fn blake3_content_hash(item: &PoolItem) -> Vec<u8> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&item.quantity.to_le_bytes());
+    hasher.update(item.fields_json().as_bytes());
+    hasher.finalize().as_bytes()[..16].to_vec()
 }
 
 /// Writes a version 3 store the way the build before integer item ids did.
@@ -57,7 +65,7 @@ fn write_version_3(path: &std::path::Path) {
                 status,
                 quantity,
                 feed_quantity,
-                &item.content_hash().as_bytes()[..],
+                blake3_content_hash(&item),
                 item.fields_json(),
                 archived_at
             ],

@@ -4,6 +4,8 @@
 use std::path::Path;
 
 use csv::ByteRecord;
+use petra_client::feed::record::Record;
+use petra_client::feed::split::RecordSplitter;
 use petra_client::feed::{ProdListReader, ProdListRow};
 
 /// Parses every record of the file into one reused `csv::ByteRecord`, with the reader's
@@ -18,6 +20,19 @@ pub fn bare_parse(path: &Path) -> u64 {
     let mut record = ByteRecord::new();
     let mut records = 0;
     while reader.read_byte_record(&mut record).expect("read a record") {
+        records += 1;
+    }
+    records
+}
+
+/// Splits every record of the file into one reused record with the reader's own record
+/// splitter, and returns the record count.
+pub fn bare_split(path: &Path) -> u64 {
+    let file = std::fs::File::open(path).expect("open the feed");
+    let mut splitter = RecordSplitter::new(file);
+    let mut record = Record::default();
+    let mut records = 0;
+    while splitter.read_record(&mut record).expect("read a record") {
         records += 1;
     }
     records

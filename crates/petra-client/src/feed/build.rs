@@ -3,11 +3,11 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use csv::{ByteRecord, StringRecord};
 use rust_decimal::Decimal;
 
 use super::decode::{decode_record, DecodedRecord, Span};
 use super::header::{trim_text, Column, ColumnMap, TextKind};
+use super::record::Record;
 use super::row::{FeedWarning, FieldIssue, ProdListRow, RowError, RowFields};
 use super::values::{
     decode_plain_text, marks_discontinued, parse_amount, parse_flag, parse_quantity, parse_upc,
@@ -92,7 +92,7 @@ pub(crate) fn fill_row(
     row: &mut ProdListRow,
     line: u64,
     columns: &Arc<ColumnMap>,
-    record: ByteRecord,
+    record: Record,
 ) -> Filled {
     row.line = line;
     if !Arc::ptr_eq(&row.columns, columns) {
@@ -102,17 +102,13 @@ pub(crate) fn fill_row(
     row.raw.clear();
     row.warnings.clear();
 
-    // One check of the whole record (a single ASCII scan in the common case) decides
-    // whether the fields can be read in place.
-    let decoded = match StringRecord::from_byte_record(record) {
+    // One UTF-8 check of the whole record decides whether the fields can be read in place.
+    let decoded = match record.into_utf8() {
         Ok(record) => {
             row.fields = RowFields::Utf8(record);
             DecodedRecord::default()
         }
-        Err(error) => {
-            // The fields before the first invalid one passed the check already.
-            let first_invalid = error.utf8_error().field();
-            let record = error.into_byte_record();
+        Err((record, first_invalid)) => {
             let decoded = decode_record(&record, first_invalid, &mut row.text, &mut row.raw);
             row.fields = RowFields::Decoded(record);
             decoded
@@ -251,9 +247,8 @@ fn decode_entities(row: &mut ProdListRow, columns: &ColumnMap) {
 
     let candidates = match &row.fields {
         RowFields::Utf8(record) => {
-            let record = record.as_byte_record();
             let end_of = |position| record.range(position).map_or(0, |range| range.end);
-            columns_with_entities(record.as_slice(), record.len(), end_of, columns)
+            columns_with_entities(record.text().as_bytes(), record.len(), end_of, columns)
         }
         RowFields::Decoded(_) => {
             let spans = &row.raw;
@@ -291,8 +286,9 @@ fn decode_entities(row: &mut ProdListRow, columns: &ColumnMap) {
 /// contains `&` followed by a letter, a digit or `#` in the same field. Only such a field
 /// can hold an entity (`&bull;`, `&#8217;`) or a double-encoded one (`&amp;bull;`).
 ///
-/// `all` is the `count` fields back to back and `end_of(i)` the end offset of field `i`
-/// in it; offsets must not decrease.
+/// `all` contains the `count` fields in order and `end_of(i)` is the end offset of field
+/// `i` in it; offsets must not decrease. Between fields `all` may contain delimiters,
+/// quotes and line ends, which cannot start or continue an entity.
 fn columns_with_entities(
     all: &[u8],
     count: usize,
@@ -352,13 +348,12 @@ fn first_position(count: usize, past: impl Fn(usize) -> bool) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use csv::ByteRecord;
     use proptest::prelude::*;
 
     use super::*;
 
     /// Columns whose field contains `&` followed by a letter, a digit or `#`, field by field.
-    fn entity_columns_one_by_one(record: &ByteRecord, columns: &ColumnMap) -> u32 {
+    fn entity_columns_one_by_one(record: &Record, columns: &ColumnMap) -> u32 {
         let mut candidates = 0;
         for (position, field) in record.iter().enumerate() {
             let opens_entity = field.windows(2).any(|pair| {
@@ -374,9 +369,9 @@ mod tests {
         candidates
     }
 
-    fn scan_record(record: &ByteRecord, columns: &ColumnMap) -> u32 {
+    fn scan_record(record: &Record, columns: &ColumnMap) -> u32 {
         let end_of = |position| record.range(position).map_or(0, |range| range.end);
-        columns_with_entities(record.as_slice(), record.len(), end_of, columns)
+        columns_with_entities(record.bytes(), record.len(), end_of, columns)
     }
 
     fn all_columns() -> ColumnMap {
@@ -391,7 +386,7 @@ mod tests {
         fields[Column::ProductClass.index()] = "Tools & Home";
         fields[Column::Specs.index()] = "&bull; 5 watt";
         fields[Column::ImageUrl.index()] = "a.jpg?x=1&y=2";
-        let found = scan_record(&ByteRecord::from(fields), &columns);
+        let found = scan_record(&Record::from_fields(&fields), &columns);
 
         assert_eq!(found, 1 << Column::Specs.index());
     }
@@ -402,7 +397,7 @@ mod tests {
         let mut fields = vec![""; Column::COUNT];
         fields[Column::Description.index()] = "A &";
         fields[Column::BrandName.index()] = "bull;";
-        let found = scan_record(&ByteRecord::from(fields), &columns);
+        let found = scan_record(&Record::from_fields(&fields), &columns);
 
         assert_eq!(found, 0);
     }
@@ -413,7 +408,7 @@ mod tests {
             fields in proptest::collection::vec("[a&#; ]{0,5}", 0..32)
         ) {
             let columns = all_columns();
-            let record = ByteRecord::from(fields);
+            let record = Record::from_fields(&fields);
 
             let found = scan_record(&record, &columns);
 

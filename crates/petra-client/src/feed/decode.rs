@@ -3,8 +3,9 @@
 //! Petra's file mixes both in one file (single 0xE9 bytes for `é` next to valid UTF-8
 //! zero-width spaces), so no single decision per file reads it correctly.
 
-use csv::ByteRecord;
 use encoding_rs::WINDOWS_1252;
+
+use super::record::Record;
 
 /// Byte range of one field inside a row's text buffer.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -33,7 +34,7 @@ pub(crate) struct DecodedRecord {
 /// that is valid UTF-8 is copied as it is; any other field is read as Windows-1252.
 /// Fields before `first_invalid` must be valid UTF-8; they are copied without a check.
 pub(crate) fn decode_record(
-    record: &ByteRecord,
+    record: &Record,
     first_invalid: usize,
     text: &mut String,
     spans: &mut Vec<Span>,
@@ -86,7 +87,7 @@ mod tests {
     use super::*;
 
     fn decode(fields: &[&[u8]]) -> (Vec<String>, DecodedRecord) {
-        let record = ByteRecord::from(fields.to_vec());
+        let record = Record::from_fields(fields);
         let mut text = String::new();
         let mut spans = Vec::new();
         let decoded = decode_record(&record, 0, &mut text, &mut spans);
@@ -124,7 +125,7 @@ mod tests {
 
     #[test]
     fn valid_prefix_is_copied() {
-        let record = ByteRecord::from(vec![&b"D\xC3\xA9cor"[..], b"D\xE9cor", b"x"]);
+        let record = Record::from_fields(&[&b"D\xC3\xA9cor"[..], b"D\xE9cor", b"x"]);
         let mut text = String::new();
         let mut spans = Vec::new();
 

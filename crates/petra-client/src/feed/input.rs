@@ -1,7 +1,5 @@
-//! The byte source under the CSV parser. It counts the bytes read from the source, strips a
-//! UTF-8 byte order mark and transcodes UTF-16 to UTF-8. It also keeps the bytes of the
-//! record being parsed, to find whether the input ends inside a quoted field and which
-//! byte ended a record.
+//! The byte source under the record splitter. It counts the bytes read from the source,
+//! strips a UTF-8 byte order mark and transcodes UTF-16 to UTF-8.
 
 use std::io::{self, Read};
 
@@ -28,14 +26,6 @@ pub(crate) struct FeedInput<R> {
     pending: Vec<u8>,
     pending_at: usize,
     source_done: bool,
-    /// Bytes handed to the parser from `tail_start` on: at least those of the record being
-    /// parsed, so that the quote state at the end of the input can be found from them.
-    tail: Vec<u8>,
-    tail_start: u64,
-    /// Offset where the record being parsed starts; the parser is outside quotes there.
-    record_start: u64,
-    ended_in_quotes: bool,
-    exhausted: bool,
 }
 
 impl<R: Read> FeedInput<R> {
@@ -50,11 +40,6 @@ impl<R: Read> FeedInput<R> {
             pending: Vec::new(),
             pending_at: 0,
             source_done: false,
-            tail: Vec::new(),
-            tail_start: 0,
-            record_start: 0,
-            ended_in_quotes: false,
-            exhausted: false,
         }
     }
 
@@ -63,53 +48,8 @@ impl<R: Read> FeedInput<R> {
         self.source_bytes
     }
 
-    /// Returns the byte at `offset` of the decoded stream, if it is kept: bytes from the
-    /// start of the record being parsed (see [`mark_record_start`](Self::mark_record_start))
-    /// up to the last byte handed to the parser.
-    pub(crate) fn byte_at(&self, offset: u64) -> Option<u8> {
-        let index = usize::try_from(offset.checked_sub(self.tail_start)?).ok()?;
-        self.tail.get(index).copied()
-    }
-
     pub(crate) fn encoding(&self) -> SourceEncoding {
         self.encoding
-    }
-
-    /// Returns true once a read has returned the end of the input.
-    pub(crate) fn exhausted(&self) -> bool {
-        self.exhausted
-    }
-
-    /// Records that the parser starts a record at `offset` of the decoded stream. Bytes
-    /// before it are no longer kept. Offsets must not decrease.
-    pub(crate) fn mark_record_start(&mut self, offset: u64) {
-        self.record_start = offset;
-    }
-
-    /// Returns true when the input has ended inside a quoted field; false before the end.
-    pub(crate) fn ends_in_quoted_field(&self) -> bool {
-        self.ended_in_quotes
-    }
-
-    /// Keeps `chunk` in the tail, dropping bytes before the current record.
-    fn keep_tail(&mut self, chunk: &[u8]) {
-        let passed =
-            (self.record_start.saturating_sub(self.tail_start) as usize).min(self.tail.len());
-        if passed > 0 {
-            self.tail.drain(..passed);
-            self.tail_start += passed as u64;
-        }
-        self.tail.extend_from_slice(chunk);
-    }
-
-    /// Finds the quote state at the end of the input by scanning the last record, which
-    /// is cheaper than tracking quotes through the whole file.
-    fn find_end_state(&mut self) {
-        let from =
-            (self.record_start.saturating_sub(self.tail_start) as usize).min(self.tail.len());
-        let mut quotes = QuoteTracker::default();
-        quotes.scan(&self.tail[from..]);
-        self.ended_in_quotes = quotes.in_quoted_field();
     }
 
     fn read_source(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -202,138 +142,23 @@ impl<R: Read> Read for FeedInput<R> {
             self.transcode()?;
         }
 
-        let n = if self.pending_at < self.pending.len() {
+        if self.pending_at < self.pending.len() {
             let available = &self.pending[self.pending_at..];
             let n = available.len().min(buf.len());
             buf[..n].copy_from_slice(&available[..n]);
             self.pending_at += n;
-            n
+            Ok(n)
         } else if self.source_done || self.encoding != SourceEncoding::Bytes {
-            0
+            Ok(0)
         } else {
-            self.read_source(buf)?
-        };
-
-        self.keep_tail(&buf[..n]);
-        if n == 0 && !buf.is_empty() && !self.exhausted {
-            self.exhausted = true;
-            self.find_end_state();
+            self.read_source(buf)
         }
-        Ok(n)
-    }
-}
-
-/// Quote state of the bytes seen so far, following RFC 4180 as the `csv` crate applies it.
-/// A quote opens a quoted field only at the start of a field, and `""` inside one is a
-/// literal quote. The reader uses it to tell a complete file from one cut inside a quoted
-/// field. It only looks at quote bytes, found with `memchr`.
-#[derive(Debug)]
-struct QuoteTracker {
-    in_quotes: bool,
-    /// The last chunk ended with a quote inside a quoted field; the next byte decides
-    /// whether it closed the field or starts an escaped `""`.
-    quote_pending: bool,
-    previous: u8,
-}
-
-impl Default for QuoteTracker {
-    fn default() -> Self {
-        QuoteTracker {
-            in_quotes: false,
-            quote_pending: false,
-            previous: b'\n',
-        }
-    }
-}
-
-impl QuoteTracker {
-    fn in_quoted_field(&self) -> bool {
-        self.in_quotes && !self.quote_pending
-    }
-
-    fn scan(&mut self, chunk: &[u8]) {
-        let Some(&last) = chunk.last() else {
-            return;
-        };
-        let mut at = 0;
-
-        if self.quote_pending {
-            self.quote_pending = false;
-            if chunk[0] == b'"' {
-                at = 1;
-            } else {
-                self.in_quotes = false;
-            }
-        }
-
-        while let Some(offset) = memchr::memchr(b'"', &chunk[at..]) {
-            let quote = at + offset;
-            if self.in_quotes {
-                match chunk.get(quote + 1) {
-                    Some(b'"') => at = quote + 2,
-                    Some(_) => {
-                        self.in_quotes = false;
-                        at = quote + 1;
-                    }
-                    None => {
-                        self.quote_pending = true;
-                        at = quote + 1;
-                    }
-                }
-            } else {
-                let before = if quote == 0 {
-                    self.previous
-                } else {
-                    chunk[quote - 1]
-                };
-                if matches!(before, b',' | b'\n' | b'\r') {
-                    self.in_quotes = true;
-                }
-                at = quote + 1;
-            }
-        }
-
-        self.previous = last;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ends_quoted(chunks: &[&[u8]]) -> bool {
-        let mut tracker = QuoteTracker::default();
-        for chunk in chunks {
-            tracker.scan(chunk);
-        }
-        tracker.in_quoted_field()
-    }
-
-    #[test]
-    fn closed_quote_is_complete() {
-        assert!(!ends_quoted(&[b"a,\"b,\"\"c\"\"\",d\r\n"]));
-    }
-
-    #[test]
-    fn open_quote_is_unterminated() {
-        assert!(ends_quoted(&[b"a,\"b,\"\"c\r\nmore"]));
-    }
-
-    #[test]
-    fn literal_quote_in_unquoted_field() {
-        assert!(!ends_quoted(&[b"a,12\" screen,b\n"]));
-    }
-
-    #[test]
-    fn escaped_quote_split_across_chunks() {
-        assert!(ends_quoted(&[b"a,\"x\"", b"\"y"]));
-        assert!(!ends_quoted(&[b"a,\"x\"", b",y"]));
-    }
-
-    #[test]
-    fn closing_quote_at_end_is_complete() {
-        assert!(!ends_quoted(&[b"a,\"x\""]));
-    }
 
     #[test]
     fn utf16_le_is_transcoded() {

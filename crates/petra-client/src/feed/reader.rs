@@ -5,13 +5,13 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use csv::ByteRecord;
-
 use super::build::{fill_row, Filled};
 use super::decode::decode_field;
 use super::header::{trim_text, Column, ColumnMap};
 use super::input::{FeedInput, SourceEncoding};
+use super::record::Record;
 use super::row::{FeedWarning, ProdListRow, RowError};
+use super::split::RecordSplitter;
 use crate::Error;
 
 /// Options of a [`ProdListReader`].
@@ -110,9 +110,9 @@ pub struct FeedSummary {
 /// # }
 /// ```
 pub struct ProdListReader<R> {
-    csv: csv::Reader<FeedInput<R>>,
+    records: RecordSplitter<FeedInput<R>>,
     columns: Arc<ColumnMap>,
-    record: ByteRecord,
+    record: Record,
     options: ReaderOptions,
     summary: FeedSummary,
     last_line: u64,
@@ -143,17 +143,12 @@ impl<R: Read> ProdListReader<R> {
 
     /// Like [`new`](ProdListReader::new), with options.
     pub fn with_options(source: R, options: ReaderOptions) -> Result<Self, Error> {
-        let csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(64 * 1024)
-            .from_reader(FeedInput::new(source));
         let no_columns = Arc::new(ColumnMap::new(&[]));
         let mut reader = ProdListReader {
-            csv,
+            records: RecordSplitter::new(FeedInput::new(source)),
             row: ProdListRow::empty(Arc::clone(&no_columns)),
             columns: no_columns,
-            record: ByteRecord::new(),
+            record: Record::default(),
             options,
             summary: FeedSummary::default(),
             last_line: 0,
@@ -192,42 +187,15 @@ impl<R: Read> ProdListReader<R> {
 
     /// Reads the next record into `self.record`; false at the end of the file.
     fn read_record(&mut self) -> Result<bool, Error> {
-        let start = self.csv.position().byte();
-        self.csv.get_mut().mark_record_start(start);
         let more = self
-            .csv
-            .read_byte_record(&mut self.record)
-            .map_err(|error| Error::FeedRead {
+            .records
+            .read_record(&mut self.record)
+            .map_err(|source| Error::FeedRead {
                 line: self.last_line,
-                source: match error.into_kind() {
-                    csv::ErrorKind::Io(io) => io,
-                    other => std::io::Error::other(format!("{other:?}")),
-                },
+                source,
             })?;
         if more {
-            // The line count of csv-core 0.1 is one plus the line feeds it has consumed,
-            // which include those inside the record's quoted fields and, after an LF line
-            // end, the record's terminator. A CRLF terminator's line feed is consumed with
-            // the next record, so the record's last byte distinguishes the two.
-            let position = self.csv.position();
-            let (end, end_line) = (position.byte(), position.line());
-            let input = self.csv.get_ref();
-            let content = self.record.as_slice();
-            let ends_with_line_feed = input.byte_at(end.saturating_sub(1)) == Some(b'\n');
-            // A file cut inside a quoted field ends with the record's own content, so its
-            // last byte may be a line feed inside the field rather than a terminator.
-            let cut_inside_quotes = input.exhausted() && input.ends_in_quoted_field();
-            let terminated_by_line_feed =
-                ends_with_line_feed && !(cut_inside_quotes && content.ends_with(b"\n"));
-
-            // Most records have no line feed, and finding none is cheaper than counting.
-            let inner_line_feeds = match memchr::memchr(b'\n', content) {
-                Some(first) => memchr::memchr_iter(b'\n', &content[first..]).count(),
-                None => 0,
-            };
-            self.last_line = end_line
-                .saturating_sub(inner_line_feeds as u64)
-                .saturating_sub(u64::from(terminated_by_line_feed));
+            self.last_line = self.records.record_line();
         }
         Ok(more)
     }
@@ -284,7 +252,7 @@ impl<R: Read> ProdListReader<R> {
 
     /// Decides what the end of the input means: a complete file or a broken one.
     fn check_end(&mut self) -> Result<(), Error> {
-        let input = self.csv.get_ref();
+        let input = self.records.get_ref();
         self.summary.source_bytes = input.source_bytes();
         self.summary.utf16 = Some(input.encoding()).filter(|e| *e != SourceEncoding::Bytes);
 
@@ -296,7 +264,7 @@ impl<R: Read> ProdListReader<R> {
                 });
             }
         }
-        if input.ends_in_quoted_field() {
+        if self.records.ended_in_quotes() {
             return Err(Error::FeedUnterminatedQuote {
                 line: self.last_line,
             });
@@ -410,7 +378,7 @@ impl<R: Read> ProdListReader<R> {
     /// ```
     pub fn read_row_unless(
         &mut self,
-        mut pass_over: impl FnMut(&ByteRecord, u64) -> bool,
+        mut pass_over: impl FnMut(&Record, u64) -> bool,
     ) -> Option<Result<&ProdListRow, RowError>> {
         loop {
             if !self.next_data_record() {
@@ -475,11 +443,11 @@ impl<R: Read> ProdListReader<R> {
 
     /// Takes the record just read, leaving `spare` (or a new record as large) for the
     /// parser to read the next one into.
-    fn take_record(&mut self, spare: Option<ByteRecord>) -> ByteRecord {
+    fn take_record(&mut self, spare: Option<Record>) -> Record {
         let spare = spare.unwrap_or_else(|| {
-            // A little more than the last record, so that the parser rarely grows it.
-            let bytes = self.record.as_slice().len();
-            ByteRecord::with_capacity(bytes + bytes / 4 + 64, self.record.len())
+            // A little more than the last record, so that the splitter rarely grows it.
+            let bytes = self.record.bytes().len();
+            Record::with_capacity(bytes + bytes / 4 + 64, self.record.len())
         });
         std::mem::replace(&mut self.record, spare)
     }

@@ -3,11 +3,11 @@
 use std::fmt;
 use std::sync::Arc;
 
-use csv::{ByteRecord, StringRecord};
 use rust_decimal::Decimal;
 
 use super::decode::Span;
 use super::header::{trim_text, Column, ColumnMap};
+use super::record::{Record, Utf8Record};
 use super::values::Upc;
 use crate::ids::Sku;
 
@@ -55,10 +55,10 @@ pub struct ProdListRow {
 #[derive(Clone)]
 pub(crate) enum RowFields {
     /// Every field is valid UTF-8 and is read in place.
-    Utf8(StringRecord),
+    Utf8(Utf8Record),
     /// Some field needed the Windows-1252 fallback, so every field was decoded into the
     /// row's text. The record is kept only to reuse its buffer for the next row.
-    Decoded(ByteRecord),
+    Decoded(Record),
     /// Not filled yet.
     Empty,
 }
@@ -297,20 +297,20 @@ impl ProdListRow {
         self.fields.get(position, &self.text, &self.raw)
     }
 
-    /// Returns the CSV record of a row whose fields are all valid UTF-8, exactly as the
-    /// parser split it, so callers can fingerprint the row. `None` when a field needed
-    /// the Windows-1252 fallback.
-    pub fn utf8_record(&self) -> Option<&ByteRecord> {
+    /// Returns the CSV record of a row whose fields are all valid UTF-8, with the fields
+    /// the `csv` crate would split, so callers can fingerprint the row. `None` when a
+    /// field needed the Windows-1252 fallback.
+    pub fn utf8_record(&self) -> Option<&Utf8Record> {
         match &self.fields {
-            RowFields::Utf8(record) => Some(record.as_byte_record()),
+            RowFields::Utf8(record) => Some(record),
             _ => None,
         }
     }
 
     /// Takes the record buffer of the previous row, for the reader to read into.
-    pub(crate) fn take_record(&mut self) -> Option<ByteRecord> {
+    pub(crate) fn take_record(&mut self) -> Option<Record> {
         match std::mem::replace(&mut self.fields, RowFields::Empty) {
-            RowFields::Utf8(record) => Some(record.into_byte_record()),
+            RowFields::Utf8(record) => Some(record.into_record()),
             RowFields::Decoded(record) => Some(record),
             RowFields::Empty => None,
         }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use fieldmap::{schemas, MappedRecord, Plan};
 use futures::StreamExt;
+use petra_client::feed::record::Record;
 use petra_client::feed::{FeedDownload, ProdListReader};
 use petra_client::PetraApi;
 use tokio::sync::mpsc;
@@ -112,7 +113,7 @@ fn read_rows<R: Read>(
     let mut mapped = MappedRecord::default();
     let mut skipped_rows = 0u64;
     loop {
-        let unchanged = |record: &csv::ByteRecord, _line: u64| {
+        let unchanged = |record: &Record, _line: u64| {
             let Some(hasher) = hasher.as_mut().filter(|_| !stored.is_empty()) else {
                 return false;
             };

@@ -7,7 +7,6 @@
 //! The feed reader still sees every row, so its line numbers and end-of-file checks are
 //! those of a full read.
 
-use csv::ByteRecord;
 use fieldmap::Template;
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -51,7 +50,7 @@ impl RowHasher {
     }
 
     /// Hashes a record's fields with their lengths, so moving a comma changes the hash.
-    pub fn hash(&mut self, record: &ByteRecord) -> ContentHash {
+    pub fn hash<'a>(&mut self, record: impl IntoIterator<Item = &'a [u8]>) -> ContentHash {
         self.buffer.truncate(self.prefix_len);
         for field in record {
             push_field(&mut self.buffer, field);
