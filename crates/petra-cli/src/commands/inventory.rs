@@ -6,12 +6,15 @@ use std::sync::Arc;
 use petra_client::feed::DownloadOptions;
 use petra_client::Credentials;
 use petra_ops::clock::SystemClock;
+use petra_ops::history::Operation;
 use petra_ops::inventory::{CatalogSource, GetInventory, InventoryReport, RunOptions};
+use petra_ops::schedule::lock_name;
 use petra_ops::settings::{Config, Retrieval};
 use petra_store::SqliteStore;
 use url::Url;
 
 use crate::cli::{Cli, InventoryRunArgs};
+use crate::commands::orders::take_lock;
 use crate::context;
 use crate::failure::{Exit, Failure};
 use crate::output;
@@ -27,6 +30,10 @@ pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
         dry_run: args.dry_run,
         allow_mass_archive: args.allow_mass_archive,
     };
+
+    // A dry run takes the lock too, because it reads the pool that a real run writes.
+    let name = lock_name(&config.source.name, Operation::GetInventory);
+    let _guard = take_lock(&store, &name).await?;
 
     let report = run_inventory(&config, catalog, &store, options, cli.json).await?;
     if cli.json {
