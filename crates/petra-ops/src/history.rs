@@ -188,3 +188,26 @@ pub(crate) async fn record_run_end<R: Serialize>(
             source,
         })
 }
+
+/// Returns the latest run of an operation that was not a dry run. Dry runs write nothing
+/// to the pool, so neither the schedule nor `petra status` counts them as the last run.
+pub async fn last_real_run(
+    history: &dyn RunHistory,
+    operation: Operation,
+    source: &str,
+) -> Result<Option<RunRecord>, PoolError> {
+    // The history has no filter on dry runs, so read ever larger pages of the newest
+    // runs until one is real or the history ends.
+    let mut limit = 16;
+    loop {
+        let runs = history.recent_runs(operation, source, limit).await?;
+        let read = runs.len();
+        if let Some(run) = runs.into_iter().find(|run| !run.dry_run) {
+            return Ok(Some(run));
+        }
+        if read < limit {
+            return Ok(None);
+        }
+        limit = limit.saturating_mul(4);
+    }
+}

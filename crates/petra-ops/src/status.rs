@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::history::{Operation, RunHistory, RunRecord, RunStatus};
+use crate::history::{last_real_run, Operation, RunHistory, RunRecord, RunStatus};
 use crate::inventory::GetInventory;
 use crate::settings::{Config, Retrieval};
 
@@ -149,7 +149,10 @@ pub struct OperationStatus {
     pub connected: Check,
     pub configured: Check,
     pub mapped: Check,
+    /// The latest run that was not a dry run, which the schedule counts from.
     pub last_run: Option<LastRun>,
+    /// The latest run, when it was a dry run: it wrote nothing to the pool.
+    pub last_dry_run: Option<LastRun>,
     /// The next scheduled run, when the operation has a schedule.
     pub next_run: Option<DateTime<Utc>>,
 }
@@ -204,28 +207,36 @@ pub async fn status(
             ),
             Operation::GetShipments => (configured.clone(), default_mapped("shipments")),
         };
-        let runs = history
+        let read_error = |source| Error::History {
+            action: "read the last run",
+            source,
+        };
+        let real_run = last_real_run(history, operation, &config.source.name)
+            .await
+            .map_err(read_error)?;
+        let newest_run = history
             .recent_runs(operation, &config.source.name, 1)
             .await
-            .map_err(|source| Error::History {
-                action: "read the last run",
-                source,
-            })?
+            .map_err(read_error)?
             .into_iter()
             .next();
+        let last_dry_run = newest_run
+            .filter(|run| run.dry_run)
+            .map(|run| LastRun::from_record(&run));
+
         let next_run = next_run(
             config,
             operation,
-            runs.as_ref().map(|run| run.started_at),
+            real_run.as_ref().map(|run| run.started_at),
             clock.now(),
         );
-        let last_run = runs.as_ref().map(LastRun::from_record);
         operations.push(OperationStatus {
             operation,
             connected: connected.clone(),
             configured,
             mapped,
-            last_run,
+            last_run: real_run.as_ref().map(LastRun::from_record),
+            last_dry_run,
             next_run,
         });
     }
@@ -310,11 +321,20 @@ mod tests {
     }
 
     async fn record_run(history: &MemoryHistory, config: &Config, started_at: DateTime<Utc>) {
+        record_run_kind(history, config, started_at, false).await;
+    }
+
+    async fn record_run_kind(
+        history: &MemoryHistory,
+        config: &Config,
+        started_at: DateTime<Utc>,
+        dry_run: bool,
+    ) {
         let run = RunRecord {
             run_id: uuid::Uuid::new_v4(),
             operation: Operation::GetInventory,
             source: config.source.name.clone(),
-            dry_run: false,
+            dry_run,
             started_at,
             finished_at: None,
             status: RunStatus::Running,
@@ -349,6 +369,59 @@ mod tests {
         let status = status(&config, &history, &clock).await.unwrap();
 
         assert_eq!(inventory(&status).next_run, Some(at(13, 9)));
+    }
+
+    #[tokio::test]
+    async fn dry_run_leaves_operation_due() {
+        let config = scheduled_config();
+        let history = MemoryHistory::new();
+        record_run_kind(&history, &config, at(11, 9), true).await;
+        let clock = ManualClock::new(at(11, 10));
+
+        let status = status(&config, &history, &clock).await.unwrap();
+
+        assert_eq!(inventory(&status).next_run, Some(at(11, 10)));
+        assert_eq!(inventory(&status).last_run, None);
+        let dry_run = inventory(&status).last_dry_run.as_ref();
+        assert_eq!(dry_run.map(|run| run.started_at), Some(at(11, 9)));
+    }
+
+    #[tokio::test]
+    async fn dry_run_keeps_last_real_run() {
+        let config = scheduled_config();
+        let history = MemoryHistory::new();
+        record_run(&history, &config, at(11, 2)).await;
+        for minute in 3..40 {
+            record_run_kind(
+                &history,
+                &config,
+                at(11, 2) + chrono::Duration::minutes(minute),
+                true,
+            )
+            .await;
+        }
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &history, &clock).await.unwrap();
+
+        let last_run = inventory(&status).last_run.as_ref();
+        assert_eq!(last_run.map(|run| run.started_at), Some(at(11, 2)));
+        assert!(inventory(&status).last_dry_run.is_some());
+        assert_eq!(inventory(&status).next_run, Some(at(12, 2)));
+    }
+
+    #[tokio::test]
+    async fn real_run_after_dry_run_hides_it() {
+        let config = scheduled_config();
+        let history = MemoryHistory::new();
+        record_run_kind(&history, &config, at(11, 1), true).await;
+        record_run(&history, &config, at(11, 2)).await;
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &history, &clock).await.unwrap();
+
+        assert!(inventory(&status).last_dry_run.is_none());
+        assert!(inventory(&status).last_run.is_some());
     }
 
     fn finished_run(operation: Operation, report: serde_json::Value) -> RunRecord {

@@ -41,14 +41,11 @@ pub async fn print(
             outln!("    {label} {mark}  {}", check.detail);
         }
         match &operation.last_run {
-            Some(run) => outln!(
-                "    last run   {} {}{} ({})",
-                run.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
-                run.status.as_str(),
-                if run.dry_run { ", dry run" } else { "" },
-                run.summary
-            ),
+            Some(run) => outln!("    last run   {}", describe_run(run)),
             None => outln!("    last run   never"),
+        }
+        if let Some(run) = &operation.last_dry_run {
+            outln!("    dry run    {}", describe_run(run));
         }
         match &operation.next_run {
             Some(next) => outln!("    next run   {}", next.format("%Y-%m-%d %H:%M:%S UTC")),
@@ -56,4 +53,13 @@ pub async fn print(
         }
     }
     Ok(())
+}
+
+fn describe_run(run: &petra_ops::status::LastRun) -> String {
+    format!(
+        "{} {} ({})",
+        run.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
+        run.status.as_str(),
+        run.summary
+    )
 }

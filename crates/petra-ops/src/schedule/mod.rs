@@ -19,7 +19,7 @@ pub use spec::{Due, Schedule};
 
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::history::{Operation, RunHistory};
+use crate::history::{last_real_run, Operation, RunHistory};
 
 /// The longest the loop sleeps before it looks at the schedules again, so a clock change
 /// or a run by another process is noticed.
@@ -199,20 +199,20 @@ impl<'a> Scheduler<'a> {
     }
 }
 
-/// Returns the start of the last run of an operation, from the history.
+/// Returns the start of the last run of an operation that was not a dry run, from the
+/// history.
 pub async fn last_start(
     history: &dyn RunHistory,
     operation: Operation,
     source: &str,
 ) -> Result<Option<DateTime<Utc>>, Error> {
-    let runs = history
-        .recent_runs(operation, source, 1)
+    let run = last_real_run(history, operation, source)
         .await
         .map_err(|source| Error::History {
             action: "read the last run",
             source,
         })?;
-    Ok(runs.first().map(|run| run.started_at))
+    Ok(run.map(|run| run.started_at))
 }
 
 #[cfg(test)]
@@ -291,6 +291,30 @@ mod tests {
 
         assert_eq!(runs.load(Ordering::SeqCst), 2);
         assert_eq!(outcomes[0].due.missed, 5);
+    }
+
+    #[tokio::test]
+    async fn dry_run_does_not_count() {
+        let (runs, history, clock, job) = setup();
+        let dry_run = RunRecord {
+            run_id: Uuid::new_v4(),
+            operation: Operation::GetShipments,
+            source: "petra".into(),
+            dry_run: true,
+            started_at: clock.now(),
+            finished_at: None,
+            status: RunStatus::Succeeded,
+            report: None,
+        };
+        history.start_run(dry_run).await.unwrap();
+        let locks = MemoryLocks::new();
+        let scheduler =
+            Scheduler::new("petra", vec![job], history.as_ref(), &locks, clock.as_ref());
+
+        let outcomes = scheduler.tick(&CancellationToken::new()).await.unwrap();
+
+        assert!(outcomes[0].due.now);
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]
