@@ -9,6 +9,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use petra_ops::inventory::{ArchiveOutcome, InventoryReport, ProgressFn};
 use serde::Serialize;
 
+use crate::commands::connection_error::{print_stopped, RunStop};
+
 /// Set once a write to stdout failed, so the rest of the output is dropped.
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 
@@ -115,7 +117,14 @@ pub fn print_report(report: &InventoryReport) {
     outln!("  rejected     {}", report.rejected);
     outln!("  warnings     {}", report.warning_count);
     outln!("  duration     {:.2} s", report.duration_ms as f64 / 1000.0);
-    if let Some(error) = &report.retrieval_error {
+    let stop = RunStop {
+        fatal_error: report.fatal_error.as_deref(),
+        fatal_status: report.fatal_status,
+        petra_unreachable: report.petra_unreachable,
+        retrieval_error: report.retrieval_error.as_deref(),
+    };
+    let stopped = print_stopped(&stop, "connection.base_url (or connection.feed_url)");
+    if let (false, Some(error)) = (stopped, &report.retrieval_error) {
         outln!("  retrieval incomplete: {error}");
     }
 

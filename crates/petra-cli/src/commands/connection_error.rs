@@ -5,7 +5,7 @@ use petra_client::{ApiError, Delivery, Error};
 use petra_ops::settings::Config;
 
 use crate::failure::root_cause;
-use crate::output::plural;
+use crate::output::{outln, plural};
 
 /// The sources of the credentials, named in the fix of a rejected login.
 pub const CREDENTIAL_SOURCES: &str = "set PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD, \
@@ -21,6 +21,35 @@ pub fn fatal_fix(status: Option<u16>) -> String {
             .to_owned()
     } else {
         format!("{CREDENTIAL_SOURCES}, then run `petra connection test`")
+    }
+}
+
+/// The report fields of a run that ended short, which `inventory run` and
+/// `shipments fetch` share.
+pub struct RunStop<'a> {
+    pub fatal_error: Option<&'a str>,
+    pub fatal_status: Option<u16>,
+    pub petra_unreachable: bool,
+    pub retrieval_error: Option<&'a str>,
+}
+
+/// Prints the failure and its fix of a run that Petra stopped by rejecting the
+/// credentials, or that never reached Petra, and returns whether it printed anything.
+/// `settings` names the URL settings to check.
+pub fn print_stopped(stop: &RunStop<'_>, settings: &str) -> bool {
+    if let Some(error) = stop.fatal_error {
+        outln!("  stopped: {error}");
+        outln!("  fix: {}", fatal_fix(stop.fatal_status));
+        return true;
+    }
+
+    match stop.retrieval_error.filter(|_| stop.petra_unreachable) {
+        Some(error) => {
+            outln!("  unreachable: no request reached Petra: {error}");
+            outln!("  fix: check {settings} and the network, then run `petra connection test`");
+            true
+        }
+        None => false,
     }
 }
 

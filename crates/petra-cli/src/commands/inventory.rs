@@ -44,9 +44,13 @@ pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
     Ok(exit_for(&report))
 }
 
-/// The exit code of a finished run: an incomplete retrieval is not a success.
+/// The exit code of a finished run: rejected credentials or a retrieval that never
+/// reached Petra fail like `petra connection test`, and any other incomplete retrieval
+/// is not a success.
 pub fn exit_for(report: &InventoryReport) -> Exit {
-    if report.retrieval_complete {
+    if report.fatal_error.is_some() || report.petra_unreachable {
+        Exit::Connection
+    } else if report.retrieval_complete {
         Exit::Success
     } else {
         Exit::Incomplete

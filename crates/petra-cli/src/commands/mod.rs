@@ -1,7 +1,7 @@
 //! One module per command.
 
 pub mod connection;
-mod connection_error;
+pub mod connection_error;
 pub mod demo;
 pub mod fulfillment_demo;
 pub mod init;

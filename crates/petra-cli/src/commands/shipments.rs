@@ -11,7 +11,7 @@ use petra_store::SqliteStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::Cli;
-use crate::commands::connection_error::fatal_fix;
+use crate::commands::connection_error::{print_stopped, RunStop};
 use crate::commands::orders::take_lock;
 use crate::context;
 use crate::failure::{Exit, Failure};
@@ -150,15 +150,14 @@ pub fn print_report(report: &ShipmentsReport, json: bool) {
             over.item.ordered
         );
     }
-    if let Some(error) = &report.fatal_error {
-        outln!("  stopped: {error}");
-        outln!("  fix: {}", fatal_fix(report.fatal_status));
-    } else if let (true, Some(error)) = (report.petra_unreachable, &report.retrieval_error) {
-        outln!("  unreachable: no request reached Petra: {error}");
-        outln!(
-            "  fix: check connection.base_url and the network, then run `petra connection test`"
-        );
-    } else if let Some(error) = &report.retrieval_error {
+    let stop = RunStop {
+        fatal_error: report.fatal_error.as_deref(),
+        fatal_status: report.fatal_status,
+        petra_unreachable: report.petra_unreachable,
+        retrieval_error: report.retrieval_error.as_deref(),
+    };
+    let stopped = print_stopped(&stop, "connection.base_url");
+    if let (false, Some(error)) = (stopped, &report.retrieval_error) {
         outln!(
             "  listing incomplete: {error}; what was read is stored, run again to fetch the rest"
         );

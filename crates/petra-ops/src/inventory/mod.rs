@@ -13,6 +13,7 @@
 
 mod archive;
 mod collector;
+mod failure;
 mod fields_json;
 pub mod guard;
 mod records;
@@ -340,6 +341,7 @@ impl GetInventory {
         let Retrieved {
             collector,
             completeness,
+            failure,
             skipped_rows,
             active_before: active_fingerprints,
         } = producer.await.map_err(|join_error| Error::Internal {
@@ -379,6 +381,11 @@ impl GetInventory {
             finished_at,
             duration_ms: started.elapsed().as_millis() as u64,
             retrieval_complete: completeness.is_ok(),
+            fatal_error: failure
+                .fatal_status
+                .and_then(|_| completeness.as_ref().err().cloned()),
+            fatal_status: failure.fatal_status,
+            petra_unreachable: failure.unreachable,
             retrieval_error: completeness.err(),
             records: collector.records,
             created: outcome.created,

@@ -49,6 +49,18 @@ pub struct InventoryReport {
     pub retrieval_complete: bool,
     /// Reason the retrieval is incomplete, when it is.
     pub retrieval_error: Option<String>,
+    /// The error that stopped the retrieval when Petra or the feed server rejected the
+    /// credentials (`401`) or the account has no API access (`403`). Running again fails
+    /// the same way until that is fixed.
+    #[serde(default)]
+    pub fatal_error: Option<String>,
+    /// HTTP status of `fatal_error`: `401` or `403`.
+    #[serde(default)]
+    pub fatal_status: Option<u16>,
+    /// True when the retrieval failed to connect (refused, DNS or TLS failure, or connect
+    /// timeout) before any record arrived, so no request reached Petra.
+    #[serde(default)]
+    pub petra_unreachable: bool,
     /// Records read: mapped, rejected or duplicate.
     pub records: u64,
     pub created: u64,

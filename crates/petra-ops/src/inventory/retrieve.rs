@@ -14,10 +14,11 @@ use petra_client::PetraApi;
 use tokio::sync::mpsc;
 
 use super::collector::Collector;
+use super::failure::FailureKind;
 use super::records::{ApiLayout, ApiVariantRecord, ProdListRecord};
 use super::skip::RowHasher;
 use super::template::{compile_inventory, LoadedTemplate};
-use crate::error::Error;
+use crate::error::{with_root_cause, Error};
 use crate::pool::{PoolItem, RowHashes};
 
 /// Result of a retrieval once every batch is sent.
@@ -25,6 +26,8 @@ pub(crate) struct Retrieved {
     pub collector: Collector,
     /// `Err` with the reason when the catalog was not read to its end.
     pub completeness: Result<(), String>,
+    /// Whether a failure was a rejected login or a connection that never reached Petra.
+    pub failure: FailureKind,
     /// Rows skipped because they match stored items unchanged.
     pub skipped_rows: u64,
     /// The SKU fingerprints of every item active before the run, when the pool listed
@@ -42,11 +45,12 @@ pub(crate) enum FeedInput {
 impl FeedInput {
     /// Opens a reader, or returns why the feed cannot be read. A download is read
     /// expecting exactly the downloaded length.
-    fn open(&self) -> Result<ProdListReader<File>, String> {
+    fn open(&self) -> Result<ProdListReader<File>, (String, FailureKind)> {
+        let plain = |err: petra_client::Error| (error_chain(&err), FailureKind::default());
         match self {
-            Self::File(path) => ProdListReader::open(path).map_err(|err| error_chain(&err)),
-            Self::Download(Ok(download)) => download.reader().map_err(|err| error_chain(&err)),
-            Self::Download(Err(err)) => Err(error_chain(err)),
+            Self::File(path) => ProdListReader::open(path).map_err(plain),
+            Self::Download(Ok(download)) => download.reader().map_err(plain),
+            Self::Download(Err(err)) => Err((error_chain(err), FailureKind::of(err, false))),
         }
     }
 }
@@ -69,12 +73,11 @@ pub(crate) fn read_feed(
 ) -> Result<Retrieved, Error> {
     let reader = match input.open() {
         Ok(reader) => reader,
-        Err(reason) => {
+        Err((reason, failure)) => {
             compile_default_prodlist(&template)?;
-            return Ok(incomplete(
-                Collector::new(Default::default(), batch_size),
-                reason,
-            ));
+            let mut retrieved = incomplete(Collector::new(Default::default(), batch_size), reason);
+            retrieved.failure = failure;
+            return Ok(retrieved);
         }
     };
 
@@ -91,6 +94,7 @@ fn incomplete(collector: Collector, reason: String) -> Retrieved {
     Retrieved {
         collector,
         completeness: Err(reason),
+        failure: FailureKind::default(),
         skipped_rows: 0,
         active_before: None,
     }
@@ -183,6 +187,7 @@ fn read_rows<R: Read>(
     Retrieved {
         collector,
         completeness,
+        failure: FailureKind::default(),
         skipped_rows,
         active_before: None,
     }
@@ -233,11 +238,19 @@ pub(crate) async fn read_api(
     let mut products = api.catalog();
     let mut position = 0u64;
     let mut completeness = Ok(());
+    let mut failure = FailureKind::default();
+    let mut received = false;
     while let Some(product) = products.next().await {
         let product = match product {
-            Ok(product) => product,
+            Ok(product) => {
+                received = true;
+                product
+            }
             Err(err) => {
-                completeness = Err(err.to_string());
+                let message = with_root_cause(&err);
+                tracing::warn!(error = %message, "catalog listing failed; keeping what was read");
+                completeness = Err(message);
+                failure = FailureKind::of(&err, received);
                 break;
             }
         };
@@ -261,6 +274,7 @@ pub(crate) async fn read_api(
                     return Ok(Retrieved {
                         collector,
                         completeness,
+                        failure,
                         skipped_rows: 0,
                         active_before: None,
                     });
@@ -276,6 +290,7 @@ pub(crate) async fn read_api(
     Ok(Retrieved {
         collector,
         completeness,
+        failure,
         skipped_rows: 0,
         active_before: None,
     })
