@@ -1,6 +1,6 @@
 //! `petra inventory run`: Get Inventory from the API, the feed URL or a local file.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use petra_client::feed::DownloadOptions;
@@ -153,7 +153,12 @@ pub fn configured_source(config: &Config) -> Result<CatalogSource, Failure> {
         Retrieval::Feed => {
             // Validation made sure a feed URL is set.
             let url = config.connection.feed_url().unwrap_or_default();
-            feed_source(config, url)
+            if url.contains("://") {
+                feed_source(config, url)
+            } else {
+                // A path in petra.toml is relative to the file, like every path in it.
+                local_feed(config, config.resolve(Path::new(url)))
+            }
         }
     }
 }

@@ -27,7 +27,8 @@ pub struct ConnectionSettings {
     pub name: String,
     /// Base URL of Petra's HTTP API, for example `https://api.petra.example/v1`.
     pub base_url: String,
-    /// URL of this dealer's `ProdList.csv` (file, http or ftp).
+    /// This dealer's `ProdList.csv`: a `file://`, `http(s)://` or `ftp(s)://` URL, or a
+    /// path, which is relative to `petra.toml` when it is not absolute.
     pub feed_url: Option<String>,
     /// A TOML file with `username` (or `api_key`) and `password`, read when the
     /// environment variables are not set. Relative to `petra.toml`.
@@ -78,11 +79,16 @@ impl ConnectionSettings {
                 format!("{:?} is not a URL ({err})", self.base_url),
             );
         }
-        if let Some(feed_url) = &self.feed_url {
-            if !feed_url.trim().is_empty() && Url::parse(feed_url.trim()).is_err() {
+        // A value without `://` is a path, which the command line checks when it reads
+        // the feed.
+        if let Some(feed_url) = self.feed_url().filter(|url| url.contains("://")) {
+            if let Err(err) = Url::parse(feed_url) {
                 problem(
                     "feed_url",
-                    format!("{feed_url:?} is not a URL; use file://, http(s):// or ftp://"),
+                    format!(
+                        "{feed_url:?} is not a valid URL ({err}); use a file://, http(s):// \
+                         or ftp(s):// URL, or a path"
+                    ),
                 );
             }
         }
