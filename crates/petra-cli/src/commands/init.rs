@@ -49,8 +49,10 @@ fulfills_orders = false
 [inventory]
 # "api" pages through the catalog API; "feed" downloads connection.feed_url.
 retrieval = "api"
-# A mapping template file (TOML or JSON). Unset uses the built-in default;
-# `petra templates export petra-prodlist-inventory` prints it to start from.
+# A mapping template file (TOML or JSON). Unset uses the built-in default of
+# the retrieval. To start from it, `petra templates export petra-api-inventory`
+# prints the one for "api", and `petra templates export petra-prodlist-inventory`
+# the one for "feed".
 # template = "inventory-template.toml"
 # Archive items absent from a complete retrieval and re-activate returning ones.
 archive = true
@@ -165,6 +167,28 @@ mod tests {
     fn init_template_is_valid_config() {
         let config = petra_ops::settings::Config::parse(TEMPLATE).unwrap();
         assert_eq!(config.problems(), []);
+    }
+
+    #[test]
+    fn init_template_names_api_template() {
+        let config = petra_ops::settings::Config::parse(TEMPLATE).unwrap();
+        let retrieval = serde_json::to_value(config.inventory.retrieval).unwrap();
+        let comment: String = TEMPLATE
+            .split("[inventory]")
+            .nth(1)
+            .and_then(|rest| rest.split("# template = ").next())
+            .unwrap_or_default()
+            .to_owned();
+
+        assert_eq!(retrieval, "api");
+        assert!(
+            comment.contains("export petra-api-inventory`\n# prints the one for \"api\""),
+            "{comment}"
+        );
+        assert!(
+            comment.contains("export petra-prodlist-inventory`\n# the one for \"feed\""),
+            "{comment}"
+        );
     }
 
     #[test]

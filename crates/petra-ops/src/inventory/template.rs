@@ -85,7 +85,7 @@ pub(crate) fn compile_inventory(
     let plan = compile(&loaded.template, source, &schemas::inventory()).map_err(|diagnostics| {
         Error::Template {
             template: loaded.name.clone(),
-            details: diagnostics.to_string(),
+            details: format!("{}{diagnostics}", other_source_hint(loaded, source)),
         }
     })?;
 
@@ -100,4 +100,97 @@ pub(crate) fn compile_inventory(
         quantity: position("quantity")?,
     };
     Ok((plan, keys))
+}
+
+/// Builds the hint for a compile failure caused by a template written for the other
+/// catalog source: a ProdList template used with the API, or an API template used with
+/// a feed.
+/// Returns an empty string when the template does not compile for the other source
+/// either.
+fn other_source_hint(loaded: &LoadedTemplate, source: &SourceSchema) -> String {
+    let api = schemas::petra_catalog_api();
+    let (other, written_for, this_source, other_retrieval, this_default) =
+        if source.name() == api.name() {
+            let other = schemas::prodlist();
+            (
+                other,
+                "the ProdList feed",
+                "the catalog API",
+                "feed",
+                API_DEFAULT,
+            )
+        } else {
+            (
+                api,
+                "the catalog API",
+                "a ProdList feed",
+                "api",
+                PRODLIST_DEFAULT,
+            )
+        };
+    if compile(&loaded.template, &other, &schemas::inventory()).is_err() {
+        return String::new();
+    }
+
+    format!(
+        "it is written for {written_for}, not {this_source}; set inventory.retrieval = \
+         \"{other_retrieval}\", or start from `petra templates export {this_default}`. "
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn built_in(name: &str) -> LoadedTemplate {
+        LoadedTemplate {
+            name: name.to_owned(),
+            template: defaults::template(name).unwrap(),
+        }
+    }
+
+    fn compile_error(loaded: &LoadedTemplate, source: &SourceSchema) -> String {
+        match compile_inventory(loaded, source) {
+            Ok(_) => panic!("{} compiled against {}", loaded.name, source.name()),
+            Err(err) => err.to_string(),
+        }
+    }
+
+    #[test]
+    fn prodlist_template_with_api_names_fix() {
+        let error = compile_error(&built_in(PRODLIST_DEFAULT), &schemas::petra_catalog_api());
+
+        assert!(error.contains("written for the ProdList feed"), "{error}");
+        assert!(error.contains("inventory.retrieval = \"feed\""), "{error}");
+        assert!(error.contains("export petra-api-inventory"), "{error}");
+    }
+
+    #[test]
+    fn api_template_with_feed_names_fix() {
+        let error = compile_error(&built_in(API_DEFAULT), &schemas::prodlist());
+
+        assert!(error.contains("written for the catalog API"), "{error}");
+        assert!(error.contains("inventory.retrieval = \"api\""), "{error}");
+        assert!(error.contains("export petra-prodlist-inventory"), "{error}");
+    }
+
+    #[test]
+    fn broken_template_has_no_source_hint() {
+        // The API template with one source field that neither source has.
+        let text =
+            defaults::export_toml(API_DEFAULT)
+                .unwrap()
+                .replacen("\"sku\"", "\"NO SUCH FIELD\"", 1);
+        let loaded = LoadedTemplate {
+            name: "broken".to_owned(),
+            template: Template::from_toml(&text).unwrap(),
+        };
+
+        let api_error = compile_error(&loaded, &schemas::petra_catalog_api());
+        let feed_error = compile_error(&loaded, &schemas::prodlist());
+
+        assert!(api_error.contains("NO SUCH FIELD"), "{api_error}");
+        assert!(!api_error.contains("written for"), "{api_error}");
+        assert!(!feed_error.contains("written for"), "{feed_error}");
+    }
 }
