@@ -14,17 +14,21 @@ mod failure;
 mod output;
 mod stop;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::filter_fn;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
 
 use cli::{Cli, Command};
 use failure::{Exit, Failure};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(cli.verbose);
+    init_tracing(cli.verbose, &cli.command);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -68,16 +72,45 @@ async fn run(cli: &Cli) -> Result<Exit, Failure> {
 }
 
 /// Logs to stderr so stdout carries only the command's output. `PETRA_LOG` takes an
-/// `EnvFilter` directive such as `petra_ops=debug`.
-fn init_tracing(verbose: u8) {
+/// `EnvFilter` directive such as `petra_ops=debug`, and colours are used only when stderr
+/// is a terminal.
+fn init_tracing(verbose: u8, command: &Command) {
     let default = match verbose {
         0 => "warn",
         1 => "info",
         _ => "debug",
     };
-    let filter = EnvFilter::try_from_env("PETRA_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+    let from_env = EnvFilter::try_from_env("PETRA_LOG").ok();
+    let hide_reported = from_env.is_none() && verbose == 0 && !is_long_running(command);
+    let filter = from_env.unwrap_or_else(|| EnvFilter::new(default));
+
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::stderr().is_terminal())
+                .with_filter(filter)
+                .with_filter(filter_fn(move |metadata| {
+                    !(hide_reported && is_reported_failure(metadata))
+                })),
+        )
         .try_init();
+}
+
+/// Reports whether `metadata` is a warning with an `error` or `reason` field. A one-shot
+/// command prints that failure itself, in its report or after `error:`, so by default
+/// such warnings are left out rather than shown twice. `-v` or `PETRA_LOG` shows them.
+// NOTE: a few such warnings are in no report, for example a lock holder row that could
+// not be cleared, so they show only with `-v` or `PETRA_LOG`.
+fn is_reported_failure(metadata: &tracing::Metadata<'_>) -> bool {
+    let fields = metadata.fields();
+    metadata.is_event()
+        && *metadata.level() == tracing::Level::WARN
+        && (fields.field("error").is_some() || fields.field("reason").is_some())
+}
+
+/// Reports whether the command keeps running and shows the failures of its runs only in
+/// the log, so it keeps every warning.
+fn is_long_running(command: &Command) -> bool {
+    matches!(command, Command::Schedule(_) | Command::Sandbox(_))
 }
