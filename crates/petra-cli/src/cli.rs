@@ -80,6 +80,9 @@ pub enum Command {
     /// GET, PUT or DELETE /sandbox/faults to read, set or clear injected faults.
     Sandbox(SandboxArgs),
     /// Start a sandbox and run the three operations against it, with a SQLite store here.
+    ///
+    /// The demo builds its own settings for the sandbox, so it reads no petra.toml and
+    /// ignores --config and PETRA_CONFIG.
     Demo(DemoArgs),
 }
 

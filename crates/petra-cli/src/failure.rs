@@ -127,7 +127,11 @@ impl From<petra_ops::Error> for Failure {
             E::ConfigFile { path, .. } => Some(settings_fix(&path.display().to_string())),
             E::InvalidSettings { .. } => Some(settings_fix("the configuration file")),
             E::FulfillmentDisabled { .. } => Some(fulfills_orders_fix("the configuration file")),
-            E::SecretsFile { .. } => Some("correct the TOML syntax of the secrets file".to_owned()),
+            E::SecretsFile { .. } => Some(
+                "correct the secrets file: TOML with username (or api_key) and password, each \
+                 a string in quotes"
+                    .to_owned(),
+            ),
             E::ReadFile { .. } => Some("check that the path exists and is readable".to_owned()),
             E::Template { .. } | E::TemplateFile { .. } => Some(
                 "correct the template; `petra templates export NAME` prints a built-in one \

@@ -107,11 +107,9 @@ pub enum Error {
     #[error("invalid configuration: {setting} {reason}")]
     Configuration { setting: String, reason: String },
     // Feed download and feed read errors.
-    /// No row within the search window carries the required column names.
-    #[error(
-        "ProdList header row not found in the first {rows_searched} rows: expected a row \
-         with the columns {required}; check that the file is a Petra ProdList.csv"
-    )]
+    /// No row within the search window carries the required column names. With
+    /// `rows_searched` 0 the feed has no rows at all.
+    #[error("{}", header_not_found(*rows_searched, required))]
     FeedHeaderNotFound {
         rows_searched: usize,
         /// The required column names, comma-separated.
@@ -238,4 +236,18 @@ impl Error {
             _ => false,
         }
     }
+}
+
+/// Builds the message for a missing ProdList header, or for an empty feed when no row
+/// was read at all.
+fn header_not_found(rows_searched: usize, required: &str) -> String {
+    if rows_searched == 0 {
+        return "ProdList feed is empty: it has no rows; check that the file was written \
+                completely, or download it again"
+            .to_owned();
+    }
+    format!(
+        "ProdList header row not found in the first {rows_searched} rows: expected a row \
+         with the columns {required}; check that the file is a Petra ProdList.csv"
+    )
 }

@@ -225,8 +225,11 @@ fn header_search_window_bounded() {
 #[test]
 fn empty_file_has_no_header() {
     let error = ProdListReader::new(&b""[..]).err().unwrap();
+    let message = error.to_string();
 
     assert!(matches!(error, Error::FeedHeaderNotFound { .. }));
+    assert!(message.contains("feed is empty"), "{message}");
+    assert!(!message.contains("first 0 rows"), "{message}");
 }
 
 #[test]

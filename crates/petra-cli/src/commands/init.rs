@@ -1,5 +1,7 @@
 //! `petra init`: write a commented `petra.toml`.
 
+use std::path::Path;
+
 use crate::cli::{Cli, InitArgs};
 use crate::failure::{Exit, Failure};
 use crate::output;
@@ -104,12 +106,7 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<Exit, Failure> {
                 .with_fix("pass --force to overwrite it, or --config to write another file"),
         );
     }
-    std::fs::write(path, TEMPLATE).map_err(|err| {
-        Failure::new(
-            Exit::Failure,
-            format!("cannot write {}: {err}", path.display()),
-        )
-    })?;
+    std::fs::write(path, TEMPLATE).map_err(|err| write_failure(path, &err))?;
 
     if cli.json {
         output::print_json(&serde_json::json!({ "written": path }));
@@ -118,6 +115,26 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<Exit, Failure> {
         outln!("next: set base_url, export PETRA_USERNAME and PETRA_PASSWORD, then run `petra connection test`");
     }
     Ok(Exit::Success)
+}
+
+/// Builds the failure for a write of the new configuration file, with a fix for a missing
+/// folder.
+fn write_failure(path: &Path, err: &std::io::Error) -> Failure {
+    let failure = Failure::new(
+        Exit::Failure,
+        format!("cannot write {}: {err}", path.display()),
+    );
+    let folder = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty());
+    match folder {
+        Some(folder) if !folder.exists() => failure.with_fix(format!(
+            "create the folder {} first, or pass --config with a path in an existing folder",
+            folder.display()
+        )),
+        _ => failure
+            .with_fix("check that the folder is writable, or pass --config with another path"),
+    }
 }
 
 #[cfg(test)]

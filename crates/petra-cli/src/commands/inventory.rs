@@ -133,6 +133,13 @@ fn feed_credentials(config: &Config) -> Result<Option<Credentials>, Failure> {
 }
 
 fn local_feed(config: &Config, path: PathBuf) -> Result<CatalogSource, Failure> {
+    if path.is_dir() {
+        return Err(Failure::new(
+            Exit::Config,
+            format!("feed path {} is a directory, not a file", path.display()),
+        )
+        .with_fix("pass the ProdList.csv file itself, not the folder that contains it"));
+    }
     if !path.is_file() {
         return Err(Failure::new(
             Exit::Config,

@@ -174,26 +174,51 @@ pub fn load_credentials(
     })
 }
 
+/// The keys a secrets file may set.
+const SECRET_KEYS: [&str; 3] = ["username", "api_key", "password"];
+
 fn read_secrets_file(path: &Path) -> Result<SecretsFile, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
         path: path.to_owned(),
         source,
     })?;
-    // The TOML error could quote a secret, so only its position is kept.
-    toml::from_str(&text).map_err(|err| Error::SecretsFile {
+    let invalid = |reason: String| Error::SecretsFile {
         path: path.to_owned(),
-        reason: match err.span() {
-            Some(span) => {
-                let (line, column) = line_and_column(&text, span.start);
-                format!("invalid TOML at line {line} column {column}")
-            }
-            None => "invalid TOML".to_owned(),
-        },
-    })
+        reason,
+    };
+
+    // The TOML error could quote a secret, so only its position is kept. Key names are
+    // shown, because they are not secret.
+    let table: toml::Table = text
+        .parse()
+        .map_err(|err: toml::de::Error| invalid(syntax_error(&text, &err)))?;
+    if let Some(key) = table
+        .keys()
+        .find(|key| !SECRET_KEYS.contains(&key.as_str()))
+    {
+        return Err(invalid(format!(
+            "unknown key {key:?}; the accepted keys are {}",
+            SECRET_KEYS.join(", ")
+        )));
+    }
+    if let Some((key, _)) = table.iter().find(|(_, value)| !value.is_str()) {
+        return Err(invalid(format!("{key:?} must be a string in quotes")));
+    }
+
+    toml::from_str(&text).map_err(|err| invalid(syntax_error(&text, &err)))
 }
 
-/// Converts a byte offset of `text` to a line and a column (in characters), both
-/// counted from 1, as editors show them.
+/// Builds the message for a TOML error from its position only.
+fn syntax_error(text: &str, err: &toml::de::Error) -> String {
+    match err.span() {
+        Some(span) => {
+            let (line, column) = line_and_column(text, span.start);
+            format!("invalid TOML at line {line} column {column}")
+        }
+        None => "invalid TOML".to_owned(),
+    }
+}
+
 fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
@@ -281,6 +306,39 @@ mod tests {
 
         assert!(message.contains("petra.secrets.toml"), "{message}");
         assert!(message.contains("line 2 column"), "{message}");
+    }
+
+    #[test]
+    fn unknown_secret_key_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("petra.secrets.toml");
+        std::fs::write(&path, "username = \"dealer\"\npasword = \"hunter2\"\n").unwrap();
+
+        let message = load_credentials(Some(&path), &env_of(&[]))
+            .unwrap_err()
+            .to_string();
+
+        assert!(message.contains("unknown key \"pasword\""), "{message}");
+        assert!(message.contains("username, api_key, password"), "{message}");
+        assert!(!message.contains("invalid TOML"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+
+    #[test]
+    fn non_string_secret_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("petra.secrets.toml");
+        std::fs::write(&path, "username = \"dealer\"\npassword = 1234\n").unwrap();
+
+        let message = load_credentials(Some(&path), &env_of(&[]))
+            .unwrap_err()
+            .to_string();
+
+        assert!(
+            message.contains("\"password\" must be a string"),
+            "{message}"
+        );
+        assert!(!message.contains("1234"), "{message}");
     }
 
     #[test]

@@ -1,0 +1,88 @@
+//! Messages for inputs a new user gets wrong: a folder or an empty file as the feed, a
+//! misspelt key in the secrets file, a config path in a missing folder, and the help of
+//! `petra demo`.
+
+mod common;
+
+use common::{closed_port_url, petra, petra_command, write_config};
+
+#[test]
+fn feed_directory_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &closed_port_url());
+    std::fs::create_dir(dir.path().join("feeds")).unwrap();
+
+    let output = petra(dir.path(), &["inventory", "run", "--feed", "feeds"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("is a directory"), "{stderr}");
+    assert!(!stderr.contains("not found"), "{stderr}");
+}
+
+#[test]
+fn empty_feed_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &closed_port_url());
+    std::fs::write(dir.path().join("ProdList.csv"), "").unwrap();
+
+    let output = petra(
+        dir.path(),
+        &["--json", "inventory", "run", "--feed", "ProdList.csv"],
+    );
+    let report = common::single_json(&output);
+    let error = report["retrieval_error"].as_str().unwrap_or_default();
+
+    assert_eq!(output.status.code(), Some(5), "{report}");
+    assert!(error.contains("feed is empty"), "{report}");
+    assert!(!error.contains("first 0 rows"), "{report}");
+}
+
+#[test]
+fn misspelt_secret_key_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[connection]\nbase_url = \"{}\"\nsecrets_file = \"petra.secrets.toml\"\n",
+        closed_port_url()
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+    std::fs::write(
+        dir.path().join("petra.secrets.toml"),
+        "username = \"dealer\"\npasword = \"hunter2\"\n",
+    )
+    .unwrap();
+
+    let output = petra(dir.path(), &["connection", "test"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("unknown key \"pasword\""), "{stderr}");
+    assert!(stderr.contains("username, api_key, password"), "{stderr}");
+    assert!(!stderr.contains("TOML syntax"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+}
+
+#[test]
+fn init_missing_folder_has_fix() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = petra(dir.path(), &["init", "--config", "sub/petra.toml"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("fix: create the folder sub"), "{stderr}");
+}
+
+#[test]
+fn demo_help_explains_config() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = petra_command(dir.path())
+        .args(["demo", "--help"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("ignores --config"), "{stdout}");
+}
