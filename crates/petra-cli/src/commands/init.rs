@@ -16,7 +16,8 @@ pub const TEMPLATE: &str = r#"# Petra dropship connection. Secrets are not kept 
 name = "petra"
 # Base URL of Petra's HTTP API. `petra sandbox` prints a local one to try.
 base_url = "https://api.petra.example/v1"
-# Where Petra publishes this dealer's ProdList.csv (https://, ftp:// or file://).
+# This dealer's ProdList.csv: the https://, ftp:// or file:// URL where Petra
+# publishes it, or a path, relative to this file unless absolute.
 # feed_url = "https://feeds.petra.example/DEALER-1042/ProdList.csv"
 # A TOML file with `username` (or `api_key`) and `password`, used when the
 # environment variables are not set. Relative to this file; keep it out of git.
@@ -49,7 +50,7 @@ fulfills_orders = false
 # contact_email = "dock@example.com"  # optional
 
 [inventory]
-# "api" pages through the catalog API; "feed" downloads connection.feed_url.
+# "api" pages through the catalog API; "feed" reads connection.feed_url.
 retrieval = "api"
 # A mapping template file (TOML or JSON). Unset uses the built-in default of
 # the retrieval. To start from it, `petra templates export petra-api-inventory`
