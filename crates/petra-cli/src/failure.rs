@@ -112,6 +112,7 @@ impl From<petra_ops::Error> for Failure {
             | E::FulfillmentDisabled { .. }
             | E::ReadFile { .. }
             | E::Import { .. }
+            | E::MissingPo { .. }
             | E::ConfigFile { .. }
             | E::SecretsFile { .. }
             | E::MissingSecret { .. }

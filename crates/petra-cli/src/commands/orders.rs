@@ -131,7 +131,21 @@ async fn import(
              (docs/operations.md lists the fields)"
         ))
     })?;
-    let report = operation.import(store, requests, &SystemClock).await?;
+    let report = operation
+        .import(store, requests, &SystemClock)
+        .await
+        .map_err(|err| {
+            let missing_po = matches!(err, petra_ops::Error::MissingPo { .. });
+            let failure = Failure::from(err);
+            if missing_po {
+                failure.with_fix(format!(
+                    "add the fr_number to those requests in {} and import it again",
+                    args.file.display()
+                ))
+            } else {
+                failure
+            }
+        })?;
 
     if cli.json {
         output::print_json(&report);

@@ -204,7 +204,9 @@ impl SendFulfillmentRequests {
     ///
     /// # Errors
     ///
-    /// [`Error::FulfillmentDisabled`] when the source does not fulfill orders.
+    /// [`Error::FulfillmentDisabled`] when the source does not fulfill orders, and
+    /// [`Error::MissingPo`] when a request has an empty FR number. Neither stores
+    /// anything.
     pub async fn import(
         &self,
         requests: &dyn FulfillmentRequests,
@@ -212,6 +214,7 @@ impl SendFulfillmentRequests {
         clock: &dyn Clock,
     ) -> Result<ImportReport, Error> {
         self.check_fulfills_orders()?;
+        check_po_numbers(&incoming)?;
         let plan = self.compile()?;
         let problems = incoming
             .iter()
@@ -428,6 +431,26 @@ impl SendFulfillmentRequests {
             results,
         })
     }
+}
+
+/// Rejects requests with an empty FR number. The outbox keys entries by PO, so such a
+/// request would be stored under an empty PO and replaced by the next one without a PO.
+fn check_po_numbers(requests: &[FulfillmentRequest]) -> Result<(), Error> {
+    let positions: Vec<usize> = requests
+        .iter()
+        .enumerate()
+        .filter(|(_, request)| request.fr_number.trim().is_empty())
+        .map(|(index, _)| index + 1)
+        .collect();
+    if positions.is_empty() {
+        return Ok(());
+    }
+
+    tracing::warn!(
+        ?positions,
+        "requests without an FR number; nothing imported"
+    );
+    Err(Error::MissingPo { positions })
 }
 
 /// Collects every SKU of the source's pool, active or archived.

@@ -11,8 +11,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::Error;
 
 /// One dropship order routed to Petra, as the merchant wrote it.
+///
+/// An unknown key is an error, because a misspelled key (`fr_numbr`) would otherwise
+/// leave its field empty without a word.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct FulfillmentRequest {
     /// The merchant's fulfillment request (FR) number, sent to Petra as the PO number.
     pub fr_number: String,
@@ -32,7 +35,7 @@ pub struct FulfillmentRequest {
 /// One line of a request. The quantity stays text until validation, so `2.5` or `two`
 /// reach the report instead of failing the whole file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RequestLine {
     pub sku: String,
     #[serde(deserialize_with = "number_or_text")]
@@ -117,6 +120,7 @@ pub fn parse_requests(
 
 fn parse_json(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
     #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
     struct Wrapped {
         requests: Vec<FulfillmentRequest>,
     }
@@ -179,8 +183,8 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
             sku: cell(11),
             quantity: cell(12),
         };
-        // A blank FR number cannot be grouped, so each such row stays its own request and
-        // validation reports it.
+        // A blank FR number cannot be grouped, so each such row stays its own request,
+        // which the import rejects by its position.
         let key = fr_number.trim().to_uppercase();
         if let Some(&index) = index_by_fr.get(&key).filter(|_| !key.is_empty()) {
             requests[index].lines.push(line);
@@ -273,6 +277,27 @@ mod tests {
         let error = parse_requests(b"[\n  {\"fr_number\": 1}\n]", RequestFormat::Json).unwrap_err();
 
         assert!(error.contains("line 2"), "{error}");
+    }
+
+    #[test]
+    fn json_unknown_key_named() {
+        let text = "[\n  {\"fr_number\": \"A-1\"},\n  {\"fr_numbr\": \"A-2\"}\n]";
+
+        let error = parse_requests(text.as_bytes(), RequestFormat::Json).unwrap_err();
+
+        assert!(error.contains("unknown field `fr_numbr`"), "{error}");
+        assert!(error.contains("line 3"), "{error}");
+        assert!(error.contains("`fr_number`, `ship_to_name`"), "{error}");
+    }
+
+    #[test]
+    fn json_unknown_line_key_named() {
+        let text = r#"[{"fr_number": "A-1", "lines": [{"sku": "A", "qty": 1}]}]"#;
+
+        let error = parse_requests(text.as_bytes(), RequestFormat::Json).unwrap_err();
+
+        assert!(error.contains("unknown field `qty`"), "{error}");
+        assert!(error.contains("`quantity`"), "{error}");
     }
 
     #[test]
