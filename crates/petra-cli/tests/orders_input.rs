@@ -62,3 +62,21 @@ fn empty_po_never_stored() {
     }
     assert!(listed(dir.path()).is_empty());
 }
+
+#[test]
+fn unclosed_csv_quote_rejected() {
+    let dir = setup(
+        "orders.csv",
+        "fr_number,ship_to_name,address_line_1,city,state,postal_code,item_sku,item_quantity\n\
+         PO-3001,Dana,1 Main,Tempe,AZ,85281,1KSK02,1\n\
+         PO-3002,\"Lee Park,9 Elm St,Austin,TX,78701,1KSK02,2\n",
+    );
+
+    let output = petra(dir.path(), &["orders", "import", "orders.csv"]);
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("CSV line 3"), "{stderr}");
+    assert!(stderr.contains("never closed"), "{stderr}");
+    assert!(listed(dir.path()).is_empty());
+}

@@ -165,10 +165,18 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
         ));
     }
 
+    if let Some(line) = unclosed_quote_line(text) {
+        return Err(format!(
+            "CSV line {line}: a quoted value starts here and is never closed; add the \
+             closing quote, and write a quote inside a quoted value as two (\"\")"
+        ));
+    }
+
     let mut requests: Vec<FulfillmentRequest> = Vec::new();
     let mut index_by_fr: HashMap<String, usize> = HashMap::new();
     for (row_index, row) in reader.records().enumerate() {
         let row = row.map_err(|error| format!("CSV row {}: {error}", row_index + 2))?;
+        check_row(&row, &headers)?;
         let cell = |position: usize| {
             positions[position]
                 .and_then(|index| row.get(index))
@@ -209,6 +217,64 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
     Ok(requests)
 }
 
+/// Rejects a row whose field count differs from the header's, or whose value spans
+/// lines. Both come from a misplaced quote or an unquoted comma, and would shift or
+/// merge values between columns and rows.
+fn check_row(row: &csv::StringRecord, headers: &csv::StringRecord) -> Result<(), String> {
+    let line = row.position().map_or(0, csv::Position::line);
+    if row.len() != headers.len() {
+        return Err(format!(
+            "CSV line {line} has {} values but the header has {}; quote a value that \
+             contains a comma",
+            row.len(),
+            headers.len()
+        ));
+    }
+
+    let multi_line = row.iter().position(|value| value.contains(['\n', '\r']));
+    if let Some(index) = multi_line {
+        return Err(format!(
+            "CSV line {line}: the {} value spans more than one line; check that its \
+             quotes close on the same line",
+            &headers[index]
+        ));
+    }
+    Ok(())
+}
+
+/// Returns the line where a quoted value opens that is still open at the end of
+/// `text`. The csv crate (csv-core 0.1.13) ends such a value at the end of input without
+/// an error. So this scan follows its quoting rules: a quote opens a value only as its
+/// first character, and two quotes inside a quoted value are one literal quote.
+fn unclosed_quote_line(text: &str) -> Option<u64> {
+    let mut line = 1;
+    let mut at_value_start = true;
+    let mut opened_on = None;
+    let mut bytes = text.bytes().peekable();
+    while let Some(byte) = bytes.next() {
+        if opened_on.is_some() {
+            if byte == b'"' && bytes.next_if_eq(&b'"').is_none() {
+                opened_on = None;
+                at_value_start = false;
+            } else if byte == b'\n' {
+                line += 1;
+            }
+            continue;
+        }
+
+        match byte {
+            b'"' if at_value_start => opened_on = Some(line),
+            b',' | b'\r' => at_value_start = true,
+            b'\n' => {
+                at_value_start = true;
+                line += 1;
+            }
+            _ => at_value_start = false,
+        }
+    }
+    opened_on
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,6 +301,61 @@ mod tests {
             parse_requests(b"fr_number,city\nFR-1,Tempe\n", RequestFormat::Csv).unwrap_err();
 
         assert!(error.contains("item_sku"), "{error}");
+    }
+
+    const HEADER: &str = "fr_number,ship_to_name,city,item_sku,item_quantity\n";
+
+    fn csv_error(rows: &str) -> String {
+        let text = format!("{HEADER}{rows}");
+        parse_requests(text.as_bytes(), RequestFormat::Csv).unwrap_err()
+    }
+
+    #[test]
+    fn csv_unclosed_quote_names_line() {
+        let error =
+            csv_error("FR-1,Dana,Tempe,A,1\nFR-2,\"Lee Park,Austin,A,2\nFR-3,Sam,Mesa,A,1\n");
+
+        assert!(error.starts_with("CSV line 3:"), "{error}");
+        assert!(error.contains("never closed"), "{error}");
+    }
+
+    #[test]
+    fn csv_unclosed_last_value_found() {
+        let error = csv_error("FR-1,Dana,Tempe,A,\"1");
+
+        assert!(error.starts_with("CSV line 2:"), "{error}");
+        assert!(error.contains("never closed"), "{error}");
+    }
+
+    #[test]
+    fn csv_quote_closing_later_rejected() {
+        let error = csv_error("FR-1,\"Dana,Tempe,A,1\nFR-2,\"Lee,Austin,A,2\n");
+
+        assert!(error.starts_with("CSV line 2:"), "{error}");
+        assert!(
+            error.contains("ship_to_name value spans more than one line"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn csv_field_count_checked() {
+        for row in ["FR-1,Dana,Tempe,A", "FR-1,Dana,1 Main St, Tempe,A,1"] {
+            let error = csv_error(&format!("FR-0,Lee,Austin,A,1\n{row}\n"));
+
+            assert!(error.starts_with("CSV line 3 has"), "{error}");
+            assert!(error.contains("the header has 5"), "{error}");
+        }
+    }
+
+    #[test]
+    fn csv_quoted_comma_and_quote_read() {
+        let text = format!("{HEADER}FR-1,\"Park, \"\"Lee\"\"\",Tempe,A,1\r\n");
+
+        let requests = parse_requests(text.as_bytes(), RequestFormat::Csv).unwrap();
+
+        assert_eq!(requests[0].ship_to_name, "Park, \"Lee\"");
+        assert_eq!(requests[0].lines[0].quantity, "1");
     }
 
     #[test]
