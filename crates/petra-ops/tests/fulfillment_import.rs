@@ -6,27 +6,12 @@ use petra_ops::fulfillment::{
     parse_requests, FulfillmentRequest, FulfillmentRequests, FulfillmentSettings, MemoryRequests,
     RequestFormat, SendFulfillmentRequests,
 };
-use petra_ops::settings::{ShipFrom, ShippingMethod, SourceSettings};
+use petra_ops::settings::SourceSettings;
 use petra_ops::Error;
 
 fn operation() -> SendFulfillmentRequests {
-    let source = SourceSettings {
-        fulfills_orders: true,
-        shipping_methods: vec![ShippingMethod {
-            name: "UPS Ground".into(),
-            code: "UPSG".into(),
-        }],
-        ship_from: Some(ShipFrom {
-            address: "2101 S Hohokam Dr".into(),
-            city: "Tempe".into(),
-            state_code: "AZ".into(),
-            postal_code: "85282".into(),
-            country_code: "US".into(),
-            ..ShipFrom::default()
-        }),
-        ..SourceSettings::default()
-    };
-    SendFulfillmentRequests::new(source.validate().unwrap(), FulfillmentSettings::default())
+    let source = SourceSettings::sample_fulfilling().validate().unwrap();
+    SendFulfillmentRequests::new(source, FulfillmentSettings::default())
 }
 
 fn request(fr_number: &str) -> FulfillmentRequest {
