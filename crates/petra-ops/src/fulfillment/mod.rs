@@ -350,7 +350,6 @@ impl SendFulfillmentRequests {
         };
 
         let mut results = Vec::new();
-        let mut not_started = 0u64;
         let mut fatal_error = None;
         let mut fatal_status = None;
         let mut stopped_after = None;
@@ -373,7 +372,7 @@ impl SendFulfillmentRequests {
                         stopped_after = stopped_after.max(Some(result.request));
                         results.push(result);
                     }
-                    Ended::NotStarted => not_started += 1,
+                    Ended::NotStarted => {}
                     Ended::Fatal(result, error, status) => {
                         tracing::warn!(%error, "stopping the run: Petra rejected the credentials");
                         run_stop.cancel();
@@ -397,12 +396,21 @@ impl SendFulfillmentRequests {
             );
         }
 
-        let held = context
-            .requests
-            .list(source, Some(OutboxState::Held))
-            .await
-            .map_err(requests_error("count held requests"))?
-            .len() as u64;
+        // Held, pending and unknown count the outbox, not this run's results, because a
+        // stop signal leaves batches unread whose requests still wait. An entry still
+        // `submitting` belongs to an earlier run that ended before Petra's reply.
+        let in_outbox = |state| async move {
+            let entries = context
+                .requests
+                .list(source, Some(state))
+                .await
+                .map_err(requests_error("count requests by state"))?;
+            Ok::<u64, Error>(entries.len() as u64)
+        };
+        let held = in_outbox(OutboxState::Held).await?;
+        let pending = in_outbox(OutboxState::Pending).await?;
+        let unknown = in_outbox(OutboxState::OutcomeUnknown).await?
+            + in_outbox(OutboxState::Submitting).await?;
         let count = |state| {
             results
                 .iter()
@@ -418,9 +426,9 @@ impl SendFulfillmentRequests {
             submitted: count(OutboxState::Submitted),
             rejected: count(OutboxState::Rejected),
             held,
-            unknown: count(OutboxState::OutcomeUnknown),
+            unknown,
             reconciled: results.iter().filter(|result| result.reconciled).count() as u64,
-            pending: count(OutboxState::Pending) + not_started,
+            pending,
             not_sent: results.iter().filter(|result| result.not_sent).count() as u64,
             deferred: results.iter().filter(|result| result.deferred).count() as u64,
             interrupted: context.stop.is_cancelled(),

@@ -53,12 +53,13 @@ pub struct SendReport {
     pub rejected: u64,
     /// Requests in the outbox waiting for `petra orders release`.
     pub held: u64,
-    /// Requests whose outcome is still unknown because the PO lookup failed too.
+    /// Requests in the outbox whose outcome is still unknown when the run ends: the PO
+    /// lookup failed too, or a stop signal came before the run reached them.
     pub unknown: u64,
     /// Unknown outcomes a PO lookup settled in this run.
     pub reconciled: u64,
-    /// Requests left pending: deferred, not sent because the connection failed first,
-    /// or not started because the run was stopped.
+    /// Requests pending in the outbox when the run ends: deferred, not sent because the
+    /// connection failed first, or not reached because the run was stopped.
     pub pending: u64,
     /// True when a stop signal ended the run before the outbox was worked through.
     pub interrupted: bool,
