@@ -57,8 +57,9 @@ const SKU_PAGE: usize = 5_000;
 /// The problems of one imported request, by its position in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestProblems {
-    /// Position of the request in the file, starting at 1.
-    pub request: usize,
+    /// Position of the request in the file, starting at 1. In CSV, the rows of one FR
+    /// number are one request. This is not the outbox id that send reports use.
+    pub position: usize,
     pub fr_number: String,
     pub problems: Vec<Problem>,
 }
@@ -222,7 +223,7 @@ impl SendFulfillmentRequests {
             .filter_map(|(index, request)| {
                 let problems = validate::prepare(&plan, request).err()?;
                 Some(RequestProblems {
-                    request: index + 1,
+                    position: index + 1,
                     fr_number: request.fr_number.clone(),
                     problems,
                 })
@@ -369,7 +370,7 @@ impl SendFulfillmentRequests {
             while let Some(outcome) = ended.next().await {
                 match outcome? {
                     Ended::Done(result) => {
-                        stopped_after = stopped_after.max(Some(result.request));
+                        stopped_after = stopped_after.max(Some(result.outbox_id));
                         results.push(result);
                     }
                     Ended::NotStarted => {}
@@ -385,7 +386,7 @@ impl SendFulfillmentRequests {
                 }
             }
         }
-        results.sort_by_key(|result| result.request);
+        results.sort_by_key(|result| result.outbox_id);
         let unreachable_attempts = submitter.unreachable_attempts.load(Ordering::Relaxed);
         let petra_unreachable =
             unreachable_attempts > 0 && submitter.reached_attempts.load(Ordering::Relaxed) == 0;

@@ -89,7 +89,8 @@ impl fmt::Display for OutboxState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
     pub po_number: PoNumber,
-    /// Intake order within the source, starting at 1: the request number in reports.
+    /// Intake order within the source, starting at 1: the outbox id in send reports and
+    /// `petra orders list`.
     pub sequence: u64,
     pub request: FulfillmentRequest,
     pub state: OutboxState,
