@@ -157,6 +157,22 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
             .iter()
             .position(|header| header.eq_ignore_ascii_case(name))
     };
+    // An unknown column is an error, like an unknown JSON key, because a misspelled
+    // `shipping_metod` would drop its values without a word.
+    let unknown = headers.iter().position(|header| {
+        !CSV_COLUMNS
+            .iter()
+            .any(|name| header.eq_ignore_ascii_case(name))
+    });
+    if let Some(index) = unknown {
+        return Err(format!(
+            "unknown CSV column {:?} (column {}) in the header; expected columns {}",
+            &headers[index],
+            index + 1,
+            CSV_COLUMNS.join(", ")
+        ));
+    }
+
     let positions: Vec<Option<usize>> = CSV_COLUMNS.iter().map(|name| column(name)).collect();
     if positions[0].is_none() || positions[11].is_none() {
         return Err(format!(
@@ -356,6 +372,16 @@ mod tests {
 
         assert_eq!(requests[0].ship_to_name, "Park, \"Lee\"");
         assert_eq!(requests[0].lines[0].quantity, "1");
+    }
+
+    #[test]
+    fn csv_unknown_column_named() {
+        let text = "fr_number,shipping_metod,item_sku\nFR-1,UPSG,A\n";
+
+        let error = parse_requests(text.as_bytes(), RequestFormat::Csv).unwrap_err();
+
+        assert!(error.contains("\"shipping_metod\" (column 2)"), "{error}");
+        assert!(error.contains("shipping_method, item_sku"), "{error}");
     }
 
     #[test]
