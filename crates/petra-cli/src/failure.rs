@@ -113,6 +113,7 @@ impl From<petra_ops::Error> for Failure {
             | E::ReadFile { .. }
             | E::Import { .. }
             | E::MissingPo { .. }
+            | E::RepeatedPo { .. }
             | E::ConfigFile { .. }
             | E::SecretsFile { .. }
             | E::MissingSecret { .. }

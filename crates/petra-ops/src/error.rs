@@ -135,6 +135,19 @@ pub enum Error {
         positions: Vec<usize>,
     },
 
+    /// Two or more requests given to one import share a PO, ignoring letter case. The
+    /// later one would replace the earlier, so nothing was stored.
+    #[error(
+        "PO {po} is the fr_number of requests {} in the file, so nothing was imported; \
+         merge their lines into one request, or give each order its own FR number",
+        positions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    RepeatedPo {
+        po: String,
+        /// Positions of those requests in the input, starting at 1.
+        positions: Vec<usize>,
+    },
+
     #[error("the fulfillment request outbox failed to {action}{}: {source}", po.as_ref().map(|po| format!(" for PO {po}")).unwrap_or_default())]
     Requests {
         action: &'static str,

@@ -64,6 +64,24 @@ async fn blank_csv_po_stores_nothing() {
 }
 
 #[tokio::test]
+async fn repeated_po_stores_nothing() {
+    let outbox = MemoryRequests::new();
+    let incoming = vec![request("PO-1"), request("PO-2"), request(" po-1 ")];
+
+    let error = operation()
+        .import(&outbox, incoming, &SystemClock)
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(&error, Error::RepeatedPo { po, positions } if po == "PO-1" && positions == &[1, 3]),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("requests 1, 3"), "{error}");
+    assert_eq!(stored(&outbox).await, 0);
+}
+
+#[tokio::test]
 async fn requests_with_po_stored() {
     let outbox = MemoryRequests::new();
 

@@ -135,15 +135,18 @@ async fn import(
         .import(store, requests, &SystemClock)
         .await
         .map_err(|err| {
-            let missing_po = matches!(err, petra_ops::Error::MissingPo { .. });
+            let fix = match &err {
+                petra_ops::Error::MissingPo { .. } => Some("add the fr_number to those requests"),
+                petra_ops::Error::RepeatedPo { .. } => Some("correct those requests"),
+                _ => None,
+            };
             let failure = Failure::from(err);
-            if missing_po {
-                failure.with_fix(format!(
-                    "add the fr_number to those requests in {} and import it again",
+            match fix {
+                Some(fix) => failure.with_fix(format!(
+                    "{fix} in {} and import it again",
                     args.file.display()
-                ))
-            } else {
-                failure
+                )),
+                None => failure,
             }
         })?;
 

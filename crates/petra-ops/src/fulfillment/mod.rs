@@ -18,12 +18,12 @@ mod send;
 pub mod settings;
 pub mod validate;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use futures::StreamExt;
-use petra_client::{PetraApi, Sku};
+use petra_client::{PetraApi, PoNumber, Sku};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -205,9 +205,9 @@ impl SendFulfillmentRequests {
     ///
     /// # Errors
     ///
-    /// [`Error::FulfillmentDisabled`] when the source does not fulfill orders, and
-    /// [`Error::MissingPo`] when a request has an empty FR number. Neither stores
-    /// anything.
+    /// [`Error::FulfillmentDisabled`] when the source does not fulfill orders,
+    /// [`Error::MissingPo`] when a request has an empty FR number, and
+    /// [`Error::RepeatedPo`] when two requests share one. None of them stores anything.
     pub async fn import(
         &self,
         requests: &dyn FulfillmentRequests,
@@ -442,8 +442,8 @@ impl SendFulfillmentRequests {
     }
 }
 
-/// Rejects requests with an empty FR number. The outbox keys entries by PO, so such a
-/// request would be stored under an empty PO and replaced by the next one without a PO.
+/// Rejects requests with an empty FR number, and requests that share one. The outbox
+/// keys entries by PO, so the later of two such requests would replace the earlier.
 fn check_po_numbers(requests: &[FulfillmentRequest]) -> Result<(), Error> {
     let positions: Vec<usize> = requests
         .iter()
@@ -451,15 +451,33 @@ fn check_po_numbers(requests: &[FulfillmentRequest]) -> Result<(), Error> {
         .filter(|(_, request)| request.fr_number.trim().is_empty())
         .map(|(index, _)| index + 1)
         .collect();
-    if positions.is_empty() {
-        return Ok(());
+    if !positions.is_empty() {
+        tracing::warn!(
+            ?positions,
+            "requests without an FR number; nothing imported"
+        );
+        return Err(Error::MissingPo { positions });
     }
 
-    tracing::warn!(
-        ?positions,
-        "requests without an FR number; nothing imported"
-    );
-    Err(Error::MissingPo { positions })
+    let mut positions_by_po: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, request) in requests.iter().enumerate() {
+        let po = PoNumber::new(&request.fr_number);
+        positions_by_po
+            .entry(po.key().to_owned())
+            .or_default()
+            .push(index + 1);
+    }
+    let repeated = positions_by_po
+        .into_values()
+        .filter(|positions| positions.len() > 1)
+        .min_by_key(|positions| positions[0]);
+    let Some(positions) = repeated else {
+        return Ok(());
+    };
+
+    let po = PoNumber::new(&requests[positions[0] - 1].fr_number).to_string();
+    tracing::warn!(%po, ?positions, "requests share a PO; nothing imported");
+    Err(Error::RepeatedPo { po, positions })
 }
 
 /// Collects every SKU of the source's pool, active or archived.

@@ -292,6 +292,11 @@ pub trait FulfillmentRequests: Send + Sync {
     /// Adds requests to the outbox, `held` when `hold` is true and `pending` otherwise.
     /// A PO already in the outbox (ignoring letter case) is replaced only when it was
     /// never sent; otherwise it is skipped.
+    ///
+    /// NOTE: this stores an empty PO, and lets a later request replace an earlier one
+    /// with the same PO, as given. Import through
+    /// [`SendFulfillmentRequests::import`](super::SendFulfillmentRequests::import), which
+    /// rejects both first.
     async fn import(
         &self,
         source: &str,
