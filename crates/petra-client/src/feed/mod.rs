@@ -11,6 +11,7 @@
 //! - [`record`]: the CSV record type the splitter fills and rows keep.
 //! - `split`: cutting the byte stream into CSV records, with line numbers and the quote
 //!   state at the end.
+//! - `field_ends`: finding the ends of unquoted fields a 64-byte block at a time.
 //! - `decode`: per-field UTF-8 or Windows-1252 decoding.
 //! - `build`: filling a typed row from one CSV record.
 
@@ -18,6 +19,7 @@ pub mod async_reader;
 mod build;
 mod decode;
 pub mod download;
+mod field_ends;
 pub mod generator;
 pub mod header;
 mod input;

@@ -1,6 +1,7 @@
 //! The record splitter under the reader. It cuts the decoded byte stream into CSV records
 //! exactly as the `csv` crate (1.3, csv-core 0.1) does with `has_headers(false)` and
-//! `flexible(true)`. It finds field ends with `memchr` searches instead of stepping
+//! `flexible(true)`. It finds the ends of unquoted fields with a bitmask of the commas, CRs
+//! and LFs of each 64-byte block, and closing quotes with `memchr`, instead of stepping
 //! through a state machine byte by byte.
 //!
 //! The rules, as csv-core applies them with a comma delimiter, `"` quotes, doubled quotes
@@ -19,6 +20,7 @@
 
 use std::io::{self, Read};
 
+use super::field_ends::FieldEnds;
 use super::record::Record;
 
 /// Initial size of the read buffer. It grows when a single record does not fit.
@@ -49,7 +51,8 @@ pub struct RecordSplitter<R> {
     record_start: u64,
     record_end: u64,
     ended_in_quotes: bool,
-    search: Search,
+    field_ends: FieldEnds,
+    quote: QuoteSearch,
 }
 
 /// Outcome of splitting one field.
@@ -63,9 +66,15 @@ enum FieldEnd {
 impl<R: Read> RecordSplitter<R> {
     /// Creates a splitter reading from `source`, which needs no `BufReader`.
     pub fn new(source: R) -> RecordSplitter<R> {
+        RecordSplitter::with_buffer_bytes(source, BUFFER_BYTES)
+    }
+
+    /// Creates a splitter whose read buffer starts at `bytes` (at least 1), so that tests
+    /// can make records cross refills and grow the buffer with short inputs.
+    fn with_buffer_bytes(source: R, bytes: usize) -> RecordSplitter<R> {
         RecordSplitter {
             source,
-            buffer: vec![0; BUFFER_BYTES],
+            buffer: vec![0; bytes.max(1)],
             at: 0,
             record_at: 0,
             filled: 0,
@@ -78,7 +87,8 @@ impl<R: Read> RecordSplitter<R> {
             record_start: 0,
             record_end: 0,
             ended_in_quotes: false,
-            search: Search::new(),
+            field_ends: FieldEnds::default(),
+            quote: QuoteSearch::new(),
         }
     }
 
@@ -133,15 +143,17 @@ impl<R: Read> RecordSplitter<R> {
                 self.finish_record(record);
                 return Ok(true);
             }
-            let unread = &self.buffer[self.at..self.filled];
-            let end = if unread[0] == b'"' {
+            if self.unquoted_fields(record) {
+                self.finish_record(record);
+                return Ok(true);
+            }
+            if self.at == self.filled {
+                // The buffer ends right after a comma.
+                continue;
+            }
+
+            let end = if self.buffer[self.at] == b'"' {
                 self.quoted_field(record)?
-            } else if let Some(length) = self.search.field_end(unread) {
-                // The common case, an unquoted field ending inside the buffer, stays in
-                // this loop.
-                let start = self.at - self.record_at;
-                record.bounds.push((start, start + length));
-                self.consume_field_end(length)
             } else {
                 self.unquoted_field(record)?
             };
@@ -170,14 +182,72 @@ impl<R: Read> RecordSplitter<R> {
         }
     }
 
+    /// Splits the unquoted fields from `self.at` on that end inside the buffer, and stops
+    /// before a quoted field or a field that runs past its 64-byte block. Returns true when
+    /// a line end completed the record.
+    ///
+    /// This is the loop most bytes of a feed go through. Each field takes its end from the
+    /// lowest bit of the block's mask, and clearing that bit leaves the next field's end.
+    /// The loop works on local copies of the positions so that the compiler can keep them
+    /// in registers. It must assume that the field bounds, written through the pointer of a
+    /// `Vec`, may alias `self` or the `Vec` itself.
+    #[inline]
+    fn unquoted_fields(&mut self, record: &mut Record) -> bool {
+        let filled = &self.buffer[..self.filled];
+        let record_at = self.record_at;
+        let mut block = self.field_ends;
+        let mut at = self.at;
+        let mut ends = block.mask_from(at);
+        let mut bounds = std::mem::take(&mut record.bounds);
+
+        let record_ended = loop {
+            if ends == 0 {
+                // The bytes from `at` to the end of the cached block have no field end, so
+                // the next block starts at the later of the two.
+                let next = at.max(block.end());
+                if next >= filled.len() {
+                    break false;
+                }
+                block.load(filled, next);
+                ends = block.mask_from(next);
+                if ends == 0 {
+                    // The field runs past this block.
+                    break false;
+                }
+            }
+            if filled.get(at) == Some(&b'"') {
+                break false;
+            }
+
+            let field_end = block.start() + ends.trailing_zeros() as usize;
+            ends &= ends - 1;
+            bounds.push((at - record_at, field_end - record_at));
+            at = field_end + 1;
+            match filled.get(field_end) {
+                Some(b',') => {}
+                Some(b'\n') => {
+                    self.line += 1;
+                    break true;
+                }
+                _ => break true,
+            }
+        };
+
+        record.bounds = bounds;
+        self.at = at;
+        self.field_ends = block;
+        record_ended
+    }
+
     /// Splits an unquoted field starting at `self.at`, and its delimiter or line end.
     fn unquoted_field(&mut self, record: &mut Record) -> io::Result<FieldEnd> {
         loop {
-            let unread = &self.buffer[self.at..self.filled];
-            if let Some(length) = self.search.field_end(unread) {
-                let start = self.at - self.record_at;
-                record.bounds.push((start, start + length));
-                return Ok(self.consume_field_end(length));
+            let filled = &self.buffer[..self.filled];
+            if let Some(field_end) = self.field_ends.find(filled, self.at) {
+                record
+                    .bounds
+                    .push((self.at - self.record_at, field_end - self.record_at));
+                return Ok(self.consume_field_end(field_end - self.at));
             }
             if !self.fill()? {
                 record
@@ -199,7 +269,7 @@ impl<R: Read> RecordSplitter<R> {
             let mut doubled = false;
             let closing = loop {
                 let unread = &self.buffer[self.at..self.filled];
-                let Some(offset) = self.search.quote(&unread[from..]) else {
+                let Some(offset) = self.quote.find(&unread[from..]) else {
                     if self.fill()? {
                         continue 'search;
                     }
@@ -230,13 +300,15 @@ impl<R: Read> RecordSplitter<R> {
 
             // csv-core appends any bytes between the closing quote and the next delimiter or
             // line end to the field, quotes included.
-            let after = &self.buffer[self.at + closing + 1..self.filled];
-            let trailing = match self.search.field_end(after) {
-                Some(length) => length,
+            let after = self.at + closing + 1;
+            let filled = &self.buffer[..self.filled];
+            let trailing = match self.field_ends.find(filled, after) {
+                Some(field_end) => field_end - after,
                 None => {
                     if self.fill()? {
                         continue 'search;
                     }
+                    // `fill` may have moved the field to the front of the buffer.
                     self.filled - (self.at + closing + 1)
                 }
             };
@@ -332,6 +404,8 @@ impl<R: Read> RecordSplitter<R> {
             return Ok(false);
         }
 
+        // The cached block positions go stale when the bytes move.
+        self.field_ends.clear();
         let keep = self.record_at;
         if keep > 0 {
             self.buffer.copy_within(keep..self.filled, 0);
@@ -362,45 +436,31 @@ impl<R: Read> RecordSplitter<R> {
     }
 }
 
-/// Searches for the bytes that end an unquoted field (comma, CR, LF) and for quotes.
+/// Searches for quotes.
 ///
-/// On x86_64 it calls memchr's SSE2 searchers, since SSE2 is part of the x86_64 baseline,
-/// instead of `memchr::memchr3` and `memchr::memchr`. Those pick an implementation through
-/// a function pointer on every call. In callgrind counts of this feed (fields of about ten
-/// bytes, memchr 2.8), that cost about three times the instructions of the direct call.
+/// On x86_64 it calls memchr's SSE2 searcher, since SSE2 is part of the x86_64 baseline,
+/// instead of `memchr::memchr`, which picks an implementation through a function pointer
+/// on every call. In callgrind counts of this feed (memchr 2.8), that cost about three
+/// times the instructions of the direct call.
 #[derive(Clone, Copy)]
-struct Search {
+struct QuoteSearch {
     #[cfg(target_arch = "x86_64")]
-    field_end: Option<memchr::arch::x86_64::sse2::memchr::Three>,
-    #[cfg(target_arch = "x86_64")]
-    quote: Option<memchr::arch::x86_64::sse2::memchr::One>,
+    sse2: Option<memchr::arch::x86_64::sse2::memchr::One>,
 }
 
-impl Search {
-    fn new() -> Search {
-        Search {
+impl QuoteSearch {
+    fn new() -> QuoteSearch {
+        QuoteSearch {
             #[cfg(target_arch = "x86_64")]
-            field_end: memchr::arch::x86_64::sse2::memchr::Three::new(b',', b'\r', b'\n'),
-            #[cfg(target_arch = "x86_64")]
-            quote: memchr::arch::x86_64::sse2::memchr::One::new(b'"'),
+            sse2: memchr::arch::x86_64::sse2::memchr::One::new(b'"'),
         }
-    }
-
-    /// Returns the offset of the first comma, CR or LF in `haystack`.
-    #[inline]
-    fn field_end(&self, haystack: &[u8]) -> Option<usize> {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(sse2) = &self.field_end {
-            return sse2.find(haystack);
-        }
-        memchr::memchr3(b',', b'\r', b'\n', haystack)
     }
 
     /// Returns the offset of the first `"` in `haystack`.
     #[inline]
-    fn quote(&self, haystack: &[u8]) -> Option<usize> {
+    fn find(&self, haystack: &[u8]) -> Option<usize> {
         #[cfg(target_arch = "x86_64")]
-        if let Some(sse2) = &self.quote {
+        if let Some(sse2) = &self.sse2 {
             return sse2.find(haystack);
         }
         memchr::memchr(b'"', haystack)
