@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
+use super::byte_search::find_byte;
 use super::decode::{decode_record, DecodedRecord, Span};
 use super::header::{trim_text, Column, ColumnMap, TextKind};
 use super::record::Record;
@@ -299,7 +300,7 @@ fn columns_with_entities(
     let mut from = 0;
     // One scan covers the whole row. Most `&` in this feed are a plain `Tools & Home`,
     // which the next-byte check rejects without finding its field.
-    while let Some(offset) = memchr::memchr(b'&', &all[from..]) {
+    while let Some(offset) = find_byte(b'&', &all[from..]) {
         let at = from + offset;
         from = at + 1;
         let opens_entity = all

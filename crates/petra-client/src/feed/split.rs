@@ -1,8 +1,8 @@
 //! The record splitter under the reader. It cuts the decoded byte stream into CSV records
 //! exactly as the `csv` crate (1.3, csv-core 0.1) does with `has_headers(false)` and
 //! `flexible(true)`. It finds the ends of unquoted fields with a bitmask of the commas, CRs
-//! and LFs of each 64-byte block, and closing quotes with `memchr`, instead of stepping
-//! through a state machine byte by byte.
+//! and LFs of each 64-byte block, and closing quotes with a `memchr` search, instead of
+//! stepping through a state machine byte by byte.
 //!
 //! The rules, as csv-core applies them with a comma delimiter, `"` quotes, doubled quotes
 //! and no escape character:
@@ -20,6 +20,7 @@
 
 use std::io::{self, Read};
 
+use super::byte_search::find_byte;
 use super::field_ends::FieldEnds;
 use super::record::Record;
 
@@ -52,7 +53,6 @@ pub struct RecordSplitter<R> {
     record_end: u64,
     ended_in_quotes: bool,
     field_ends: FieldEnds,
-    quote: QuoteSearch,
 }
 
 /// Outcome of splitting one field.
@@ -88,7 +88,6 @@ impl<R: Read> RecordSplitter<R> {
             record_end: 0,
             ended_in_quotes: false,
             field_ends: FieldEnds::default(),
-            quote: QuoteSearch::new(),
         }
     }
 
@@ -269,7 +268,7 @@ impl<R: Read> RecordSplitter<R> {
             let mut doubled = false;
             let closing = loop {
                 let unread = &self.buffer[self.at..self.filled];
-                let Some(offset) = self.quote.find(&unread[from..]) else {
+                let Some(offset) = find_byte(b'"', &unread[from..]) else {
                     if self.fill()? {
                         continue 'search;
                     }
@@ -436,40 +435,9 @@ impl<R: Read> RecordSplitter<R> {
     }
 }
 
-/// Searches for quotes.
-///
-/// On x86_64 it calls memchr's SSE2 searcher, since SSE2 is part of the x86_64 baseline,
-/// instead of `memchr::memchr`, which picks an implementation through a function pointer
-/// on every call. In callgrind counts of this feed (memchr 2.8), that cost about three
-/// times the instructions of the direct call.
-#[derive(Clone, Copy)]
-struct QuoteSearch {
-    #[cfg(target_arch = "x86_64")]
-    sse2: Option<memchr::arch::x86_64::sse2::memchr::One>,
-}
-
-impl QuoteSearch {
-    fn new() -> QuoteSearch {
-        QuoteSearch {
-            #[cfg(target_arch = "x86_64")]
-            sse2: memchr::arch::x86_64::sse2::memchr::One::new(b'"'),
-        }
-    }
-
-    /// Returns the offset of the first `"` in `haystack`.
-    #[inline]
-    fn find(&self, haystack: &[u8]) -> Option<usize> {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(sse2) = &self.sse2 {
-            return sse2.find(haystack);
-        }
-        memchr::memchr(b'"', haystack)
-    }
-}
-
 fn count_line_feeds(bytes: &[u8]) -> u64 {
     // Most quoted fields have no line feed, and finding none is cheaper than counting.
-    match memchr::memchr(b'\n', bytes) {
+    match find_byte(b'\n', bytes) {
         Some(first) => memchr::memchr_iter(b'\n', &bytes[first..]).count() as u64,
         None => 0,
     }
@@ -481,7 +449,7 @@ fn unescape_into(out: &mut Vec<u8>, content: &[u8], doubled: bool) {
     let mut from = 0;
     if doubled {
         // Every quote inside the content is the first of a pair: keep it, drop the second.
-        while let Some(offset) = memchr::memchr(b'"', &content[from..]) {
+        while let Some(offset) = find_byte(b'"', &content[from..]) {
             let quote = from + offset;
             out.extend_from_slice(&content[from..=quote]);
             from = (quote + 2).min(content.len());
