@@ -483,6 +483,29 @@ fn na_price_absent_with_warning() {
 }
 
 #[test]
+fn invalid_weight_warns_about_weight() {
+    let header = String::from_utf8(fixture_bytes("money.csv")).expect("ASCII fixture");
+    let header = header.lines().nth(2).expect("header line");
+    let feed =
+        format!("{header}\nVND-1,1TST0001,TEST ITEM 1,5,10.00,ACME,heavy,,,,,,,,N,,,,,,,,,,,,,\n");
+    let mut reader = ProdListReader::new(feed.as_bytes()).expect("header found");
+
+    let row = reader.next().expect("one row").expect("row is valid");
+
+    assert_eq!(row.weight_unpacked(), None);
+    assert_eq!(row.warnings().len(), 1);
+    let warning = &row.warnings()[0];
+    assert_eq!(warning.column.as_deref(), Some("WEIGHT-UNPACKED"));
+    assert_eq!(warning.raw_value, "heavy");
+    assert!(
+        !warning.message.contains("UPC"),
+        "message: {}",
+        warning.message
+    );
+    assert!(warning.message.ends_with("so the value is read as absent"));
+}
+
+#[test]
 fn european_price_is_field_error() {
     let (rows, summary) = read_all("money.csv");
     let error = rows[3].as_ref().unwrap_err();

@@ -79,7 +79,7 @@ impl Problems {
                 self.warn(
                     column,
                     raw,
-                    format!("{reason}, so the UPC is read as absent"),
+                    format!("{reason}, so the value is read as absent"),
                 );
                 None
             }
