@@ -48,18 +48,23 @@ impl Problems {
     }
 
     /// Parses PRICE, MAP or MSRP; an invalid amount rejects the row.
-    #[inline]
+    #[inline(always)]
     fn money(&mut self, column: Column, raw: &str) -> Option<Decimal> {
         self.amount(column, raw, true)
     }
 
     /// Parses a weight or dimension. These are informational, so an invalid one is a
     /// warning, not a rejected row.
-    #[inline]
+    #[inline(always)]
     fn measurement(&mut self, column: Column, raw: &str) -> Option<Decimal> {
         self.amount(column, raw, false)
     }
 
+    // Inlined with `money` and `measurement`. As a call, `measurement` returned its
+    // `Option<Decimal>` through memory, and the caller's 16-byte copy of it spanned two
+    // stores, which store forwarding cannot serve. Inlined, read_row ran about 3% faster
+    // in interleaved runs of the `feed_profile` example on a generated 1,000,000-row feed.
+    #[inline(always)]
     fn amount(&mut self, column: Column, raw: &str, money: bool) -> Option<Decimal> {
         if raw.is_empty() {
             return None;
@@ -71,18 +76,25 @@ impl Problems {
                 self.warn(column, raw, "N/A read as absent");
                 None
             }
-            Err(reason) if money => {
-                self.reject(column, raw, reason);
-                None
-            }
             Err(reason) => {
-                self.warn(
-                    column,
-                    raw,
-                    format!("{reason}, so the value is read as absent"),
-                );
+                self.invalid_amount(column, raw, money, reason);
                 None
             }
+        }
+    }
+
+    /// Rejects the row for an invalid PRICE, MAP or MSRP, and warns for an invalid
+    /// measurement.
+    #[cold]
+    fn invalid_amount(&mut self, column: Column, raw: &str, money: bool, reason: String) {
+        if money {
+            self.reject(column, raw, reason);
+        } else {
+            self.warn(
+                column,
+                raw,
+                format!("{reason}, so the value is read as absent"),
+            );
         }
     }
 }
