@@ -1,4 +1,4 @@
-//! Single-byte search for the reader's hot paths.
+//! Byte searches for the reader's hot paths.
 
 /// Returns the offset of the first `byte` in `haystack`.
 ///
@@ -13,4 +13,15 @@ pub(super) fn find_byte(byte: u8, haystack: &[u8]) -> Option<usize> {
         return sse2.find(haystack);
     }
     memchr::memchr(byte, haystack)
+}
+
+/// Returns the offset of the first `first` or `second` in `haystack`, dispatched as
+/// [`find_byte`] is.
+#[inline]
+pub(super) fn find_either(first: u8, second: u8, haystack: &[u8]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(sse2) = memchr::arch::x86_64::sse2::memchr::Two::new(first, second) {
+        return sse2.find(haystack);
+    }
+    memchr::memchr2(first, second, haystack)
 }

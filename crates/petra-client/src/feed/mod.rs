@@ -14,7 +14,8 @@
 //! - `field_ends`: finding the ends of unquoted fields a 64-byte block at a time.
 //! - `decode`: per-field UTF-8 or Windows-1252 decoding.
 //! - `build`: filling a typed row from one CSV record.
-//! - `byte_search`: single-byte search without memchr's per-call dispatch.
+//! - `byte_search`: searches for one or two byte values without memchr's per-call
+//!   dispatch.
 
 pub mod async_reader;
 mod build;

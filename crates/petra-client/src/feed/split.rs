@@ -20,7 +20,7 @@
 
 use std::io::{self, Read};
 
-use super::byte_search::find_byte;
+use super::byte_search::{find_byte, find_either};
 use super::field_ends::FieldEnds;
 use super::record::Record;
 
@@ -262,24 +262,34 @@ impl<R: Read> RecordSplitter<R> {
     /// closing quote, and its delimiter or line end. Offsets below are from `self.at`.
     fn quoted_field(&mut self, record: &mut Record) -> io::Result<FieldEnd> {
         // On a refill the field is searched again from its opening quote, which `fill`
-        // keeps at `self.at`.
+        // keeps at `self.at`. The same search counts the line feeds in the content, so
+        // the content is read once.
         'search: loop {
             let mut from = 1;
             let mut doubled = false;
+            let mut line_feeds = 0;
             let closing = loop {
                 let unread = &self.buffer[self.at..self.filled];
-                let Some(offset) = find_byte(b'"', &unread[from..]) else {
+                let Some(offset) = find_either(b'"', b'\n', &unread[from..]) else {
                     if self.fill()? {
                         continue 'search;
                     }
                     // The input ends inside the quotes.
                     self.ended_in_quotes = true;
                     let length = self.filled - self.at;
+                    self.line += line_feeds;
                     self.push_quoted(record, length, doubled, length - 1);
                     self.at = self.filled;
                     return Ok(FieldEnd::Record);
                 };
-                let quote = from + offset;
+                let found = from + offset;
+                if unread[found] == b'\n' {
+                    line_feeds += 1;
+                    from = found + 1;
+                    continue;
+                }
+
+                let quote = found;
                 match unread.get(quote + 1).copied() {
                     Some(b'"') => {
                         doubled = true;
@@ -313,6 +323,7 @@ impl<R: Read> RecordSplitter<R> {
             };
 
             let length = closing + 1 + trailing;
+            self.line += line_feeds;
             self.push_quoted(record, length, doubled, closing - 1);
             return Ok(self.consume_field_end(length));
         }
@@ -320,7 +331,7 @@ impl<R: Read> RecordSplitter<R> {
 
     /// Adds the quoted field of `length` bytes at `self.at`, whose content (after the
     /// opening quote) is `content_length` bytes long and is followed by its closing quote
-    /// and any trailing bytes up to `length`. It also counts the line feeds in the content.
+    /// and any trailing bytes up to `length`.
     fn push_quoted(
         &mut self,
         record: &mut Record,
@@ -330,7 +341,6 @@ impl<R: Read> RecordSplitter<R> {
     ) {
         let field = &self.buffer[self.at..self.at + length];
         let content = &field[1..1 + content_length];
-        self.line += count_line_feeds(content);
 
         // The closing quote, when there is one, sits right after the content.
         let trailing = field.get(content_length + 2..).unwrap_or_default();
@@ -432,14 +442,6 @@ impl<R: Read> RecordSplitter<R> {
                 Err(error) => return Err(error),
             }
         }
-    }
-}
-
-fn count_line_feeds(bytes: &[u8]) -> u64 {
-    // Most quoted fields have no line feed, and finding none is cheaper than counting.
-    match find_byte(b'\n', bytes) {
-        Some(first) => memchr::memchr_iter(b'\n', &bytes[first..]).count() as u64,
-        None => 0,
     }
 }
 
