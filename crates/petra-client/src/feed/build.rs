@@ -148,56 +148,47 @@ pub(crate) fn fill_row(
 
     decode_entities(row, columns);
 
-    let (fields, text, raw) = (&row.fields, &row.text, &row.raw);
-    let value = |column: Column| {
-        columns
-            .position_of(column)
-            .map_or("", |position| trim_text(fields.get(position, text, raw)))
-    };
-    row.petra_sku.replace(value(Column::PetraSku));
+    let parsed = ParsedFields::new(columns, &row.fields, &row.text, &row.raw);
+    row.petra_sku.replace(parsed.petra_sku);
     if row.petra_sku.is_empty() {
         problems.reject(
             Column::PetraSku,
-            value(Column::PetraSku),
+            parsed.petra_sku,
             "PETRA SKU is empty".to_owned(),
         );
     }
 
-    row.available = match parse_quantity(value(Column::Available)) {
+    row.available = match parse_quantity(parsed.available) {
         Ok(quantity) => quantity,
         Err(reason) => {
-            problems.reject(Column::Available, value(Column::Available), reason);
+            problems.reject(Column::Available, parsed.available, reason);
             0
         }
     };
-    row.price = problems.money(Column::Price, value(Column::Price));
+    row.price = problems.money(Column::Price, parsed.price);
     row.map = problems
-        .money(Column::Map, value(Column::Map))
+        .money(Column::Map, parsed.map)
         .filter(|map| !map.is_zero());
-    row.msrp = problems.money(Column::Msrp, value(Column::Msrp));
-    row.weight_unpacked =
-        problems.measurement(Column::WeightUnpacked, value(Column::WeightUnpacked));
-    row.length = problems.measurement(Column::Length, value(Column::Length));
-    row.width = problems.measurement(Column::Width, value(Column::Width));
-    row.height = problems.measurement(Column::Height, value(Column::Height));
-    row.estimated_ship_weight = problems.measurement(
-        Column::EstimatedShipWeight,
-        value(Column::EstimatedShipWeight),
-    );
+    row.msrp = problems.money(Column::Msrp, parsed.msrp);
+    row.weight_unpacked = problems.measurement(Column::WeightUnpacked, parsed.weight_unpacked);
+    row.length = problems.measurement(Column::Length, parsed.length);
+    row.width = problems.measurement(Column::Width, parsed.width);
+    row.height = problems.measurement(Column::Height, parsed.height);
+    row.estimated_ship_weight =
+        problems.measurement(Column::EstimatedShipWeight, parsed.estimated_ship_weight);
 
-    let upc_raw = value(Column::Upc);
     let upc_buffer = row
         .upc
         .take()
         .map(|upc| upc.into_buffer())
         .unwrap_or_default();
-    row.upc = match parse_upc(upc_raw, upc_buffer) {
+    row.upc = match parse_upc(parsed.upc, upc_buffer) {
         Ok(UpcValue::Blank) => None,
         Ok(UpcValue::Valid(upc)) => Some(upc),
         Ok(UpcValue::Repaired(upc)) => {
             problems.warn(
                 Column::Upc,
-                upc_raw,
+                parsed.upc,
                 format!("11-digit UPC repaired to {upc} by restoring its leading zero"),
             );
             Some(upc)
@@ -205,7 +196,7 @@ pub(crate) fn fill_row(
         Ok(UpcValue::Scientific) => {
             problems.warn(
                 Column::Upc,
-                upc_raw,
+                parsed.upc,
                 "UPC in scientific notation lost its digits; read as absent",
             );
             None
@@ -213,21 +204,21 @@ pub(crate) fn fill_row(
         Ok(UpcValue::WrongCheckDigit(reason)) => {
             problems.warn(
                 Column::Upc,
-                upc_raw,
+                parsed.upc,
                 format!("{reason}, so the UPC is read as absent"),
             );
             None
         }
         Err(reason) => {
-            problems.reject(Column::Upc, upc_raw, reason);
+            problems.reject(Column::Upc, parsed.upc, reason);
             None
         }
     };
 
-    row.refurb = match parse_flag(value(Column::Refurb)) {
+    row.refurb = match parse_flag(parsed.refurb) {
         Ok(flag) => flag,
         Err(reason) => {
-            problems.reject(Column::Refurb, value(Column::Refurb), reason);
+            problems.reject(Column::Refurb, parsed.refurb, reason);
             false
         }
     };
@@ -250,6 +241,66 @@ pub(crate) fn fill_row(
     Filled {
         result,
         fallback_fields: decoded.fallback_fields,
+    }
+}
+
+/// The trimmed fields [`fill_row`] parses, `""` for a column the header lacks.
+struct ParsedFields<'a> {
+    petra_sku: &'a str,
+    available: &'a str,
+    price: &'a str,
+    map: &'a str,
+    msrp: &'a str,
+    weight_unpacked: &'a str,
+    length: &'a str,
+    width: &'a str,
+    height: &'a str,
+    estimated_ship_weight: &'a str,
+    upc: &'a str,
+    refurb: &'a str,
+}
+
+impl<'a> ParsedFields<'a> {
+    /// Looks up the fields with one match on the row's storage for all twelve, instead of
+    /// one call and one match per field.
+    fn new(
+        columns: &ColumnMap,
+        fields: &'a RowFields,
+        text: &'a str,
+        raw: &[Span],
+    ) -> ParsedFields<'a> {
+        match fields {
+            RowFields::Utf8(record) => ParsedFields::with(|column| {
+                columns
+                    .position_of(column)
+                    .and_then(|position| record.get(position))
+                    .map_or("", trim_text)
+            }),
+            _ => ParsedFields::with(|column| {
+                columns
+                    .position_of(column)
+                    .map_or("", |position| trim_text(fields.get(position, text, raw)))
+            }),
+        }
+    }
+
+    // Always inlined, so that each caller's lookup is inlined into the twelve calls.
+    #[inline(always)]
+    fn with(field: impl Fn(Column) -> &'a str) -> ParsedFields<'a> {
+        ParsedFields {
+            petra_sku: field(Column::PetraSku),
+            available: field(Column::Available),
+            price: field(Column::Price),
+            map: field(Column::Map),
+            msrp: field(Column::Msrp),
+            weight_unpacked: field(Column::WeightUnpacked),
+            length: field(Column::Length),
+            width: field(Column::Width),
+            height: field(Column::Height),
+            estimated_ship_weight: field(Column::EstimatedShipWeight),
+            upc: field(Column::Upc),
+            refurb: field(Column::Refurb),
+        }
     }
 }
 
