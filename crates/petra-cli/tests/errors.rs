@@ -115,8 +115,9 @@ fn shipments_rejected_password_text() {
     assert!(!stdout.contains("run again to fetch the rest"), "{stdout}");
 }
 
-#[test]
-fn shipments_account_without_api_exits_4() {
+/// Runs `petra --json args` against a running sandbox as the account without API
+/// access, and returns the exit code and the JSON document.
+fn json_without_api_access(args: &[&str]) -> (Option<i32>, serde_json::Value) {
     let (_runtime, sandbox) = start_sandbox();
     let dir = tempfile::tempdir().unwrap();
     write_config(dir.path(), &sandbox.base_url());
@@ -124,12 +125,18 @@ fn shipments_account_without_api_exits_4() {
     let output = petra_command(dir.path())
         .env("PETRA_USERNAME", DISABLED_USERNAME)
         .env("PETRA_PASSWORD", DEFAULT_PASSWORD)
-        .args(["--json", "shipments", "fetch"])
+        .arg("--json")
+        .args(args)
         .output()
         .unwrap();
-    let report = single_json(&output);
+    (output.status.code(), single_json(&output))
+}
 
-    assert_eq!(output.status.code(), Some(4), "{report}");
+#[test]
+fn shipments_account_without_api_exits_4() {
+    let (code, report) = json_without_api_access(&["shipments", "fetch"]);
+
+    assert_eq!(code, Some(4), "{report}");
     assert!(report["fatal_error"].is_string(), "{report}");
 }
 
@@ -174,6 +181,66 @@ fn fetch_403_advice_said_once() {
     let stdout = stdout_as(DISABLED_USERNAME, DEFAULT_PASSWORD, &["shipments", "fetch"]);
 
     assert_eq!(stdout.matches("ask Petra").count(), 1, "{stdout}");
+}
+
+#[test]
+fn fetch_403_fact_said_once() {
+    let stdout = stdout_as(DISABLED_USERNAME, DEFAULT_PASSWORD, &["shipments", "fetch"]);
+
+    assert_eq!(stdout.matches("not enabled").count(), 1, "{stdout}");
+}
+
+#[test]
+fn send_403_fact_said_once() {
+    let stdout = stdout_as(DISABLED_USERNAME, DEFAULT_PASSWORD, &["orders", "send"]);
+
+    assert_eq!(stdout.matches("not enabled").count(), 1, "{stdout}");
+    assert_eq!(stdout.matches("ask Petra").count(), 1, "{stdout}");
+}
+
+#[test]
+fn fetch_403_fix_skips_credentials() {
+    let stdout = stdout_as(DISABLED_USERNAME, DEFAULT_PASSWORD, &["shipments", "fetch"]);
+
+    assert!(!stdout.contains("PETRA_PASSWORD"), "{stdout}");
+    assert!(stdout.contains("petra connection test"), "{stdout}");
+}
+
+#[test]
+fn send_403_fix_skips_credentials() {
+    let stdout = stdout_as(DISABLED_USERNAME, DEFAULT_PASSWORD, &["orders", "send"]);
+
+    assert!(!stdout.contains("PETRA_PASSWORD"), "{stdout}");
+    assert!(stdout.contains("petra connection test"), "{stdout}");
+}
+
+#[test]
+fn fetch_403_report_status() {
+    let (_, report) = json_without_api_access(&["shipments", "fetch"]);
+
+    assert_eq!(report["fatal_status"], 403, "{report}");
+}
+
+#[test]
+fn shipments_401_report_status() {
+    let (_runtime, sandbox) = start_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox.base_url());
+
+    let (_, report) = run_json(dir.path(), "wrong-password", &["shipments", "fetch"]);
+
+    assert_eq!(report["fatal_status"], 401, "{report}");
+}
+
+#[test]
+fn connection_test_403_fact_once() {
+    let (code, document) = json_without_api_access(&["connection", "test"]);
+    let error = document["error"].as_str().unwrap_or_default();
+    let fix = document["fix"].as_str().unwrap_or_default();
+
+    assert_eq!(code, Some(4), "{document}");
+    assert_eq!(error.matches("not enabled").count(), 1, "{document}");
+    assert!(fix.contains("ask Petra"), "{document}");
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! a `kill -9` in the middle of a send, and the rerun that finishes the job without
 //! sending any order twice.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -11,6 +13,8 @@ use petra_sandbox::{
     SandboxConfig, DEFAULT_PASSWORD, DEFAULT_USERNAME,
 };
 use serde_json::{json, Value};
+
+use common::FULFILLING_SOURCE;
 
 const ORDERS: usize = 200;
 
@@ -34,12 +38,6 @@ async fn run(dir: &Path, args: &[&str]) -> std::process::Output {
         .await
         .unwrap()
 }
-
-/// The `[source]` table of a source that fulfills orders.
-const FULFILLING_SOURCE: &str = "[source]\nfulfills_orders = true\n\
-     shipping_methods = [{ name = \"UPS Ground\", code = \"UPSG\" }]\n\
-     ship_from = { address = \"2101 S Hohokam Dr\", city = \"Tempe\", state_code = \"AZ\", \
-     postal_code = \"85282\", country_code = \"US\" }\n\n";
 
 fn write_setup(dir: &Path, sandbox: &RunningSandbox) {
     write_setup_with_source(dir, sandbox, FULFILLING_SOURCE);

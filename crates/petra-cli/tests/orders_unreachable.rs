@@ -8,33 +8,9 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use petra_sandbox::{
-    CatalogSource, FaultConfig, RunningSandbox, Sandbox, SandboxConfig, DEFAULT_PASSWORD,
-    DEFAULT_USERNAME,
-};
+use petra_sandbox::{FaultConfig, RunningSandbox, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
-use common::{run_json, write_config};
-
-/// Returns a 127.0.0.1 URL whose port nothing listens on: the port was bound and
-/// released, so a connection to it is refused.
-fn closed_port_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
-}
-
-/// Starts a sandbox serving the sample catalog, whose SKUs the orders use.
-fn start_sample_sandbox() -> (tokio::runtime::Runtime, RunningSandbox) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let config = SandboxConfig::default().with_catalog(CatalogSource::Sample);
-    let sandbox = runtime.block_on(Sandbox::start(config)).unwrap();
-    (runtime, sandbox)
-}
+use common::{closed_port_url, run_json, start_sample_sandbox, write_config};
 
 /// Writes two orders for a sandbox SKU and imports them into the outbox.
 fn import_orders(dir: &Path) {

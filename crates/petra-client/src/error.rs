@@ -21,7 +21,8 @@ pub enum Error {
     Authentication { hint: AuthHint, api: Box<ApiError> },
 
     /// `403`: the credentials are valid but API access is not enabled for the account.
-    #[error("API access is not enabled for this Petra account: {api}; ask Petra to enable API access for the account")]
+    /// The message leaves that fact to Petra's reply, which states it with the account id.
+    #[error("access denied: {api}; ask Petra to enable API access for the account")]
     AccessNotEnabled { api: Box<ApiError> },
 
     /// `404`: the order or the URL path does not exist.
@@ -123,6 +124,18 @@ pub enum Error {
          the file is truncated or malformed, download it again"
     )]
     FeedUnterminatedQuote { line: u64 },
+
+    /// The file ends inside its last row, before the row's last column and without a line
+    /// end, so the row is cut short.
+    #[error(
+        "ProdList feed ends inside the row at line {line}: it has {fields} of {columns} \
+         columns and no line end, so the file is truncated; download it again"
+    )]
+    FeedLastRowCut {
+        line: u64,
+        fields: usize,
+        columns: usize,
+    },
 
     /// The body is shorter than the length its source announced.
     #[error(

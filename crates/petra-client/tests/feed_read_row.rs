@@ -2,6 +2,8 @@
 //! both must return the same rows, errors and summary for every fixture, so that no value
 //! of one row leaks into the next.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use petra_client::feed::{
@@ -100,20 +102,10 @@ fn read_row_matches_iterator_on_generated() {
 
 #[test]
 fn read_row_matches_iterator_on_real_feed() {
-    let path = std::env::var("PETRA_REAL_FEED").unwrap_or_else(|_| {
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/data/petra/prodlist-2026-06-11.csv"
-        )
-        .to_owned()
-    });
-    assert!(
-        Path::new(&path).exists(),
-        "real feed {path} is missing; set PETRA_REAL_FEED to its path"
-    );
+    let path = common::real_feed();
 
-    let owned = read_owned(Path::new(&path)).expect("header found");
-    let lent = read_lent(Path::new(&path)).expect("header found");
+    let owned = read_owned(&path).expect("header found");
+    let lent = read_lent(&path).expect("header found");
 
     assert_eq!(lent.0.len(), 2_387);
     assert_eq!(lent, owned);

@@ -1,28 +1,12 @@
 //! The reader against Petra's real ProdList.csv (2,387 items, mixed UTF-8 and
 //! Windows-1252, two preamble lines). `PETRA_REAL_FEED` overrides its path.
 
-use std::path::PathBuf;
+mod common;
 
 use petra_client::feed::ProdListReader;
 use rust_decimal::Decimal;
 
-fn real_feed() -> PathBuf {
-    let path = std::env::var_os("PETRA_REAL_FEED").map_or_else(
-        || {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/data/petra/prodlist-2026-06-11.csv"
-            ))
-        },
-        PathBuf::from,
-    );
-    assert!(
-        path.is_file(),
-        "real Petra feed not found at {}; set PETRA_REAL_FEED to its path",
-        path.display()
-    );
-    path
-}
+use common::real_feed;
 
 #[test]
 fn real_feed_reads_cleanly() {

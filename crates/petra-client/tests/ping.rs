@@ -113,6 +113,21 @@ async fn forbidden_is_access_not_enabled() {
 }
 
 #[tokio::test]
+async fn forbidden_states_fact_once() {
+    let server = server().await;
+    Mock::given(path("/v1/ping"))
+        .respond_with(json(403, "error_access_disabled.json"))
+        .mount(&server)
+        .await;
+
+    let message = client(&server).ping().await.unwrap_err().to_string();
+
+    assert_eq!(message.matches("not enabled").count(), 1, "{message}");
+    assert_eq!(message.matches("ask Petra").count(), 1, "{message}");
+    assert!(message.contains("DEALER-1042"), "{message}");
+}
+
+#[tokio::test]
 async fn unknown_path_is_not_found() {
     let server = server().await;
     Mock::given(path("/v1/ping"))

@@ -133,3 +133,20 @@ pub enum Error {
         source: PoolError,
     },
 }
+
+/// Formats a client error with the innermost cause of its source chain, such as
+/// "Connection refused (os error 111)", which the client's own message leaves out.
+pub(crate) fn with_root_cause(error: &petra_client::Error) -> String {
+    let message = error.to_string();
+    let mut root = None;
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        root = Some(cause);
+        source = cause.source();
+    }
+
+    match root.map(|cause| cause.to_string()) {
+        Some(cause) if !message.contains(&cause) => format!("{message}: {cause}"),
+        _ => message,
+    }
+}

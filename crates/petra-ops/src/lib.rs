@@ -22,6 +22,7 @@ pub mod history;
 pub mod inventory;
 pub mod memory;
 pub mod pool;
+mod row_hashes;
 pub mod schedule;
 pub mod settings;
 pub mod shipments;

@@ -4,15 +4,15 @@
 //! transaction, one SQL statement, one HTTP call). [`MemoryPool`](crate::memory::MemoryPool)
 //! and `petra_store::SqliteStore` implement it.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use petra_client::Sku;
-use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{xxh3_128, Xxh3};
+
+pub use crate::row_hashes::RowHashes;
 
 /// The error type a pool returns. Any error a backend has fits, and the operation adds
 /// which source and batch failed.
@@ -81,90 +81,6 @@ impl fmt::Debug for ContentHash {
 /// compare them with those of later runs and builds.
 pub fn sku_fingerprint(sku: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(sku.as_bytes())
-}
-
-/// The row hashes of a source's active items: for each item written from a feed row, the
-/// hash of that row with the fingerprint of the item's SKU.
-///
-/// A run that finds a row's hash here knows the row maps to the stored item unchanged,
-/// so it skips decoding, mapping and writing that row. About 30 bytes per item before the
-/// hash table's spare capacity.
-///
-/// A backend that lists every active item with [`push_active`](Self::push_active) and
-/// then calls [`mark_all_active`](Self::mark_all_active) also spares the run a second
-/// listing of the active items when it counts the ones to archive.
-#[derive(Default)]
-pub struct RowHashes {
-    /// Fingerprints of the active items pushed, in the order they came.
-    active: Vec<u64>,
-    /// True when `active` contains every active item of the source.
-    all_active: bool,
-    /// Row hash to the position of its item in `active`. Keyed by XXH3 digests, so the
-    /// cheap Fx hash spreads them well.
-    positions: HashMap<ContentHash, u32, FxBuildHasher>,
-}
-
-impl RowHashes {
-    pub fn with_capacity(capacity: usize) -> Self {
-        Self {
-            active: Vec::with_capacity(capacity),
-            all_active: false,
-            positions: HashMap::with_capacity_and_hasher(capacity, FxBuildHasher),
-        }
-    }
-
-    /// Adds the row hash of the item with SKU `sku`.
-    pub fn insert(&mut self, row_hash: ContentHash, sku: &str) {
-        self.insert_fingerprint(row_hash, sku_fingerprint(sku));
-    }
-
-    /// Adds the row hash of the item whose SKU has the fingerprint `fingerprint`
-    /// (see [`sku_fingerprint`]).
-    pub fn insert_fingerprint(&mut self, row_hash: ContentHash, fingerprint: u64) {
-        self.push_active(fingerprint, Some(row_hash));
-    }
-
-    /// Adds an active item by the fingerprint of its SKU, with the hash of the row it was
-    /// written from when it has one.
-    pub fn push_active(&mut self, fingerprint: u64, row_hash: Option<ContentHash>) {
-        // Past 4 billion items a row hash is dropped, which only costs that row a read.
-        let position = u32::try_from(self.active.len()).ok();
-        self.active.push(fingerprint);
-        if let (Some(row_hash), Some(position)) = (row_hash, position) {
-            self.positions.insert(row_hash, position);
-        }
-    }
-
-    /// Declares that every active item of the source was pushed.
-    pub fn mark_all_active(&mut self) {
-        self.all_active = true;
-    }
-
-    /// Returns the fingerprints of every active item, when the backend pushed them all.
-    pub fn active_fingerprints(&self) -> Option<&[u64]> {
-        self.all_active.then_some(self.active.as_slice())
-    }
-
-    /// Keeps only the fingerprints of every active item, when the backend pushed them
-    /// all, and frees the row hashes.
-    pub fn into_active_fingerprints(self) -> Option<Vec<u64>> {
-        self.all_active.then_some(self.active)
-    }
-
-    /// Returns the SKU fingerprint of the item written from the row with this hash.
-    pub fn sku_fingerprint(&self, row_hash: &ContentHash) -> Option<u64> {
-        let position = *self.positions.get(row_hash)?;
-        self.active.get(position as usize).copied()
-    }
-
-    /// Returns the number of row hashes.
-    pub fn len(&self) -> usize {
-        self.positions.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.positions.is_empty()
-    }
 }
 
 /// One mapped variant, ready for the pool.

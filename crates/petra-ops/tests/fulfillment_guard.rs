@@ -9,7 +9,7 @@ use petra_ops::fulfillment::{
     RequestLine, SendContext, SendFulfillmentRequests, SendReport,
 };
 use petra_ops::memory::MemoryHistory;
-use petra_ops::settings::{ShipFrom, ShippingMethod, SourceSettings};
+use petra_ops::settings::SourceSettings;
 use petra_ops::Error;
 use petra_sandbox::{
     sample_products, CatalogSource, RunningSandbox, Sandbox, SandboxConfig, DEFAULT_PASSWORD,
@@ -17,25 +17,6 @@ use petra_sandbox::{
 };
 
 const PO: &str = "GUARD-1";
-
-fn fulfilling_source() -> SourceSettings {
-    SourceSettings {
-        fulfills_orders: true,
-        shipping_methods: vec![ShippingMethod {
-            name: "UPS Ground".into(),
-            code: "UPSG".into(),
-        }],
-        ship_from: Some(ShipFrom {
-            address: "2101 S Hohokam Dr".into(),
-            city: "Tempe".into(),
-            state_code: "AZ".into(),
-            postal_code: "85282".into(),
-            country_code: "US".into(),
-            ..ShipFrom::default()
-        }),
-        ..SourceSettings::default()
-    }
-}
 
 fn operation(source: SourceSettings) -> SendFulfillmentRequests {
     SendFulfillmentRequests::new(source.validate().unwrap(), FulfillmentSettings::default())
@@ -152,7 +133,10 @@ async fn non_fulfilling_source_rejects_import() {
 async fn fulfilling_source_sends_order() {
     let harness = Harness::start().await;
 
-    let report = harness.send(&operation(fulfilling_source())).await.unwrap();
+    let report = harness
+        .send(&operation(SourceSettings::sample_fulfilling()))
+        .await
+        .unwrap();
 
     assert_eq!(report.submitted, 1, "{report:#?}");
     let admin = harness.sandbox.admin();

@@ -149,7 +149,7 @@ async fn main() {
 
     let source = SourceSettings {
         name: "bench".into(),
-        ..sandbox_support::fulfilling_source()
+        ..SourceSettings::sample_fulfilling()
     };
     let settings = FulfillmentSettings {
         concurrency: 8,

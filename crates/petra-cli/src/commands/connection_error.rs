@@ -11,6 +11,19 @@ use crate::output::plural;
 pub const CREDENTIAL_SOURCES: &str = "set PETRA_USERNAME (or PETRA_API_KEY) and PETRA_PASSWORD, \
      or add them to the secrets_file named in [connection]";
 
+/// Builds the fix printed after a run that Petra stopped with `status`: `403` means the
+/// account has no API access, which the error's own advice covers, and any other status
+/// means rejected credentials.
+pub fn fatal_fix(status: Option<u16>) -> String {
+    if status == Some(403) {
+        "run `petra connection test` once Petra has enabled API access, or with an account \
+         that has it"
+            .to_owned()
+    } else {
+        format!("{CREDENTIAL_SOURCES}, then run `petra connection test`")
+    }
+}
+
 /// Builds the message and the fix of a failed ping to the connection of `config`.
 pub fn describe(config: &Config, err: &Error) -> (String, String) {
     let base_url = &config.connection.base_url;
@@ -20,11 +33,9 @@ pub fn describe(config: &Config, err: &Error) -> (String, String) {
             format!("Petra rejected the credentials: {}", api_reply(api)),
             format!("{hint}: {CREDENTIAL_SOURCES}"),
         ),
+        // Petra's reply states that API access is not enabled, so the message does not.
         Error::AccessNotEnabled { api } => (
-            format!(
-                "API access is not enabled for this account: {}",
-                api_reply(api)
-            ),
+            format!("Petra denied access: {}", api_reply(api)),
             "ask Petra to enable API access for the account, or use an account that has it"
                 .to_owned(),
         ),

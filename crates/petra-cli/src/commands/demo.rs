@@ -90,19 +90,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
             .map(String::from);
     }
     config.store.path = args.store.clone();
-    config.source.fulfills_orders = true;
-    config.source.shipping_methods = vec![petra_ops::settings::ShippingMethod {
-        name: "UPS Ground".to_owned(),
-        code: "UPSG".to_owned(),
-    }];
-    config.source.ship_from = Some(petra_ops::settings::ShipFrom {
-        address: "2101 S Hohokam Dr".to_owned(),
-        city: "Tempe".to_owned(),
-        state_code: "AZ".to_owned(),
-        postal_code: "85282".to_owned(),
-        country_code: "US".to_owned(),
-        ..petra_ops::settings::ShipFrom::default()
-    });
+    config.source = petra_ops::settings::SourceSettings::sample_fulfilling();
 
     // The sandbox's own demo account, not a user secret.
     let credentials = petra_client::Credentials::new(DEFAULT_USERNAME, DEFAULT_PASSWORD)

@@ -17,7 +17,7 @@ use petra_store::SqliteStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::Cli;
-use crate::commands::connection_error::CREDENTIAL_SOURCES;
+use crate::commands::connection_error::fatal_fix;
 use crate::context;
 use crate::failure::{fulfills_orders_fix, Exit, Failure};
 use crate::output;
@@ -221,8 +221,8 @@ pub async fn take_lock(
 }
 
 /// Chooses the exit code of a send. A run that could not reach Petra at all fails like
-/// rejected credentials, and a run that left requests unsent or unknown, or was stopped,
-/// is incomplete.
+/// rejected credentials, and a run that left requests unsent, deferred or unknown, or was
+/// stopped, is incomplete.
 pub fn send_exit(report: &SendReport) -> Exit {
     if report.fatal_error.is_some() || report.petra_unreachable {
         Exit::Connection
@@ -256,7 +256,7 @@ pub fn print_send_report(report: &SendReport, json: bool) {
     }
     if let Some(error) = &report.fatal_error {
         outln!("  stopped: {error}");
-        outln!("  fix: {CREDENTIAL_SOURCES}, then run `petra connection test`");
+        outln!("  fix: {}", fatal_fix(report.fatal_status));
     }
     if report.petra_unreachable {
         outln!(
@@ -269,6 +269,13 @@ pub fn print_send_report(report: &SendReport, json: bool) {
             "  not sent: {} request(s) failed to connect to Petra and wait for the next run; \
              the others reached Petra",
             report.not_sent
+        );
+    }
+    if report.deferred > 0 {
+        outln!(
+            "  deferred: {} request(s) were rate limited past the 60 s wait or ran out of \
+             retries (fulfillment.max_retries) and wait for the next run",
+            report.deferred
         );
     }
     for result in &report.results {

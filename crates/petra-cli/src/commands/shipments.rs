@@ -11,7 +11,7 @@ use petra_store::SqliteStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::Cli;
-use crate::commands::connection_error::CREDENTIAL_SOURCES;
+use crate::commands::connection_error::fatal_fix;
 use crate::commands::orders::take_lock;
 use crate::context;
 use crate::failure::{Exit, Failure};
@@ -51,10 +51,10 @@ pub async fn run(cli: &Cli, command: &ShipmentsCommand) -> Result<Exit, Failure>
     Ok(fetch_exit(&report))
 }
 
-/// Chooses the exit code of a fetch: rejected credentials fail like `petra connection
-/// test`, and any other listing cut short is incomplete.
+/// Chooses the exit code of a fetch: rejected credentials or a listing that never reached
+/// Petra fail like `petra connection test`, and any other listing cut short is incomplete.
 pub fn fetch_exit(report: &ShipmentsReport) -> Exit {
-    if report.fatal_error.is_some() {
+    if report.fatal_error.is_some() || report.petra_unreachable {
         Exit::Connection
     } else if report.succeeded() {
         Exit::Success
@@ -152,7 +152,12 @@ pub fn print_report(report: &ShipmentsReport, json: bool) {
     }
     if let Some(error) = &report.fatal_error {
         outln!("  stopped: {error}");
-        outln!("  fix: {CREDENTIAL_SOURCES}, then run `petra connection test`");
+        outln!("  fix: {}", fatal_fix(report.fatal_status));
+    } else if let (true, Some(error)) = (report.petra_unreachable, &report.retrieval_error) {
+        outln!("  unreachable: no request reached Petra: {error}");
+        outln!(
+            "  fix: check connection.base_url and the network, then run `petra connection test`"
+        );
     } else if let Some(error) = &report.retrieval_error {
         outln!(
             "  listing incomplete: {error}; what was read is stored, run again to fetch the rest"

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use petra_sandbox::{RunningSandbox, Sandbox, SandboxConfig, DEFAULT_USERNAME};
+use petra_sandbox::{CatalogSource, RunningSandbox, Sandbox, SandboxConfig, DEFAULT_USERNAME};
 
 /// Builds a `petra` command in `dir` that ignores the caller's configuration and secrets.
 pub fn petra_command(dir: &Path) -> Command {
@@ -94,14 +94,37 @@ pub fn start_sandbox() -> (tokio::runtime::Runtime, RunningSandbox) {
     (runtime, sandbox)
 }
 
+/// Starts a sandbox serving the sample catalog, so orders can use
+/// `petra_sandbox::sample_products()` SKUs.
+pub fn start_sample_sandbox() -> (tokio::runtime::Runtime, RunningSandbox) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let config = SandboxConfig::default().with_catalog(CatalogSource::Sample);
+    let sandbox = runtime.block_on(Sandbox::start(config)).unwrap();
+    (runtime, sandbox)
+}
+
+/// Returns a 127.0.0.1 URL whose port nothing listens on: the port was bound and
+/// released, so a connection to it is refused.
+pub fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+/// The `[source]` table of a source that fulfills orders.
+pub const FULFILLING_SOURCE: &str = "[source]\nfulfills_orders = true\n\
+     shipping_methods = [{ name = \"UPS Ground\", code = \"UPSG\" }]\n\
+     ship_from = { address = \"2101 S Hohokam Dr\", city = \"Tempe\", state_code = \"AZ\", \
+     postal_code = \"85282\", country_code = \"US\" }\n\n";
+
 /// Writes a `petra.toml` for `base_url` whose source fulfills orders.
 pub fn write_config(dir: &Path, base_url: &str) {
-    let config = format!(
-        "[connection]\nbase_url = \"{base_url}\"\ntimeout_secs = 2\n\n\
-         [source]\nfulfills_orders = true\n\
-         shipping_methods = [{{ name = \"UPS Ground\", code = \"UPSG\" }}]\n\
-         ship_from = {{ address = \"2101 S Hohokam Dr\", city = \"Tempe\", state_code = \"AZ\", \
-         postal_code = \"85282\", country_code = \"US\" }}\n"
-    );
+    let config =
+        format!("[connection]\nbase_url = \"{base_url}\"\ntimeout_secs = 2\n\n{FULFILLING_SOURCE}");
     std::fs::write(dir.join("petra.toml"), config).unwrap();
 }

@@ -51,6 +51,8 @@ pub struct RecordSplitter<R> {
     record_line: u64,
     record_start: u64,
     record_end: u64,
+    /// True when the last record ended with a CR or LF, false when the input ended it.
+    record_line_end: bool,
     ended_in_quotes: bool,
     field_ends: FieldEnds,
 }
@@ -86,6 +88,7 @@ impl<R: Read> RecordSplitter<R> {
             record_line: 0,
             record_start: 0,
             record_end: 0,
+            record_line_end: false,
             ended_in_quotes: false,
             field_ends: FieldEnds::default(),
         }
@@ -111,6 +114,12 @@ impl<R: Read> RecordSplitter<R> {
     /// This equals the `csv` crate's `Position::byte` after reading the record.
     pub fn record_end(&self) -> u64 {
         self.record_end
+    }
+
+    /// Returns true when the last record ended with a CR or LF. Only the last record of an
+    /// input can end without one, when the input stops right after it.
+    pub fn record_has_line_end(&self) -> bool {
+        self.record_line_end
     }
 
     /// Returns true when the input ended inside a quoted field, so the last record is cut
@@ -361,6 +370,11 @@ impl<R: Read> RecordSplitter<R> {
     /// records where it ended.
     fn finish_record(&mut self, record: &mut Record) {
         self.record_end = self.buffer_offset + self.at as u64;
+        // `at` is past the byte that ended the record, if a byte did. Inside quotes a CR or
+        // LF is content, so a record cut inside quotes never counts as ended by one.
+        self.record_line_end = self.at > self.record_at
+            && matches!(self.buffer[self.at - 1], b'\r' | b'\n')
+            && !self.ended_in_quotes;
         let line = &self.buffer[self.record_at..self.at];
         if self.rewritten.is_empty() {
             record.bytes.extend_from_slice(line);

@@ -1,5 +1,6 @@
-//! Helpers shared by the wiremock tests: a mock server with a catch-all that fails the
-//! test on any unexpected request, fixtures, and a client configured for fast retries.
+//! Helpers shared by the tests: a mock server with a catch-all that fails the test on
+//! any unexpected request, fixtures, a client configured for fast retries, and the path
+//! of Petra's real ProdList.csv.
 
 #![allow(dead_code)]
 
@@ -67,4 +68,24 @@ pub fn config(server: &MockServer) -> ConnectionConfig {
 
 pub fn client(server: &MockServer) -> PetraClient {
     PetraClient::new(config(server)).expect("client builds")
+}
+
+/// Returns the path of Petra's real ProdList.csv (2,387 items, mixed UTF-8 and
+/// Windows-1252, two preamble lines): `PETRA_REAL_FEED`, or the copy beside the
+/// repository. Panics with the path it tried when the file is missing.
+pub fn real_feed() -> PathBuf {
+    let path = std::env::var_os("PETRA_REAL_FEED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/data/petra/prodlist-2026-06-11.csv"
+            ))
+        });
+    assert!(
+        path.is_file(),
+        "real Petra feed not found at {}; set PETRA_REAL_FEED to its path",
+        path.display()
+    );
+    path
 }

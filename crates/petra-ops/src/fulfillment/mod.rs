@@ -306,6 +306,7 @@ impl SendFulfillmentRequests {
                 reconciled = report.reconciled,
                 pending = report.pending,
                 not_sent = report.not_sent,
+                deferred = report.deferred,
                 interrupted = report.interrupted,
                 "Send Fulfillment Requests finished"
             ),
@@ -348,6 +349,7 @@ impl SendFulfillmentRequests {
         let mut results = Vec::new();
         let mut not_started = 0u64;
         let mut fatal_error = None;
+        let mut fatal_status = None;
         let mut stopped_after = None;
         let mut after = 0;
         while !run_stop.is_cancelled() {
@@ -369,10 +371,13 @@ impl SendFulfillmentRequests {
                         results.push(result);
                     }
                     Ended::NotStarted => not_started += 1,
-                    Ended::Fatal(result, error) => {
+                    Ended::Fatal(result, error, status) => {
                         tracing::warn!(%error, "stopping the run: Petra rejected the credentials");
                         run_stop.cancel();
-                        fatal_error.get_or_insert(error);
+                        if fatal_error.is_none() {
+                            fatal_error = Some(error);
+                            fatal_status = Some(status);
+                        }
                         results.push(result);
                     }
                 }
@@ -414,9 +419,11 @@ impl SendFulfillmentRequests {
             reconciled: results.iter().filter(|result| result.reconciled).count() as u64,
             pending: count(OutboxState::Pending) + not_started,
             not_sent: results.iter().filter(|result| result.not_sent).count() as u64,
+            deferred: results.iter().filter(|result| result.deferred).count() as u64,
             interrupted: context.stop.is_cancelled(),
             stopped_after,
             fatal_error,
+            fatal_status,
             petra_unreachable,
             results,
         })

@@ -32,6 +32,11 @@ pub struct RequestResult {
     /// so the order was not sent.
     #[serde(default)]
     pub not_sent: bool,
+    /// True when the run tried the request and left it pending for the next run: a `429`
+    /// asked for a wait past 60 s, or `max_retries` ran out on `429`s or on lost replies
+    /// whose lookup found no order.
+    #[serde(default)]
+    pub deferred: bool,
 }
 
 /// The outcome of one Send Fulfillment Requests run.
@@ -52,8 +57,8 @@ pub struct SendReport {
     pub unknown: u64,
     /// Unknown outcomes a PO lookup settled in this run.
     pub reconciled: u64,
-    /// Requests left pending: rate limited past the retry budget, not sent because
-    /// the connection failed first, or not started because the run was stopped.
+    /// Requests left pending: deferred, not sent because the connection failed first,
+    /// or not started because the run was stopped.
     pub pending: u64,
     /// True when a stop signal ended the run before the outbox was worked through.
     pub interrupted: bool,
@@ -62,10 +67,18 @@ pub struct SendReport {
     pub stopped_after: Option<u64>,
     /// Set when the run ended early because Petra rejected the credentials.
     pub fatal_error: Option<String>,
+    /// HTTP status of `fatal_error`: `401` when Petra rejected the credentials, `403`
+    /// when the account has no API access.
+    #[serde(default)]
+    pub fatal_status: Option<u16>,
     /// Requests left pending because their last attempt failed to connect, so the order
     /// was not sent. Part of `pending`.
     #[serde(default)]
     pub not_sent: u64,
+    /// Requests the run tried and left pending because Petra rate limited them past the
+    /// wait cap or the retries ran out. Part of `pending`.
+    #[serde(default)]
+    pub deferred: u64,
     /// True when the run tried to send at least one request and every attempt failed to
     /// connect, so nothing reached Petra and those requests stay pending.
     #[serde(default)]
@@ -75,12 +88,13 @@ pub struct SendReport {
 
 impl SendReport {
     /// Reports whether the run settled every request it touched and ran to its end. An
-    /// unknown outcome, a request unsent because the connection failed, rejected
-    /// credentials, an unreachable Petra or a stop signal makes it false.
+    /// unknown outcome, a request unsent because the connection failed, a deferred
+    /// request, rejected credentials, an unreachable Petra or a stop signal makes it false.
     pub fn succeeded(&self) -> bool {
         self.fatal_error.is_none()
             && !self.petra_unreachable
             && self.not_sent == 0
+            && self.deferred == 0
             && self.unknown == 0
             && !self.interrupted
     }

@@ -2,7 +2,6 @@
 //! with a PO lookup whenever the reply was lost.
 
 use std::collections::HashSet;
-use std::error::Error as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -16,7 +15,7 @@ use super::outbox::{Change, FulfillmentRequests, OutboxEntry, OutboxState};
 use super::report::RequestResult;
 use super::validate::{self, Problem};
 use crate::clock::Clock;
-use crate::error::Error;
+use crate::error::{with_root_cause, Error};
 
 /// The maximum wait a `429` may impose on one request before it goes back to the queue for the
 /// next run.
@@ -50,9 +49,9 @@ pub(super) enum Ended {
     Done(RequestResult),
     /// The stop signal came before the request was started.
     NotStarted,
-    /// Petra rejected the credentials or the account; every other request would fail
-    /// the same way.
-    Fatal(RequestResult, String),
+    /// Petra rejected the credentials (`401`) or the account (`403`), with that HTTP
+    /// status. Every other request would fail the same way.
+    Fatal(RequestResult, String, u16),
 }
 
 /// The result of one create attempt.
@@ -67,7 +66,8 @@ enum Attempt {
     NotSent(String),
     /// The outcome is unknown: look the PO up.
     Lookup(String),
-    Fatal(String),
+    /// `401` or `403`, with the HTTP status.
+    Fatal(String, u16),
 }
 
 impl Submitter<'_> {
@@ -88,6 +88,7 @@ impl Submitter<'_> {
             warnings: Vec::new(),
             error: None,
             not_sent: false,
+            deferred: false,
         };
 
         let mut entry = entry;
@@ -155,12 +156,13 @@ impl Submitter<'_> {
                     }
                     return Ok(Ended::Done(finish(result, &entry)));
                 }
-                Attempt::Fatal(error) => {
+                Attempt::Fatal(error, status) => {
                     entry = self.requeue(&po, &error, false).await?;
-                    return Ok(Ended::Fatal(finish(result, &entry), error));
+                    return Ok(Ended::Fatal(finish(result, &entry), error, status));
                 }
                 Attempt::Requeue(error) => {
                     entry = self.requeue(&po, &error, false).await?;
+                    result.deferred = true;
                     return Ok(Ended::Done(finish(result, &entry)));
                 }
                 Attempt::NotSent(error) => {
@@ -192,6 +194,7 @@ impl Submitter<'_> {
             retries += 1;
             if retries > self.max_retries {
                 warn!(po = %po, retries, %error, "left pending for the next run");
+                result.deferred = true;
                 return Ok(Ended::Done(finish(result, &entry)));
             }
             tokio::select! {
@@ -268,7 +271,9 @@ impl Submitter<'_> {
                 delivery: Delivery::NotSent,
                 ..
             } => Attempt::NotSent(message),
-            E::Authentication { .. } | E::AccessNotEnabled { .. } => Attempt::Fatal(message),
+            E::Authentication { api, .. } | E::AccessNotEnabled { api } => {
+                Attempt::Fatal(message, api.status)
+            }
             // Everything else may have reached Petra: timeouts and dropped connections
             // after sending, gateway errors, and any 5xx or unreadable reply, because a
             // server can fail after storing the order. A lookup costs one GET.
@@ -381,21 +386,4 @@ fn finish(mut result: RequestResult, entry: &OutboxEntry) -> RequestResult {
         result.error = entry.last_error.clone();
     }
     result
-}
-
-/// Formats a client error with the innermost cause of its source chain, such as
-/// "Connection refused (os error 111)", which the client's own message leaves out.
-fn with_root_cause(error: &petra_client::Error) -> String {
-    let message = error.to_string();
-    let mut root = None;
-    let mut source = error.source();
-    while let Some(cause) = source {
-        root = Some(cause);
-        source = cause.source();
-    }
-
-    match root.map(|cause| cause.to_string()) {
-        Some(cause) if !message.contains(&cause) => format!("{message}: {cause}"),
-        _ => message,
-    }
 }

@@ -65,7 +65,7 @@ pub(crate) fn read_feed(
     batch_size: usize,
     batches: mpsc::Sender<Vec<PoolItem>>,
     source: &str,
-    stored: RowHashes,
+    mut stored: RowHashes,
 ) -> Result<Retrieved, Error> {
     let reader = match input.open() {
         Ok(reader) => reader,
@@ -82,7 +82,7 @@ pub(crate) fn read_feed(
     let (plan, keys) = compile_inventory(&template, &schema)?;
     let collector = Collector::new(keys, batch_size);
     let hasher = RowHasher::new(source, &template.template, reader.columns().names());
-    let mut retrieved = read_rows(reader, &plan, collector, hasher, &stored, &batches);
+    let mut retrieved = read_rows(reader, &plan, collector, hasher, &mut stored, &batches);
     retrieved.active_before = stored.into_active_fingerprints();
     Ok(retrieved)
 }
@@ -106,7 +106,7 @@ fn read_rows<R: Read>(
     plan: &Plan,
     mut collector: Collector,
     mut hasher: Option<RowHasher>,
-    stored: &RowHashes,
+    stored: &mut RowHashes,
     batches: &mpsc::Sender<Vec<PoolItem>>,
 ) -> Retrieved {
     let width = reader.columns().names().len();

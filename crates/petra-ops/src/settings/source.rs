@@ -63,6 +63,30 @@ impl Default for SourceSettings {
     }
 }
 
+impl SourceSettings {
+    /// Builds the default source set up to fulfill orders with sample values: shipping
+    /// method UPS Ground (`UPSG`) and a ship-from address in Tempe, AZ. `petra demo` and
+    /// tests against the sandbox use it; a real source sets its own in `petra.toml`.
+    pub fn sample_fulfilling() -> Self {
+        Self {
+            fulfills_orders: true,
+            shipping_methods: vec![ShippingMethod {
+                name: "UPS Ground".to_owned(),
+                code: "UPSG".to_owned(),
+            }],
+            ship_from: Some(ShipFrom {
+                address: "2101 S Hohokam Dr".to_owned(),
+                city: "Tempe".to_owned(),
+                state_code: "AZ".to_owned(),
+                postal_code: "85282".to_owned(),
+                country_code: "US".to_owned(),
+                ..ShipFrom::default()
+            }),
+            ..Self::default()
+        }
+    }
+}
+
 /// Source settings that passed [`SourceSettings::validate`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Source {
@@ -198,33 +222,13 @@ fn is_upper_code(code: &str, lengths: std::ops::RangeInclusive<usize>) -> bool {
 mod tests {
     use super::*;
 
-    fn fulfilling_source() -> SourceSettings {
-        SourceSettings {
-            name: "Petra Industries".into(),
-            source_type: SourceType::VendorWarehouse,
-            fulfills_orders: true,
-            shipping_methods: vec![ShippingMethod {
-                name: "UPS Ground".into(),
-                code: "UPSG".into(),
-            }],
-            ship_from: Some(ShipFrom {
-                address: "2101 S Hohokam Dr".into(),
-                city: "Tempe".into(),
-                state_code: "AZ".into(),
-                postal_code: "85282".into(),
-                country_code: "US".into(),
-                ..ShipFrom::default()
-            }),
-        }
-    }
-
     fn problem_fields(settings: SourceSettings) -> Vec<String> {
         settings.problems().into_iter().map(|p| p.field).collect()
     }
 
     #[test]
     fn valid_fulfilling_source_passes() {
-        assert!(fulfilling_source().validate().is_ok());
+        assert!(SourceSettings::sample_fulfilling().validate().is_ok());
     }
 
     #[test]
@@ -236,21 +240,21 @@ mod tests {
 
     #[test]
     fn product_data_source_cannot_fulfill() {
-        let mut settings = fulfilling_source();
+        let mut settings = SourceSettings::sample_fulfilling();
         settings.source_type = SourceType::ProductDataSource;
         assert_eq!(problem_fields(settings), ["source.fulfills_orders"]);
     }
 
     #[test]
     fn fulfilling_needs_shipping_method() {
-        let mut settings = fulfilling_source();
+        let mut settings = SourceSettings::sample_fulfilling();
         settings.shipping_methods.clear();
         assert_eq!(problem_fields(settings), ["source.shipping_methods"]);
     }
 
     #[test]
     fn fulfilling_needs_ship_from() {
-        let mut settings = fulfilling_source();
+        let mut settings = SourceSettings::sample_fulfilling();
         settings.ship_from = None;
         assert_eq!(problem_fields(settings), ["source.ship_from"]);
     }
@@ -294,7 +298,7 @@ mod tests {
 
     #[test]
     fn invalid_settings_error_lists_all() {
-        let mut settings = fulfilling_source();
+        let mut settings = SourceSettings::sample_fulfilling();
         settings.name.clear();
         settings.shipping_methods.clear();
 
@@ -306,7 +310,10 @@ mod tests {
 
     #[test]
     fn fulfilling_source_takes_requests() {
-        assert_eq!(fulfilling_source().fulfillment_problem(), None);
+        assert_eq!(
+            SourceSettings::sample_fulfilling().fulfillment_problem(),
+            None
+        );
     }
 
     #[test]

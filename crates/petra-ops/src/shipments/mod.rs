@@ -36,7 +36,7 @@ pub use shipped_at::{ShippedAt, ShippedAtFallback};
 pub use sink::{AttachBatch, MemoryShipments, ShipmentSink};
 
 use crate::clock::Clock;
-use crate::error::Error;
+use crate::error::{with_root_cause, Error};
 use crate::fulfillment::{FulfillmentRequests, OutboxEntry};
 use crate::history::{record_run_end, record_run_start, Operation, RunHistory};
 use crate::inventory::TemplateChoice;
@@ -227,29 +227,43 @@ impl GetShipments {
             complete: true,
             retrieval_error: None,
             fatal_error: None,
+            fatal_status: None,
+            petra_unreachable: false,
             interrupted: false,
         };
 
         let mut listing = context.api.shipments_since(shipped_since);
         let batch_size = self.settings.batch_size.max(1);
         let mut batch: Vec<Shipment> = Vec::with_capacity(batch_size);
+        let mut received = false;
         loop {
             let next = listing.next().await;
             let ended = match next {
                 Some(Ok(shipment)) => {
+                    received = true;
                     batch.push(shipment);
                     false
                 }
                 Some(Err(error)) => {
-                    tracing::warn!(%error, "shipment listing failed; keeping what was read");
+                    let message = with_root_cause(&error);
+                    tracing::warn!(error = %message, "shipment listing failed; keeping what was read");
                     report.complete = false;
-                    report.retrieval_error = Some(error.to_string());
-                    if matches!(
-                        error,
-                        petra_client::Error::Authentication { .. }
-                            | petra_client::Error::AccessNotEnabled { .. }
-                    ) {
+                    report.retrieval_error = Some(message);
+                    // NOTE: an empty page with a next cursor before the failed page would
+                    // also leave `received` false, although that page reached Petra.
+                    report.petra_unreachable = !received
+                        && matches!(
+                            error,
+                            petra_client::Error::Transport {
+                                delivery: petra_client::Delivery::NotSent,
+                                ..
+                            }
+                        );
+                    if let petra_client::Error::Authentication { api, .. }
+                    | petra_client::Error::AccessNotEnabled { api } = &error
+                    {
                         report.fatal_error = Some(error.to_string());
+                        report.fatal_status = Some(api.status);
                     }
                     true
                 }

@@ -73,6 +73,13 @@ pub struct ShipmentsReport {
     /// is fixed.
     #[serde(default)]
     pub fatal_error: Option<String>,
+    /// HTTP status of `fatal_error`: `401` or `403`.
+    #[serde(default)]
+    pub fatal_status: Option<u16>,
+    /// True when the listing failed to connect (refused, DNS or TLS failure, or connect
+    /// timeout) before Petra returned any shipment, so no request reached Petra.
+    #[serde(default)]
+    pub petra_unreachable: bool,
     /// True when a stop signal ended the run after a batch.
     pub interrupted: bool,
 }

@@ -11,7 +11,7 @@ use petra_ops::fulfillment::{
     FulfillmentRequest, FulfillmentRequests, FulfillmentSettings, OutboxState, RequestLine,
     SendContext, SendFulfillmentRequests, SendReport,
 };
-use petra_ops::settings::{ShipFrom, ShippingMethod, SourceSettings};
+use petra_ops::settings::SourceSettings;
 use petra_ops::shipments::{GetShipments, ShipmentSettings, ShipmentsContext, ShipmentsReport};
 use petra_sandbox::{
     CatalogSource, RunningSandbox, Sandbox, SandboxConfig, ShippingConfig, DEFAULT_PASSWORD,
@@ -63,8 +63,10 @@ impl Setup {
             concurrency,
             ..FulfillmentSettings::default()
         };
-        let operation =
-            SendFulfillmentRequests::new(fulfilling_source().validate().unwrap(), settings);
+        let operation = SendFulfillmentRequests::new(
+            SourceSettings::sample_fulfilling().validate().unwrap(),
+            settings,
+        );
         operation
             .run(SendContext {
                 api: &self.client,
@@ -112,27 +114,6 @@ impl Setup {
                 )
             })
             .collect()
-    }
-}
-
-/// The default source with what sending orders needs: `fulfills_orders`, a shipping
-/// method and a ship-from location.
-pub fn fulfilling_source() -> SourceSettings {
-    SourceSettings {
-        fulfills_orders: true,
-        shipping_methods: vec![ShippingMethod {
-            name: "UPS Ground".into(),
-            code: "UPSG".into(),
-        }],
-        ship_from: Some(ShipFrom {
-            address: "2101 S Hohokam Dr".into(),
-            city: "Tempe".into(),
-            state_code: "AZ".into(),
-            postal_code: "85282".into(),
-            country_code: "US".into(),
-            ..ShipFrom::default()
-        }),
-        ..SourceSettings::default()
     }
 }
 

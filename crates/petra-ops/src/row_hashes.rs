@@ -1,0 +1,261 @@
+//! The row hashes a pool returns for a re-import, kept as one sorted array with a bucket
+//! index instead of a hash table.
+//!
+//! A re-import looks up every feed row here, so a lookup must cost about two cache misses,
+//! as in a hash table. hashbrown's table for a million entries has two million slots,
+//! because its load stays under 7/8 and its size is a power of two, which came to about
+//! 42 bytes per item. The sorted array takes 20 bytes per item plus 2 to 4 bytes of index.
+
+use crate::pool::{sku_fingerprint, ContentHash};
+
+/// The row hashes of a source's active items: for each item written from a feed row, the
+/// hash of that row with the fingerprint of the item's SKU.
+///
+/// A row whose hash is found here maps to the stored item unchanged,
+/// so it skips decoding, mapping and writing that row. About 30 to 32 bytes per item: the
+/// item's fingerprint, its row hash with the item's position, and the index.
+///
+/// A backend that lists every active item with [`push_active`](Self::push_active) and
+/// then calls [`mark_all_active`](Self::mark_all_active) also spares the run a second
+/// listing of the active items when it counts the ones to archive.
+#[derive(Default)]
+pub struct RowHashes {
+    /// Fingerprints of the active items pushed, in the order they came.
+    active: Vec<u64>,
+    /// True when `active` contains every active item of the source.
+    all_active: bool,
+    /// Each row hash with the position of its item in `active`, sorted by
+    /// [`bucket_key`] once indexed.
+    rows: Vec<(ContentHash, u32)>,
+    /// `rows[buckets[b]..buckets[b + 1]]` contains the row hashes whose key has `b` as its
+    /// top bits. Empty until the first lookup, and emptied by every push of a row hash.
+    buckets: Vec<u32>,
+    /// Right shift that turns a key into its bucket.
+    shift: u32,
+}
+
+impl RowHashes {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            active: Vec::with_capacity(capacity),
+            rows: Vec::with_capacity(capacity),
+            ..Self::default()
+        }
+    }
+
+    /// Adds the row hash of the item with SKU `sku`.
+    pub fn insert(&mut self, row_hash: ContentHash, sku: &str) {
+        self.insert_fingerprint(row_hash, sku_fingerprint(sku));
+    }
+
+    /// Adds the row hash of the item whose SKU has the fingerprint `fingerprint`
+    /// (see [`sku_fingerprint`]).
+    pub fn insert_fingerprint(&mut self, row_hash: ContentHash, fingerprint: u64) {
+        self.push_active(fingerprint, Some(row_hash));
+    }
+
+    /// Adds an active item by the fingerprint of its SKU, with the hash of the row it was
+    /// written from when it has one.
+    pub fn push_active(&mut self, fingerprint: u64, row_hash: Option<ContentHash>) {
+        // Past 4 billion items a row hash is dropped, which only costs that row a read.
+        let position = u32::try_from(self.active.len()).ok();
+        self.active.push(fingerprint);
+        if let (Some(row_hash), Some(position)) = (row_hash, position) {
+            self.rows.push((row_hash, position));
+            self.buckets.clear();
+        }
+    }
+
+    /// Declares that every active item of the source was pushed.
+    pub fn mark_all_active(&mut self) {
+        self.all_active = true;
+    }
+
+    /// Returns the fingerprints of every active item, when the backend pushed them all.
+    pub fn active_fingerprints(&self) -> Option<&[u64]> {
+        self.all_active.then_some(self.active.as_slice())
+    }
+
+    /// Keeps only the fingerprints of every active item, when the backend pushed them
+    /// all, and frees the row hashes.
+    pub fn into_active_fingerprints(self) -> Option<Vec<u64>> {
+        self.all_active.then_some(self.active)
+    }
+
+    /// Returns the SKU fingerprint of the item written from the row with this hash.
+    ///
+    /// The first lookup after a push sorts the row hashes, which takes about as long as
+    /// inserting them into a hash table would have.
+    pub fn sku_fingerprint(&mut self, row_hash: &ContentHash) -> Option<u64> {
+        if self.buckets.is_empty() {
+            self.index();
+        }
+
+        let bucket = (bucket_key(row_hash) >> self.shift) as usize;
+        let start = *self.buckets.get(bucket)? as usize;
+        let end = *self.buckets.get(bucket + 1)? as usize;
+        let (_, position) = self.rows[start..end]
+            .iter()
+            .find(|(stored, _)| stored == row_hash)?;
+        self.active.get(*position as usize).copied()
+    }
+
+    /// Returns the number of row hashes.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Sorts the row hashes by key and fills `buckets`, one bucket for every one or two
+    /// row hashes.
+    fn index(&mut self) {
+        self.rows
+            .sort_unstable_by_key(|(row_hash, _)| bucket_key(row_hash));
+        let bits = bucket_bits(self.rows.len());
+        self.shift = u64::BITS - bits;
+
+        let bucket_count = 1usize << bits;
+        self.buckets = Vec::with_capacity(bucket_count + 1);
+        let mut row = 0usize;
+        for bucket in 0..bucket_count as u64 {
+            while row < self.rows.len() && bucket_key(&self.rows[row].0) >> self.shift < bucket {
+                row += 1;
+            }
+            self.buckets.push(row as u32);
+        }
+        self.buckets.push(self.rows.len() as u32);
+    }
+}
+
+/// The first eight bytes of a row hash, which XXH3 spreads evenly.
+fn bucket_key(row_hash: &ContentHash) -> u64 {
+    let [a, b, c, d, e, f, g, h, ..] = row_hash.0;
+    u64::from_be_bytes([a, b, c, d, e, f, g, h])
+}
+
+/// Returns the number of key bits that pick a bucket: the floor of log2 of `rows`, so a
+/// bucket holds one or two row hashes on average, between 1 and 32.
+fn bucket_bits(rows: usize) -> u32 {
+    (usize::BITS - 1)
+        .saturating_sub(rows.max(1).leading_zeros())
+        .clamp(1, 32)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn hash_of(index: u64) -> ContentHash {
+        ContentHash::of(&index.to_le_bytes())
+    }
+
+    #[test]
+    fn lookup_finds_every_row_hash() {
+        for count in [1u64, 2, 3, 7, 64, 1000, 4097] {
+            let mut hashes = RowHashes::with_capacity(count as usize);
+            for index in 0..count {
+                hashes.insert_fingerprint(hash_of(index), index * 10);
+            }
+
+            for index in 0..count {
+                let found = hashes.sku_fingerprint(&hash_of(index));
+                assert_eq!(found, Some(index * 10), "{index} of {count}");
+            }
+            let absent = hashes.sku_fingerprint(&hash_of(count));
+            assert_eq!(absent, None, "{count} row hashes");
+        }
+    }
+
+    #[test]
+    fn lookup_on_empty_finds_nothing() {
+        let mut hashes = RowHashes::default();
+
+        assert_eq!(hashes.sku_fingerprint(&hash_of(1)), None);
+    }
+
+    #[test]
+    fn push_after_lookup_is_found() {
+        let mut hashes = RowHashes::default();
+        hashes.insert_fingerprint(hash_of(1), 1);
+        assert_eq!(hashes.sku_fingerprint(&hash_of(2)), None);
+
+        hashes.insert_fingerprint(hash_of(2), 2);
+
+        assert_eq!(hashes.sku_fingerprint(&hash_of(2)), Some(2));
+        assert_eq!(hashes.sku_fingerprint(&hash_of(1)), Some(1));
+    }
+
+    #[test]
+    fn item_without_row_hash_is_active() {
+        let mut hashes = RowHashes::default();
+        hashes.push_active(7, None);
+        hashes.push_active(8, Some(hash_of(8)));
+        hashes.mark_all_active();
+
+        assert_eq!(hashes.len(), 1);
+        assert_eq!(hashes.sku_fingerprint(&hash_of(8)), Some(8));
+        assert_eq!(hashes.active_fingerprints(), Some(&[7, 8][..]));
+    }
+
+    #[test]
+    fn active_fingerprints_need_every_item() {
+        let mut hashes = RowHashes::default();
+        hashes.push_active(7, Some(hash_of(7)));
+
+        assert_eq!(hashes.active_fingerprints(), None);
+        assert_eq!(hashes.into_active_fingerprints(), None);
+    }
+
+    #[test]
+    fn keys_sharing_a_bucket_are_told_apart() {
+        // Equal first eight bytes put both hashes in one bucket; the rest differs.
+        let first = ContentHash([1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 1]);
+        let second = ContentHash([1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 2]);
+        let mut hashes = RowHashes::default();
+        hashes.insert_fingerprint(first, 1);
+        hashes.insert_fingerprint(second, 2);
+
+        assert_eq!(hashes.sku_fingerprint(&second), Some(2));
+        assert_eq!(hashes.sku_fingerprint(&first), Some(1));
+    }
+
+    #[test]
+    fn bucket_bits_follow_row_count() {
+        assert_eq!(bucket_bits(0), 1);
+        assert_eq!(bucket_bits(1), 1);
+        assert_eq!(bucket_bits(4), 2);
+        assert_eq!(bucket_bits(1_000_000), 19);
+    }
+
+    proptest! {
+        /// Pushes and lookups in any order find what a hash table of the same row hashes
+        /// finds.
+        #[test]
+        fn lookups_match_a_hash_table(
+            steps in proptest::collection::vec((any::<bool>(), 0u64..300, any::<bool>()), 0..400)
+        ) {
+            let mut hashes = RowHashes::default();
+            let mut model = HashMap::new();
+            for (is_push, index, with_hash) in steps {
+                if is_push && !model.contains_key(&index) {
+                    let row_hash = with_hash.then(|| hash_of(index));
+                    hashes.push_active(index, row_hash);
+                    if with_hash {
+                        model.insert(index, index);
+                    }
+                } else {
+                    let found = hashes.sku_fingerprint(&hash_of(index));
+                    prop_assert_eq!(found, model.get(&index).copied());
+                }
+            }
+            prop_assert_eq!(hashes.len(), model.len());
+        }
+    }
+}
