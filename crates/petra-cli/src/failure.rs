@@ -112,6 +112,8 @@ impl From<petra_ops::Error> for Failure {
             | E::FulfillmentDisabled { .. }
             | E::ReadFile { .. }
             | E::Import { .. }
+            | E::MissingPo { .. }
+            | E::RepeatedPo { .. }
             | E::ConfigFile { .. }
             | E::SecretsFile { .. }
             | E::MissingSecret { .. }

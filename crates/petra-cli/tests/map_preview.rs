@@ -1,5 +1,5 @@
 //! `petra map preview` on the sample ProdList: rows the feed reader keeps with a warning,
-//! and a truncated template.
+//! a truncated template, and feeds cut short or without data rows.
 
 mod common;
 
@@ -108,4 +108,78 @@ fn truncated_json_template_says_incomplete() {
     assert!(error.contains("incomplete"), "{error}");
     assert!(error.contains(" line "), "{error}");
     assert!(!fix.contains("path"), "{fix}");
+}
+
+/// Runs `map preview` with the default template on `feed`, written into `dir`.
+fn preview_feed(dir: &std::path::Path, feed: &[u8], json: bool) -> std::process::Output {
+    let template = petra(dir, &["templates", "export", "petra-prodlist-inventory"]);
+    std::fs::write(dir.join("template.toml"), &template.stdout).unwrap();
+    std::fs::write(dir.join("feed.csv"), feed).unwrap();
+    let mut args = vec![
+        "map",
+        "preview",
+        "--template",
+        "template.toml",
+        "--input",
+        "feed.csv",
+    ];
+    if json {
+        args.insert(0, "--json");
+    }
+    petra(dir, &args)
+}
+
+/// The sample's preamble and header, then two whole rows and a third cut mid-row.
+fn cut_feed() -> Vec<u8> {
+    let sample = std::fs::read(sample_prodlist()).unwrap();
+    let text = String::from_utf8_lossy(&sample);
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let header = lines
+        .iter()
+        .position(|line| line.contains("PETRA SKU"))
+        .unwrap();
+    let mut feed = lines[..header + 3].concat();
+    feed.push_str(&lines[header + 3][..12]);
+    feed.into_bytes()
+}
+
+#[test]
+fn cut_feed_preview_fails() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = preview_feed(dir.path(), &cut_feed(), false);
+
+    assert_eq!(output.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let records = stdout.lines().filter(|line| line.starts_with("line "));
+    assert_eq!(records.count(), 2, "{stdout}");
+    assert!(stderr.contains("feed.csv is incomplete"), "{stderr}");
+    assert!(stderr.contains("truncated"), "{stderr}");
+}
+
+#[test]
+fn cut_feed_json_keeps_records() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = preview_feed(dir.path(), &cut_feed(), true);
+
+    assert_eq!(output.status.code(), Some(3));
+    let document = single_json(&output);
+    assert_eq!(document["details"]["records"].as_array().unwrap().len(), 2);
+    assert_eq!(document["exit_code"], 3, "{document}");
+}
+
+#[test]
+fn header_only_preview_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = String::from_utf8(cut_feed()).unwrap();
+    let header = feed.find("PETRA SKU").unwrap();
+    let header_end = header + feed[header..].find('\n').unwrap() + 1;
+
+    let output = preview_feed(dir.path(), &feed.as_bytes()[..header_end], false);
+
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no data rows"), "{stderr}");
 }

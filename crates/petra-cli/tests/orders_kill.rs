@@ -183,7 +183,10 @@ async fn orders_commands_bad_input() {
     let imported = run(dir.path(), &["orders", "import", "bad.csv"]).await;
     let text = String::from_utf8_lossy(&imported.stdout);
     assert!(imported.status.success());
-    assert!(text.contains("request 1 (BAD-1): state"), "{text}");
+    assert!(
+        text.contains("BAD-1 (request 1 in the file): state"),
+        "{text}"
+    );
     assert!(text.contains("postal_code"), "{text}");
     assert!(text.contains("lines[0].quantity"), "{text}");
 

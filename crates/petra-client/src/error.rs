@@ -123,6 +123,18 @@ pub enum Error {
     )]
     FeedUnterminatedQuote { line: u64 },
 
+    /// The file ends inside its last row, before the row's last column and without a line
+    /// end, so the row is cut short.
+    #[error(
+        "ProdList feed ends inside the row at line {line}: it has {fields} of {columns} \
+         columns and no line end, so the file is truncated; download it again"
+    )]
+    FeedLastRowCut {
+        line: u64,
+        fields: usize,
+        columns: usize,
+    },
+
     /// The body is shorter than the length its source announced.
     #[error(
         "ProdList feed is truncated: expected {expected_bytes} bytes, received \

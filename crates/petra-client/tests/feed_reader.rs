@@ -486,6 +486,29 @@ fn na_price_absent_with_warning() {
 }
 
 #[test]
+fn invalid_weight_warns_about_weight() {
+    let header = String::from_utf8(fixture_bytes("money.csv")).expect("ASCII fixture");
+    let header = header.lines().nth(2).expect("header line");
+    let feed =
+        format!("{header}\nVND-1,1TST0001,TEST ITEM 1,5,10.00,ACME,heavy,,,,,,,,N,,,,,,,,,,,,,\n");
+    let mut reader = ProdListReader::new(feed.as_bytes()).expect("header found");
+
+    let row = reader.next().expect("one row").expect("row is valid");
+
+    assert_eq!(row.weight_unpacked(), None);
+    assert_eq!(row.warnings().len(), 1);
+    let warning = &row.warnings()[0];
+    assert_eq!(warning.column.as_deref(), Some("WEIGHT-UNPACKED"));
+    assert_eq!(warning.raw_value, "heavy");
+    assert!(
+        !warning.message.contains("UPC"),
+        "message: {}",
+        warning.message
+    );
+    assert!(warning.message.ends_with("so the value is read as absent"));
+}
+
+#[test]
 fn european_price_is_field_error() {
     let (rows, summary) = read_all("money.csv");
     let error = rows[3].as_ref().unwrap_err();
@@ -565,11 +588,66 @@ fn unterminated_quote_is_error() {
     let rows: Vec<_> = reader.by_ref().collect();
     let error = reader.finish().unwrap_err();
 
-    assert_eq!(rows.len(), 3);
+    assert_eq!(rows.len(), 2);
     assert!(
         matches!(error, Error::FeedUnterminatedQuote { line: 6 }),
         "{error:?}"
     );
+}
+
+#[test]
+fn unterminated_quote_row_not_returned() {
+    let mut reader = ProdListReader::open(fixture("unterminated_quote.csv")).unwrap();
+    let mut skus = Vec::new();
+    while let Some(row) = reader.read_row() {
+        skus.push(row.unwrap().petra_sku().as_str().to_owned());
+    }
+
+    assert_eq!(skus, ["1TST0001", "1TST0002"]);
+    assert!(reader.finish().is_err());
+}
+
+#[test]
+fn cut_last_row_is_error() {
+    let mut reader = ProdListReader::open(fixture("cut_last_row.csv")).unwrap();
+    let rows: Vec<_> = reader.by_ref().collect();
+    let error = reader.finish().unwrap_err();
+
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(Result::is_ok));
+    assert!(
+        matches!(
+            error,
+            Error::FeedLastRowCut {
+                line: 6,
+                fields: 6,
+                columns: 28
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn cut_last_row_not_returned() {
+    let mut reader = ProdListReader::open(fixture("cut_last_row.csv")).unwrap();
+    let mut skus = Vec::new();
+    while let Some(row) = reader.read_row() {
+        skus.push(row.unwrap().petra_sku().as_str().to_owned());
+    }
+
+    assert_eq!(skus, ["1TST0001", "1TST0002"]);
+    assert!(matches!(reader.finish(), Err(Error::FeedLastRowCut { .. })));
+}
+
+#[test]
+fn whole_last_row_without_line_end() {
+    let (rows, summary) = read_all("last_row_without_line_end.csv");
+
+    assert_eq!(rows.len(), 3);
+    assert_eq!(summary.rows, 3);
+    let last = rows[2].as_ref().unwrap();
+    assert_eq!(last.image_url(), Some("https://images.invalid/3.jpg"));
 }
 
 #[test]
@@ -644,6 +722,19 @@ async fn async_reader_reports_truncation() {
     assert!(matches!(
         reader.finish().await,
         Err(Error::FeedUnterminatedQuote { .. })
+    ));
+}
+
+#[tokio::test]
+async fn async_reader_reports_cut_row() {
+    let file = tokio::fs::File::open(fixture("cut_last_row.csv"))
+        .await
+        .unwrap();
+    let reader = AsyncProdListReader::new(file).await.unwrap();
+
+    assert!(matches!(
+        reader.finish().await,
+        Err(Error::FeedLastRowCut { line: 6, .. })
     ));
 }
 

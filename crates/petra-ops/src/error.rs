@@ -36,6 +36,19 @@ impl fmt::Display for ProblemList<'_> {
     }
 }
 
+/// The subject of the missing-PO message, such as "requests 2, 5 in the file have".
+struct MissingPoList<'a>(&'a [usize]);
+
+impl fmt::Display for MissingPoList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let positions: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        match positions.len() {
+            1 => write!(f, "request {} in the file has", positions[0]),
+            _ => write!(f, "requests {} in the file have", positions.join(", ")),
+        }
+    }
+}
+
 /// Everything that can fail in `petra-ops`.
 ///
 /// Per-record problems (a row that does not map) are not errors of this type: a run
@@ -110,6 +123,30 @@ pub enum Error {
 
     #[error("cannot import requests from {}: {reason}", path.display())]
     Import { path: PathBuf, reason: String },
+
+    /// Requests without an FR number were given to import. The outbox keys requests by
+    /// their PO, so nothing was stored.
+    #[error(
+        "{} no fr_number (the PO), so nothing was imported; give every request its FR number",
+        MissingPoList(positions)
+    )]
+    MissingPo {
+        /// Positions of those requests in the input, starting at 1.
+        positions: Vec<usize>,
+    },
+
+    /// Two or more requests given to one import share a PO, ignoring letter case. The
+    /// later one would replace the earlier, so nothing was stored.
+    #[error(
+        "PO {po} is the fr_number of requests {} in the file, so nothing was imported; \
+         merge their lines into one request, or give each order its own FR number",
+        positions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    RepeatedPo {
+        po: String,
+        /// Positions of those requests in the input, starting at 1.
+        positions: Vec<usize>,
+    },
 
     #[error("the fulfillment request outbox failed to {action}{}: {source}", po.as_ref().map(|po| format!(" for PO {po}")).unwrap_or_default())]
     Requests {

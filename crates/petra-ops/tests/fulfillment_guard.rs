@@ -2,19 +2,18 @@
 //! setting is false: the operation itself rejects the import and the run, and Petra
 //! receives nothing.
 
-use petra_client::{ConnectionConfig, Credentials, PetraClient};
+mod sandbox_orders;
+
+use petra_client::PetraClient;
 use petra_ops::clock::{Clock, SystemClock};
 use petra_ops::fulfillment::{
     FulfillmentRequest, FulfillmentRequests, FulfillmentSettings, MemoryRequests, OutboxState,
-    RequestLine, SendContext, SendFulfillmentRequests, SendReport,
+    SendContext, SendFulfillmentRequests, SendReport,
 };
 use petra_ops::memory::MemoryHistory;
 use petra_ops::settings::SourceSettings;
 use petra_ops::Error;
-use petra_sandbox::{
-    sample_products, CatalogSource, RunningSandbox, Sandbox, SandboxConfig, DEFAULT_PASSWORD,
-    DEFAULT_USERNAME,
-};
+use petra_sandbox::{CatalogSource, RunningSandbox, Sandbox, SandboxConfig};
 
 const PO: &str = "GUARD-1";
 
@@ -23,20 +22,7 @@ fn operation(source: SourceSettings) -> SendFulfillmentRequests {
 }
 
 fn request() -> FulfillmentRequest {
-    let sku = sample_products()[0].variants[0].sku.to_string();
-    FulfillmentRequest {
-        fr_number: PO.into(),
-        ship_to_name: "Dana Whitfield".into(),
-        address_line_1: "1400 Harbor Blvd".into(),
-        city: "Tempe".into(),
-        state: "AZ".into(),
-        postal_code: "85281".into(),
-        lines: vec![RequestLine {
-            sku,
-            quantity: "1".into(),
-        }],
-        ..FulfillmentRequest::default()
-    }
+    sandbox_orders::request(PO)
 }
 
 struct Harness {
@@ -52,11 +38,7 @@ impl Harness {
     async fn start() -> Self {
         let config = SandboxConfig::default().with_catalog(CatalogSource::Sample);
         let sandbox = Sandbox::start(config).await.unwrap();
-        let credentials = Credentials::new(DEFAULT_USERNAME, DEFAULT_PASSWORD).unwrap();
-        let config = ConnectionConfig::new("sandbox", &sandbox.base_url(), credentials)
-            .unwrap()
-            .with_rate_limit(None);
-        let client = PetraClient::new(config).unwrap();
+        let client = sandbox_orders::client(&sandbox);
 
         let outbox = MemoryRequests::new();
         let source_name = SourceSettings::default().name;

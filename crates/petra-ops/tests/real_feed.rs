@@ -160,3 +160,89 @@ async fn header_only_feed_archives_nothing() {
     );
     assert_eq!(harness.active().await, ITEMS);
 }
+
+/// Returns the real feed's bytes, and the byte offset and PETRA SKU of the data record at
+/// `index` (0-based) whose fields satisfy `pick`, searching from `index` on.
+fn record_start(index: usize, pick: impl Fn(&csv::ByteRecord) -> bool) -> (Vec<u8>, u64, String) {
+    let bytes = std::fs::read(real_feed()).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let mut record = csv::ByteRecord::new();
+    let mut position = 0;
+    while reader.read_byte_record(&mut record).unwrap() {
+        // The first three records are the two preamble lines and the header.
+        if position >= index + 3 && pick(&record) {
+            let start = record.position().unwrap().byte();
+            let sku = String::from_utf8(record[1].to_vec()).unwrap();
+            return (bytes, start, sku);
+        }
+        position += 1;
+    }
+    panic!("no record from index {index} matches");
+}
+
+#[tokio::test]
+async fn feed_cut_mid_row_archives_nothing() {
+    // A record whose first 25 bytes hold no quote, so the cut falls outside quotes.
+    let (bytes, start, sku) = record_start(2_287, |record| {
+        !record.as_slice().iter().take(25).any(|&byte| byte == b'"')
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.csv");
+    std::fs::write(&cut, &bytes[..start as usize + 25]).unwrap();
+    let harness = Harness::new();
+    harness.run(&real_feed()).await;
+    let before = harness.item(&sku).expect("item imported").item;
+
+    let report = harness.run(&cut).await;
+
+    assert!(!report.retrieval_complete);
+    assert!(
+        report
+            .retrieval_error
+            .as_deref()
+            .is_some_and(|error| error.contains("truncated")),
+        "{:?}",
+        report.retrieval_error
+    );
+    assert!(
+        matches!(report.archive, ArchiveOutcome::Refused { .. }),
+        "{:?}",
+        report.archive
+    );
+    assert_eq!(report.rejected, 0, "{:?}", report.rejections);
+    assert_eq!(harness.active().await, ITEMS);
+    assert_eq!(harness.item(&sku).unwrap().item, before);
+}
+
+#[tokio::test]
+async fn feed_cut_in_quotes_keeps_item() {
+    // A record whose LONG DESC (column 10) must be quoted, long enough to cut inside.
+    let (bytes, start, sku) = record_start(800, |record| {
+        let plain = |field: &[u8]| !field.iter().any(|byte| b"\",\r\n".contains(byte));
+        let quoted = !plain(&record[9]);
+        quoted && record[9].len() > 40 && (0..9).all(|column| plain(&record[column]))
+    });
+    let record = &bytes[start as usize..];
+    let quote = record.iter().position(|&byte| byte == b'"').unwrap();
+    let commas = record[..quote].iter().filter(|&&byte| byte == b',').count();
+    assert_eq!(commas, 9, "the first quote opens LONG DESC");
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.csv");
+    std::fs::write(&cut, &bytes[..start as usize + quote + 20]).unwrap();
+    let harness = Harness::new();
+    harness.run(&real_feed()).await;
+    let before = harness.item(&sku).expect("item imported").item;
+
+    let report = harness.run(&cut).await;
+
+    assert!(!report.retrieval_complete);
+    assert!(
+        matches!(report.archive, ArchiveOutcome::Refused { .. }),
+        "{:?}",
+        report.archive
+    );
+    assert_eq!(harness.item(&sku).unwrap().item, before);
+}

@@ -66,6 +66,16 @@ impl Fixture {
     }
 
     async fn import(&self, path: &Path, template: TemplateChoice) -> InventoryReport {
+        self.import_with(path, template, RunOptions::default())
+            .await
+    }
+
+    async fn import_with(
+        &self,
+        path: &Path,
+        template: TemplateChoice,
+        options: RunOptions,
+    ) -> InventoryReport {
         let source = SourceSettings::default()
             .validate()
             .expect("default source");
@@ -76,7 +86,7 @@ impl Fixture {
                 &self.store,
                 &self.store,
                 &SystemClock,
-                RunOptions::default(),
+                options,
             )
             .await
             .expect("import")
@@ -176,8 +186,12 @@ async fn repeated_sku_later_copy_wins() {
             .import(&repeated_feed, TemplateChoice::Default)
             .await;
 
-        // A full read writes the early copy, then the later, unchanged copy back.
-        assert_eq!(report.updated, 2, "{lines_before} lines before");
+        // The later, unchanged copy replaces the early one in the batch.
+        assert_eq!(report.updated, 0, "{lines_before} lines before");
+        assert_eq!(
+            report.unchanged, first.created,
+            "{lines_before} lines before"
+        );
         assert_eq!(
             report.warning_count,
             first.warning_count + 1,
@@ -194,6 +208,30 @@ async fn repeated_sku_later_copy_wins() {
             "{lines_before} lines before"
         );
     }
+}
+
+#[tokio::test]
+async fn repeated_sku_runs_settle() {
+    let fixture = Fixture::new();
+    let target = fixture.records[DATA_START + 50].clone();
+    let mut repeated = fixture.records.clone();
+    repeated.insert(DATA_START + 10, with_available(&target, b"4321"));
+    let feed = fixture.write("repeated.csv", &repeated);
+    let dry_run = RunOptions {
+        dry_run: true,
+        ..RunOptions::default()
+    };
+    let preview = fixture
+        .import_with(&feed, TemplateChoice::Default, dry_run)
+        .await;
+
+    let first = fixture.import(&feed, TemplateChoice::Default).await;
+    let second = fixture.import(&feed, TemplateChoice::Default).await;
+
+    assert_eq!(preview.created, first.created);
+    assert_eq!(first.created + first.updated, ROWS);
+    assert_eq!(second.updated, 0);
+    assert_eq!(second.unchanged, ROWS);
 }
 
 #[tokio::test]

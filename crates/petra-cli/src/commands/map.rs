@@ -79,7 +79,25 @@ pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
         results.push(result);
     }
 
+    // Fewer records than the limit means the reader reached the end of the file, so
+    // whether the file is whole is known.
+    let end = if results.len() < args.limit {
+        reader.finish().err()
+    } else {
+        None
+    };
+    let end_failure = end.map(|error| {
+        Failure::new(
+            Exit::Config,
+            format!("{} is incomplete: {}", args.input.display(), root_cause(&error)),
+        )
+        .with_fix("download the feed again; a whole ProdList.csv has data rows after its header and ends with a line end")
+    });
+
     if cli.json {
+        if let Some(failure) = end_failure {
+            return Err(failure.with_details(json!({ "records": results })));
+        }
         output::print_json(&results);
         return Ok(Exit::Success);
     }
@@ -105,5 +123,8 @@ pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
             }
         }
     }
-    Ok(Exit::Success)
+    match end_failure {
+        Some(failure) => Err(failure),
+        None => Ok(Exit::Success),
+    }
 }

@@ -131,7 +131,24 @@ async fn import(
              (docs/operations.md lists the fields)"
         ))
     })?;
-    let report = operation.import(store, requests, &SystemClock).await?;
+    let report = operation
+        .import(store, requests, &SystemClock)
+        .await
+        .map_err(|err| {
+            let fix = match &err {
+                petra_ops::Error::MissingPo { .. } => Some("add the fr_number to those requests"),
+                petra_ops::Error::RepeatedPo { .. } => Some("correct those requests"),
+                _ => None,
+            };
+            let failure = Failure::from(err);
+            match fix {
+                Some(fix) => failure.with_fix(format!(
+                    "{fix} in {} and import it again",
+                    args.file.display()
+                )),
+                None => failure,
+            }
+        })?;
 
     if cli.json {
         output::print_json(&report);
@@ -156,12 +173,13 @@ async fn import(
     for po in &outcome.skipped {
         outln!("  skipped {po}");
     }
+    // The position in the file, not the outbox id, because the file is what gets fixed.
     for request in &report.problems {
         for problem in &request.problems {
             outln!(
-                "  request {} ({}): {problem}",
-                request.request,
-                request.fr_number
+                "  {} (request {} in the file): {problem}",
+                request.fr_number.trim(),
+                request.position
             );
         }
     }
@@ -247,11 +265,18 @@ pub fn print_send_report(report: &SendReport, json: bool) {
     outln!("  pending     {}", report.pending);
     outln!("  duration    {:.2} s", report.duration_ms as f64 / 1000.0);
     if report.interrupted {
-        let after = report
-            .stopped_after
-            .map_or("before the first request".to_owned(), |number| {
-                format!("after request {number}")
-            });
+        let after =
+            report
+                .stopped_after
+                .map_or("before the first request".to_owned(), |outbox_id| {
+                    let po = report
+                        .results
+                        .iter()
+                        .find(|result| result.outbox_id == outbox_id)
+                        .map(|result| result.po_number.as_str())
+                        .unwrap_or("?");
+                    format!("after {po} (outbox id {outbox_id})")
+                });
         outln!("  interrupted {after}; the next run continues with what is still pending");
     }
     if let Some(error) = &report.fatal_error {
@@ -281,9 +306,9 @@ pub fn print_send_report(report: &SendReport, json: bool) {
     for result in &report.results {
         for reason in &result.reasons {
             outln!(
-                "  request {} {} rejected: {reason}",
-                result.request,
-                result.po_number
+                "  {} (outbox id {}) rejected: {reason}",
+                result.po_number,
+                result.outbox_id
             );
         }
         if let (Some(sent), Some(held)) = (&result.sent_lines, &result.petra_lines) {
@@ -292,9 +317,9 @@ pub fn print_send_report(report: &SendReport, json: bool) {
         }
         for warning in &result.warnings {
             outln!(
-                "  request {} {} warning: {warning}",
-                result.request,
-                result.po_number
+                "  {} (outbox id {}) warning: {warning}",
+                result.po_number,
+                result.outbox_id
             );
         }
         if matches!(
@@ -308,9 +333,9 @@ pub fn print_send_report(report: &SendReport, json: bool) {
                 .filter(|error| report.fatal_error.as_ref() != Some(*error));
             if let Some(error) = error {
                 outln!(
-                    "  request {} {} {}: {error}",
-                    result.request,
+                    "  {} (outbox id {}) {}: {error}",
                     result.po_number,
+                    result.outbox_id,
                     result.state
                 );
             }
@@ -351,7 +376,7 @@ async fn list(
             .iter()
             .map(|(entry, shipping)| {
                 serde_json::json!({
-                    "request": entry.sequence,
+                    "outbox_id": entry.sequence,
                     "po_number": entry.po_number,
                     "state": entry.state,
                     "order_id": entry.order_id,
@@ -365,7 +390,7 @@ async fn list(
     }
     outln!(
         "{:>5}  {:<24} {:<16} {:<12} {:<18}",
-        "#",
+        "id",
         "PO",
         "state",
         "order",
@@ -468,7 +493,7 @@ async fn show(cli: &Cli, config: &Config, store: &SqliteStore, po: &str) -> Resu
         }));
         return Ok(Exit::Success);
     }
-    outln!("{} (request {})", entry.po_number, entry.sequence);
+    outln!("{} (outbox id {})", entry.po_number, entry.sequence);
     outln!("  state     {}", entry.state);
     outln!("  order     {}", entry.order_id.as_deref().unwrap_or("-"));
     outln!("  attempts  {}", entry.attempts);

@@ -11,13 +11,18 @@
 //! - [`record`]: the CSV record type the splitter fills and rows keep.
 //! - `split`: cutting the byte stream into CSV records, with line numbers and the quote
 //!   state at the end.
+//! - `field_ends`: finding the ends of unquoted fields a 64-byte block at a time.
 //! - `decode`: per-field UTF-8 or Windows-1252 decoding.
 //! - `build`: filling a typed row from one CSV record.
+//! - `byte_search`: searches for one or two byte values without memchr's per-call
+//!   dispatch.
 
 pub mod async_reader;
 mod build;
+mod byte_search;
 mod decode;
 pub mod download;
+mod field_ends;
 pub mod generator;
 pub mod header;
 mod input;

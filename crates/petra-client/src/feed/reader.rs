@@ -117,6 +117,9 @@ pub struct ProdListReader<R> {
     summary: FeedSummary,
     last_line: u64,
     finished: bool,
+    /// True when the file's last record was cut short (see `is_cut_off`); the record is
+    /// kept in `record` for the error.
+    cut_off: bool,
     failure: Option<Error>,
     /// The row [`read_row`](ProdListReader::read_row) refills and lends.
     row: ProdListRow,
@@ -153,6 +156,7 @@ impl<R: Read> ProdListReader<R> {
             summary: FeedSummary::default(),
             last_line: 0,
             finished: false,
+            cut_off: false,
             failure: None,
         };
 
@@ -217,8 +221,9 @@ impl<R: Read> ProdListReader<R> {
     ///
     /// [`Error::FeedTruncated`] when the source is shorter than
     /// [`ReaderOptions::expected_len`], [`Error::FeedUnterminatedQuote`] when the file
-    /// ends inside a quoted field, [`Error::FeedEmpty`] when no data row follows the
-    /// header, and [`Error::FeedRead`] when reading failed.
+    /// ends inside a quoted field, [`Error::FeedLastRowCut`] when it ends inside its last
+    /// row without a line end, [`Error::FeedEmpty`] when no data row follows the header,
+    /// and [`Error::FeedRead`] when reading failed.
     pub fn finish(mut self) -> Result<FeedSummary, Error> {
         while self.next().is_some() {}
         if let Some(failure) = self.failure.take() {
@@ -269,12 +274,29 @@ impl<R: Read> ProdListReader<R> {
                 line: self.last_line,
             });
         }
+        if self.cut_off {
+            return Err(Error::FeedLastRowCut {
+                line: self.last_line,
+                fields: self.record.len(),
+                columns: self.columns.names().len(),
+            });
+        }
         if self.summary.rows + self.summary.row_errors + self.summary.passed_over_rows == 0 {
             return Err(Error::FeedEmpty {
                 header_line: self.summary.header_line,
             });
         }
         Ok(())
+    }
+
+    /// Returns true when the record just read is the file's last and was cut short: the
+    /// input ended inside a quoted field, or ended the record without a line end before
+    /// the header's last column. A last row with every column and no line end is whole.
+    fn is_cut_off(&self) -> bool {
+        if self.records.ended_in_quotes() {
+            return true;
+        }
+        !self.records.record_has_line_end() && self.record.len() < self.columns.names().len()
     }
 
     /// Returns true for a row that only repeats the header's column names.
@@ -408,6 +430,14 @@ impl<R: Read> ProdListReader<R> {
                 return false;
             }
             match self.read_record() {
+                Ok(true) if self.is_cut_off() => {
+                    // The file's last record is incomplete, so it is neither returned nor
+                    // counted: mapping it would store a cut value.
+                    self.cut_off = true;
+                    self.finished = true;
+                    self.failure = self.check_end().err();
+                    return false;
+                }
                 Ok(true) => {}
                 Ok(false) => {
                     self.finished = true;

@@ -1,7 +1,8 @@
 //! The record splitter under the reader. It cuts the decoded byte stream into CSV records
 //! exactly as the `csv` crate (1.3, csv-core 0.1) does with `has_headers(false)` and
-//! `flexible(true)`. It finds field ends with `memchr` searches instead of stepping
-//! through a state machine byte by byte.
+//! `flexible(true)`. It finds the ends of unquoted fields with a bitmask of the commas, CRs
+//! and LFs of each 64-byte block, and closing quotes with a `memchr` search, instead of
+//! stepping through a state machine byte by byte.
 //!
 //! The rules, as csv-core applies them with a comma delimiter, `"` quotes, doubled quotes
 //! and no escape character:
@@ -19,6 +20,8 @@
 
 use std::io::{self, Read};
 
+use super::byte_search::{find_byte, find_either};
+use super::field_ends::FieldEnds;
 use super::record::Record;
 
 /// Initial size of the read buffer. It grows when a single record does not fit.
@@ -48,8 +51,10 @@ pub struct RecordSplitter<R> {
     record_line: u64,
     record_start: u64,
     record_end: u64,
+    /// True when the last record ended with a CR or LF, false when the input ended it.
+    record_line_end: bool,
     ended_in_quotes: bool,
-    search: Search,
+    field_ends: FieldEnds,
 }
 
 /// Outcome of splitting one field.
@@ -63,9 +68,15 @@ enum FieldEnd {
 impl<R: Read> RecordSplitter<R> {
     /// Creates a splitter reading from `source`, which needs no `BufReader`.
     pub fn new(source: R) -> RecordSplitter<R> {
+        RecordSplitter::with_buffer_bytes(source, BUFFER_BYTES)
+    }
+
+    /// Creates a splitter whose read buffer starts at `bytes` (at least 1), so that tests
+    /// can make records cross refills and grow the buffer with short inputs.
+    fn with_buffer_bytes(source: R, bytes: usize) -> RecordSplitter<R> {
         RecordSplitter {
             source,
-            buffer: vec![0; BUFFER_BYTES],
+            buffer: vec![0; bytes.max(1)],
             at: 0,
             record_at: 0,
             filled: 0,
@@ -77,8 +88,9 @@ impl<R: Read> RecordSplitter<R> {
             record_line: 0,
             record_start: 0,
             record_end: 0,
+            record_line_end: false,
             ended_in_quotes: false,
-            search: Search::new(),
+            field_ends: FieldEnds::default(),
         }
     }
 
@@ -102,6 +114,12 @@ impl<R: Read> RecordSplitter<R> {
     /// This equals the `csv` crate's `Position::byte` after reading the record.
     pub fn record_end(&self) -> u64 {
         self.record_end
+    }
+
+    /// Returns true when the last record ended with a CR or LF. Only the last record of an
+    /// input can end without one, when the input stops right after it.
+    pub fn record_has_line_end(&self) -> bool {
+        self.record_line_end
     }
 
     /// Returns true when the input ended inside a quoted field, so the last record is cut
@@ -133,15 +151,17 @@ impl<R: Read> RecordSplitter<R> {
                 self.finish_record(record);
                 return Ok(true);
             }
-            let unread = &self.buffer[self.at..self.filled];
-            let end = if unread[0] == b'"' {
+            if self.unquoted_fields(record) {
+                self.finish_record(record);
+                return Ok(true);
+            }
+            if self.at == self.filled {
+                // The buffer ends right after a comma.
+                continue;
+            }
+
+            let end = if self.buffer[self.at] == b'"' {
                 self.quoted_field(record)?
-            } else if let Some(length) = self.search.field_end(unread) {
-                // The common case, an unquoted field ending inside the buffer, stays in
-                // this loop.
-                let start = self.at - self.record_at;
-                record.bounds.push((start, start + length));
-                self.consume_field_end(length)
             } else {
                 self.unquoted_field(record)?
             };
@@ -170,14 +190,72 @@ impl<R: Read> RecordSplitter<R> {
         }
     }
 
+    /// Splits the unquoted fields from `self.at` on that end inside the buffer, and stops
+    /// before a quoted field or a field that runs past its 64-byte block. Returns true when
+    /// a line end completed the record.
+    ///
+    /// This is the loop most bytes of a feed go through. Each field takes its end from the
+    /// lowest bit of the block's mask, and clearing that bit leaves the next field's end.
+    /// The loop works on local copies of the positions so that the compiler can keep them
+    /// in registers. It must assume that the field bounds, written through the pointer of a
+    /// `Vec`, may alias `self` or the `Vec` itself.
+    #[inline]
+    fn unquoted_fields(&mut self, record: &mut Record) -> bool {
+        let filled = &self.buffer[..self.filled];
+        let record_at = self.record_at;
+        let mut block = self.field_ends;
+        let mut at = self.at;
+        let mut ends = block.mask_from(at);
+        let mut bounds = std::mem::take(&mut record.bounds);
+
+        let record_ended = loop {
+            if ends == 0 {
+                // The bytes from `at` to the end of the cached block have no field end, so
+                // the next block starts at the later of the two.
+                let next = at.max(block.end());
+                if next >= filled.len() {
+                    break false;
+                }
+                block.load(filled, next);
+                ends = block.mask_from(next);
+                if ends == 0 {
+                    // The field runs past this block.
+                    break false;
+                }
+            }
+            if filled.get(at) == Some(&b'"') {
+                break false;
+            }
+
+            let field_end = block.start() + ends.trailing_zeros() as usize;
+            ends &= ends - 1;
+            bounds.push((at - record_at, field_end - record_at));
+            at = field_end + 1;
+            match filled.get(field_end) {
+                Some(b',') => {}
+                Some(b'\n') => {
+                    self.line += 1;
+                    break true;
+                }
+                _ => break true,
+            }
+        };
+
+        record.bounds = bounds;
+        self.at = at;
+        self.field_ends = block;
+        record_ended
+    }
+
     /// Splits an unquoted field starting at `self.at`, and its delimiter or line end.
     fn unquoted_field(&mut self, record: &mut Record) -> io::Result<FieldEnd> {
         loop {
-            let unread = &self.buffer[self.at..self.filled];
-            if let Some(length) = self.search.field_end(unread) {
-                let start = self.at - self.record_at;
-                record.bounds.push((start, start + length));
-                return Ok(self.consume_field_end(length));
+            let filled = &self.buffer[..self.filled];
+            if let Some(field_end) = self.field_ends.find(filled, self.at) {
+                record
+                    .bounds
+                    .push((self.at - self.record_at, field_end - self.record_at));
+                return Ok(self.consume_field_end(field_end - self.at));
             }
             if !self.fill()? {
                 record
@@ -193,24 +271,34 @@ impl<R: Read> RecordSplitter<R> {
     /// closing quote, and its delimiter or line end. Offsets below are from `self.at`.
     fn quoted_field(&mut self, record: &mut Record) -> io::Result<FieldEnd> {
         // On a refill the field is searched again from its opening quote, which `fill`
-        // keeps at `self.at`.
+        // keeps at `self.at`. The same search counts the line feeds in the content, so
+        // the content is read once.
         'search: loop {
             let mut from = 1;
             let mut doubled = false;
+            let mut line_feeds = 0;
             let closing = loop {
                 let unread = &self.buffer[self.at..self.filled];
-                let Some(offset) = self.search.quote(&unread[from..]) else {
+                let Some(offset) = find_either(b'"', b'\n', &unread[from..]) else {
                     if self.fill()? {
                         continue 'search;
                     }
                     // The input ends inside the quotes.
                     self.ended_in_quotes = true;
                     let length = self.filled - self.at;
+                    self.line += line_feeds;
                     self.push_quoted(record, length, doubled, length - 1);
                     self.at = self.filled;
                     return Ok(FieldEnd::Record);
                 };
-                let quote = from + offset;
+                let found = from + offset;
+                if unread[found] == b'\n' {
+                    line_feeds += 1;
+                    from = found + 1;
+                    continue;
+                }
+
+                let quote = found;
                 match unread.get(quote + 1).copied() {
                     Some(b'"') => {
                         doubled = true;
@@ -230,18 +318,21 @@ impl<R: Read> RecordSplitter<R> {
 
             // csv-core appends any bytes between the closing quote and the next delimiter or
             // line end to the field, quotes included.
-            let after = &self.buffer[self.at + closing + 1..self.filled];
-            let trailing = match self.search.field_end(after) {
-                Some(length) => length,
+            let after = self.at + closing + 1;
+            let filled = &self.buffer[..self.filled];
+            let trailing = match self.field_ends.find(filled, after) {
+                Some(field_end) => field_end - after,
                 None => {
                     if self.fill()? {
                         continue 'search;
                     }
+                    // `fill` may have moved the field to the front of the buffer.
                     self.filled - (self.at + closing + 1)
                 }
             };
 
             let length = closing + 1 + trailing;
+            self.line += line_feeds;
             self.push_quoted(record, length, doubled, closing - 1);
             return Ok(self.consume_field_end(length));
         }
@@ -249,7 +340,7 @@ impl<R: Read> RecordSplitter<R> {
 
     /// Adds the quoted field of `length` bytes at `self.at`, whose content (after the
     /// opening quote) is `content_length` bytes long and is followed by its closing quote
-    /// and any trailing bytes up to `length`. It also counts the line feeds in the content.
+    /// and any trailing bytes up to `length`.
     fn push_quoted(
         &mut self,
         record: &mut Record,
@@ -259,7 +350,6 @@ impl<R: Read> RecordSplitter<R> {
     ) {
         let field = &self.buffer[self.at..self.at + length];
         let content = &field[1..1 + content_length];
-        self.line += count_line_feeds(content);
 
         // The closing quote, when there is one, sits right after the content.
         let trailing = field.get(content_length + 2..).unwrap_or_default();
@@ -280,6 +370,11 @@ impl<R: Read> RecordSplitter<R> {
     /// records where it ended.
     fn finish_record(&mut self, record: &mut Record) {
         self.record_end = self.buffer_offset + self.at as u64;
+        // `at` is past the byte that ended the record, if a byte did. Inside quotes a CR or
+        // LF is content, so a record cut inside quotes never counts as ended by one.
+        self.record_line_end = self.at > self.record_at
+            && matches!(self.buffer[self.at - 1], b'\r' | b'\n')
+            && !self.ended_in_quotes;
         let line = &self.buffer[self.record_at..self.at];
         if self.rewritten.is_empty() {
             record.bytes.extend_from_slice(line);
@@ -332,6 +427,8 @@ impl<R: Read> RecordSplitter<R> {
             return Ok(false);
         }
 
+        // The cached block positions go stale when the bytes move.
+        self.field_ends.clear();
         let keep = self.record_at;
         if keep > 0 {
             self.buffer.copy_within(keep..self.filled, 0);
@@ -362,66 +459,13 @@ impl<R: Read> RecordSplitter<R> {
     }
 }
 
-/// Searches for the bytes that end an unquoted field (comma, CR, LF) and for quotes.
-///
-/// On x86_64 it calls memchr's SSE2 searchers, since SSE2 is part of the x86_64 baseline,
-/// instead of `memchr::memchr3` and `memchr::memchr`. Those pick an implementation through
-/// a function pointer on every call. In callgrind counts of this feed (fields of about ten
-/// bytes, memchr 2.8), that cost about three times the instructions of the direct call.
-#[derive(Clone, Copy)]
-struct Search {
-    #[cfg(target_arch = "x86_64")]
-    field_end: Option<memchr::arch::x86_64::sse2::memchr::Three>,
-    #[cfg(target_arch = "x86_64")]
-    quote: Option<memchr::arch::x86_64::sse2::memchr::One>,
-}
-
-impl Search {
-    fn new() -> Search {
-        Search {
-            #[cfg(target_arch = "x86_64")]
-            field_end: memchr::arch::x86_64::sse2::memchr::Three::new(b',', b'\r', b'\n'),
-            #[cfg(target_arch = "x86_64")]
-            quote: memchr::arch::x86_64::sse2::memchr::One::new(b'"'),
-        }
-    }
-
-    /// Returns the offset of the first comma, CR or LF in `haystack`.
-    #[inline]
-    fn field_end(&self, haystack: &[u8]) -> Option<usize> {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(sse2) = &self.field_end {
-            return sse2.find(haystack);
-        }
-        memchr::memchr3(b',', b'\r', b'\n', haystack)
-    }
-
-    /// Returns the offset of the first `"` in `haystack`.
-    #[inline]
-    fn quote(&self, haystack: &[u8]) -> Option<usize> {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(sse2) = &self.quote {
-            return sse2.find(haystack);
-        }
-        memchr::memchr(b'"', haystack)
-    }
-}
-
-fn count_line_feeds(bytes: &[u8]) -> u64 {
-    // Most quoted fields have no line feed, and finding none is cheaper than counting.
-    match memchr::memchr(b'\n', bytes) {
-        Some(first) => memchr::memchr_iter(b'\n', &bytes[first..]).count() as u64,
-        None => 0,
-    }
-}
-
 /// Appends a quoted field's `content` to `out`, with each `""` read as one quote when
 /// `doubled`.
 fn unescape_into(out: &mut Vec<u8>, content: &[u8], doubled: bool) {
     let mut from = 0;
     if doubled {
         // Every quote inside the content is the first of a pair: keep it, drop the second.
-        while let Some(offset) = memchr::memchr(b'"', &content[from..]) {
+        while let Some(offset) = find_byte(b'"', &content[from..]) {
             let quote = from + offset;
             out.extend_from_slice(&content[from..=quote]);
             from = (quote + 2).min(content.len());

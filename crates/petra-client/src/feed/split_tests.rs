@@ -41,12 +41,17 @@ impl Read for Chunked<'_> {
 }
 
 fn split_chunked(input: &[u8], sizes: &[usize]) -> Outcome {
+    split_with_buffer(input, sizes, super::BUFFER_BYTES)
+}
+
+/// Splits `input` read in chunks of `sizes`, with a read buffer of `buffer_bytes` at first.
+fn split_with_buffer(input: &[u8], sizes: &[usize], buffer_bytes: usize) -> Outcome {
     let source = Chunked {
         data: input,
         sizes,
         reads: 0,
     };
-    let mut splitter = RecordSplitter::new(source);
+    let mut splitter = RecordSplitter::with_buffer_bytes(source, buffer_bytes);
     let mut record = Record::default();
     let mut records = Vec::new();
     while splitter.read_record(&mut record).expect("read from memory") {
@@ -349,6 +354,55 @@ proptest! {
         prop_assert_eq!(&outcome.records, &csv_records(&input));
         prop_assert_eq!(outcome.ended_in_quotes, csv_ended_in_quotes(&input));
     }
+}
+
+/// Runs of letters up to twice the 64-byte block of the field-end search, mixed with the
+/// bytes the rules treat differently, so that fields start and end anywhere in a block
+/// and span blocks.
+fn long_field_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        2 => (0usize..130).prop_map(|length| vec![b'a'; length]),
+        3 => prop::sample::select(vec![b',', b'"', b'\r', b'\n', 0xE9]).prop_map(|byte| vec![byte]),
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// Small read buffers make records cross refills, move to the front of the buffer and
+    /// grow it, all inside and across 64-byte blocks.
+    #[test]
+    fn long_fields_split_like_csv(
+        input in long_field_bytes(),
+        sizes in prop::collection::vec(prop_oneof![1usize..=200, Just(1usize << 20)], 1..8),
+        buffer_bytes in 1usize..=300,
+    ) {
+        let outcome = split_with_buffer(&input, &sizes, buffer_bytes);
+
+        prop_assert_eq!(&outcome.records, &csv_records(&input));
+        prop_assert_eq!(outcome.ended_in_quotes, csv_ended_in_quotes(&input));
+    }
+}
+
+#[test]
+fn fields_across_block_boundaries() {
+    let first = "a".repeat(63);
+    let second = "b".repeat(64);
+    let third = "c".repeat(130);
+    let input = format!("{first},{second}\r\n{third},\"q,{first}\"x,\n");
+
+    let outcome = split_with_buffer(input.as_bytes(), &[1 << 20], 100);
+
+    let quoted = format!("q,{first}x");
+    assert_eq!(
+        fields(&outcome),
+        vec![
+            vec![&first[..], &second[..]],
+            vec![&third[..], &quoted[..], ""]
+        ]
+    );
+    assert_eq!(outcome.records, csv_records(input.as_bytes()));
 }
 
 #[test]

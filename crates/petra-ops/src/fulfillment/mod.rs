@@ -18,12 +18,12 @@ mod send;
 pub mod settings;
 pub mod validate;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use futures::StreamExt;
-use petra_client::{PetraApi, Sku};
+use petra_client::{PetraApi, PoNumber, Sku};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -57,8 +57,9 @@ const SKU_PAGE: usize = 5_000;
 /// The problems of one imported request, by its position in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestProblems {
-    /// Position of the request in the file, starting at 1.
-    pub request: usize,
+    /// Position of the request in the file, starting at 1. In CSV, the rows of one FR
+    /// number are one request. This is not the outbox id that send reports use.
+    pub position: usize,
     pub fr_number: String,
     pub problems: Vec<Problem>,
 }
@@ -204,7 +205,9 @@ impl SendFulfillmentRequests {
     ///
     /// # Errors
     ///
-    /// [`Error::FulfillmentDisabled`] when the source does not fulfill orders.
+    /// [`Error::FulfillmentDisabled`] when the source does not fulfill orders,
+    /// [`Error::MissingPo`] when a request has an empty FR number, and
+    /// [`Error::RepeatedPo`] when two requests share one. None of them stores anything.
     pub async fn import(
         &self,
         requests: &dyn FulfillmentRequests,
@@ -212,6 +215,7 @@ impl SendFulfillmentRequests {
         clock: &dyn Clock,
     ) -> Result<ImportReport, Error> {
         self.check_fulfills_orders()?;
+        check_po_numbers(&incoming)?;
         let plan = self.compile()?;
         let problems = incoming
             .iter()
@@ -219,7 +223,7 @@ impl SendFulfillmentRequests {
             .filter_map(|(index, request)| {
                 let problems = validate::prepare(&plan, request).err()?;
                 Some(RequestProblems {
-                    request: index + 1,
+                    position: index + 1,
                     fr_number: request.fr_number.clone(),
                     problems,
                 })
@@ -347,7 +351,6 @@ impl SendFulfillmentRequests {
         };
 
         let mut results = Vec::new();
-        let mut not_started = 0u64;
         let mut fatal_error = None;
         let mut fatal_status = None;
         let mut stopped_after = None;
@@ -367,10 +370,10 @@ impl SendFulfillmentRequests {
             while let Some(outcome) = ended.next().await {
                 match outcome? {
                     Ended::Done(result) => {
-                        stopped_after = stopped_after.max(Some(result.request));
+                        stopped_after = stopped_after.max(Some(result.outbox_id));
                         results.push(result);
                     }
-                    Ended::NotStarted => not_started += 1,
+                    Ended::NotStarted => {}
                     Ended::Fatal(result, error, status) => {
                         tracing::warn!(%error, "stopping the run: Petra rejected the credentials");
                         run_stop.cancel();
@@ -383,7 +386,7 @@ impl SendFulfillmentRequests {
                 }
             }
         }
-        results.sort_by_key(|result| result.request);
+        results.sort_by_key(|result| result.outbox_id);
         let unreachable_attempts = submitter.unreachable_attempts.load(Ordering::Relaxed);
         let petra_unreachable =
             unreachable_attempts > 0 && submitter.reached_attempts.load(Ordering::Relaxed) == 0;
@@ -394,12 +397,21 @@ impl SendFulfillmentRequests {
             );
         }
 
-        let held = context
-            .requests
-            .list(source, Some(OutboxState::Held))
-            .await
-            .map_err(requests_error("count held requests"))?
-            .len() as u64;
+        // Held, pending and unknown count the outbox, not this run's results, because a
+        // stop signal leaves batches unread whose requests still wait. An entry still
+        // `submitting` belongs to an earlier run that ended before Petra's reply.
+        let in_outbox = |state| async move {
+            let entries = context
+                .requests
+                .list(source, Some(state))
+                .await
+                .map_err(requests_error("count requests by state"))?;
+            Ok::<u64, Error>(entries.len() as u64)
+        };
+        let held = in_outbox(OutboxState::Held).await?;
+        let pending = in_outbox(OutboxState::Pending).await?;
+        let unknown = in_outbox(OutboxState::OutcomeUnknown).await?
+            + in_outbox(OutboxState::Submitting).await?;
         let count = |state| {
             results
                 .iter()
@@ -415,9 +427,9 @@ impl SendFulfillmentRequests {
             submitted: count(OutboxState::Submitted),
             rejected: count(OutboxState::Rejected),
             held,
-            unknown: count(OutboxState::OutcomeUnknown),
+            unknown,
             reconciled: results.iter().filter(|result| result.reconciled).count() as u64,
-            pending: count(OutboxState::Pending) + not_started,
+            pending,
             not_sent: results.iter().filter(|result| result.not_sent).count() as u64,
             deferred: results.iter().filter(|result| result.deferred).count() as u64,
             interrupted: context.stop.is_cancelled(),
@@ -428,6 +440,44 @@ impl SendFulfillmentRequests {
             results,
         })
     }
+}
+
+/// Rejects requests with an empty FR number, and requests that share one. The outbox
+/// keys entries by PO, so the later of two such requests would replace the earlier.
+fn check_po_numbers(requests: &[FulfillmentRequest]) -> Result<(), Error> {
+    let positions: Vec<usize> = requests
+        .iter()
+        .enumerate()
+        .filter(|(_, request)| request.fr_number.trim().is_empty())
+        .map(|(index, _)| index + 1)
+        .collect();
+    if !positions.is_empty() {
+        tracing::warn!(
+            ?positions,
+            "requests without an FR number; nothing imported"
+        );
+        return Err(Error::MissingPo { positions });
+    }
+
+    let mut positions_by_po: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, request) in requests.iter().enumerate() {
+        let po = PoNumber::new(&request.fr_number);
+        positions_by_po
+            .entry(po.key().to_owned())
+            .or_default()
+            .push(index + 1);
+    }
+    let repeated = positions_by_po
+        .into_values()
+        .filter(|positions| positions.len() > 1)
+        .min_by_key(|positions| positions[0]);
+    let Some(positions) = repeated else {
+        return Ok(());
+    };
+
+    let po = PoNumber::new(&requests[positions[0] - 1].fr_number).to_string();
+    tracing::warn!(%po, ?positions, "requests share a PO; nothing imported");
+    Err(Error::RepeatedPo { po, positions })
 }
 
 /// Collects every SKU of the source's pool, active or archived.

@@ -89,7 +89,8 @@ impl fmt::Display for OutboxState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
     pub po_number: PoNumber,
-    /// Intake order within the source, starting at 1: the request number in reports.
+    /// Intake order within the source, starting at 1: the outbox id in send reports and
+    /// `petra orders list`.
     pub sequence: u64,
     pub request: FulfillmentRequest,
     pub state: OutboxState,
@@ -291,6 +292,11 @@ pub trait FulfillmentRequests: Send + Sync {
     /// Adds requests to the outbox, `held` when `hold` is true and `pending` otherwise.
     /// A PO already in the outbox (ignoring letter case) is replaced only when it was
     /// never sent; otherwise it is skipped.
+    ///
+    /// NOTE: this stores an empty PO, and lets a later request replace an earlier one
+    /// with the same PO, as given. Import through
+    /// [`SendFulfillmentRequests::import`](super::SendFulfillmentRequests::import), which
+    /// rejects both first.
     async fn import(
         &self,
         source: &str,

@@ -12,8 +12,10 @@ use super::validate::Problem;
 /// What one run did with one request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequestResult {
-    /// The request number: its intake order in the outbox.
-    pub request: u64,
+    /// The request's outbox id, [`OutboxEntry::sequence`](super::OutboxEntry::sequence).
+    /// Reports stored by earlier versions name it `request`.
+    #[serde(alias = "request")]
+    pub outbox_id: u64,
     pub po_number: PoNumber,
     /// The state the run left the request in.
     pub state: OutboxState,
@@ -53,17 +55,18 @@ pub struct SendReport {
     pub rejected: u64,
     /// Requests in the outbox waiting for `petra orders release`.
     pub held: u64,
-    /// Requests whose outcome is still unknown because the PO lookup failed too.
+    /// Requests in the outbox whose outcome is still unknown when the run ends: the PO
+    /// lookup failed too, or a stop signal came before the run reached them.
     pub unknown: u64,
     /// Unknown outcomes a PO lookup settled in this run.
     pub reconciled: u64,
-    /// Requests left pending: deferred, not sent because the connection failed first,
-    /// or not started because the run was stopped.
+    /// Requests pending in the outbox when the run ends: deferred, not sent because the
+    /// connection failed first, or not reached because the run was stopped.
     pub pending: u64,
     /// True when a stop signal ended the run before the outbox was worked through.
     pub interrupted: bool,
-    /// The last request number the run started, so an interrupted run shows where it
-    /// stopped. The next run starts again from the lowest pending request.
+    /// The outbox id of the last request the run started, so an interrupted run shows
+    /// where it stopped. The next run starts again from the lowest pending request.
     pub stopped_after: Option<u64>,
     /// Set when the run ended early because Petra rejected the credentials.
     pub fatal_error: Option<String>,

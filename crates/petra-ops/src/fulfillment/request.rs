@@ -11,8 +11,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::Error;
 
 /// One dropship order routed to Petra, as the merchant wrote it.
+///
+/// An unknown key is an error, because a misspelled key (`fr_numbr`) would otherwise
+/// leave its field empty without a word.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct FulfillmentRequest {
     /// The merchant's fulfillment request (FR) number, sent to Petra as the PO number.
     pub fr_number: String,
@@ -32,7 +35,7 @@ pub struct FulfillmentRequest {
 /// One line of a request. The quantity stays text until validation, so `2.5` or `two`
 /// reach the report instead of failing the whole file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RequestLine {
     pub sku: String,
     #[serde(deserialize_with = "number_or_text")]
@@ -117,6 +120,7 @@ pub fn parse_requests(
 
 fn parse_json(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
     #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
     struct Wrapped {
         requests: Vec<FulfillmentRequest>,
     }
@@ -153,6 +157,22 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
             .iter()
             .position(|header| header.eq_ignore_ascii_case(name))
     };
+    // An unknown column is an error, like an unknown JSON key, because a misspelled
+    // `shipping_metod` would drop its values without a word.
+    let unknown = headers.iter().position(|header| {
+        !CSV_COLUMNS
+            .iter()
+            .any(|name| header.eq_ignore_ascii_case(name))
+    });
+    if let Some(index) = unknown {
+        return Err(format!(
+            "unknown CSV column {:?} (column {}) in the header; expected columns {}",
+            &headers[index],
+            index + 1,
+            CSV_COLUMNS.join(", ")
+        ));
+    }
+
     let positions: Vec<Option<usize>> = CSV_COLUMNS.iter().map(|name| column(name)).collect();
     if positions[0].is_none() || positions[11].is_none() {
         return Err(format!(
@@ -161,10 +181,18 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
         ));
     }
 
+    if let Some(line) = unclosed_quote_line(text) {
+        return Err(format!(
+            "CSV line {line}: a quoted value starts here and is never closed; add the \
+             closing quote, and write a quote inside a quoted value as two (\"\")"
+        ));
+    }
+
     let mut requests: Vec<FulfillmentRequest> = Vec::new();
     let mut index_by_fr: HashMap<String, usize> = HashMap::new();
     for (row_index, row) in reader.records().enumerate() {
         let row = row.map_err(|error| format!("CSV row {}: {error}", row_index + 2))?;
+        check_row(&row, &headers)?;
         let cell = |position: usize| {
             positions[position]
                 .and_then(|index| row.get(index))
@@ -179,8 +207,8 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
             sku: cell(11),
             quantity: cell(12),
         };
-        // A blank FR number cannot be grouped, so each such row stays its own request and
-        // validation reports it.
+        // A blank FR number cannot be grouped, so each such row stays its own request,
+        // which the import rejects by its position.
         let key = fr_number.trim().to_uppercase();
         if let Some(&index) = index_by_fr.get(&key).filter(|_| !key.is_empty()) {
             requests[index].lines.push(line);
@@ -203,6 +231,64 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<FulfillmentRequest>, String> {
         });
     }
     Ok(requests)
+}
+
+/// Rejects a row whose field count differs from the header's, or whose value spans
+/// lines. Both come from a misplaced quote or an unquoted comma, and would shift or
+/// merge values between columns and rows.
+fn check_row(row: &csv::StringRecord, headers: &csv::StringRecord) -> Result<(), String> {
+    let line = row.position().map_or(0, csv::Position::line);
+    if row.len() != headers.len() {
+        return Err(format!(
+            "CSV line {line} has {} values but the header has {}; quote a value that \
+             contains a comma",
+            row.len(),
+            headers.len()
+        ));
+    }
+
+    let multi_line = row.iter().position(|value| value.contains(['\n', '\r']));
+    if let Some(index) = multi_line {
+        return Err(format!(
+            "CSV line {line}: the {} value spans more than one line; check that its \
+             quotes close on the same line",
+            &headers[index]
+        ));
+    }
+    Ok(())
+}
+
+/// Returns the line where a quoted value opens that is still open at the end of
+/// `text`. The csv crate (csv-core 0.1.13) ends such a value at the end of input without
+/// an error. So this scan follows its quoting rules: a quote opens a value only as its
+/// first character, and two quotes inside a quoted value are one literal quote.
+fn unclosed_quote_line(text: &str) -> Option<u64> {
+    let mut line = 1;
+    let mut at_value_start = true;
+    let mut opened_on = None;
+    let mut bytes = text.bytes().peekable();
+    while let Some(byte) = bytes.next() {
+        if opened_on.is_some() {
+            if byte == b'"' && bytes.next_if_eq(&b'"').is_none() {
+                opened_on = None;
+                at_value_start = false;
+            } else if byte == b'\n' {
+                line += 1;
+            }
+            continue;
+        }
+
+        match byte {
+            b'"' if at_value_start => opened_on = Some(line),
+            b',' | b'\r' => at_value_start = true,
+            b'\n' => {
+                at_value_start = true;
+                line += 1;
+            }
+            _ => at_value_start = false,
+        }
+    }
+    opened_on
 }
 
 #[cfg(test)]
@@ -231,6 +317,71 @@ mod tests {
             parse_requests(b"fr_number,city\nFR-1,Tempe\n", RequestFormat::Csv).unwrap_err();
 
         assert!(error.contains("item_sku"), "{error}");
+    }
+
+    const HEADER: &str = "fr_number,ship_to_name,city,item_sku,item_quantity\n";
+
+    fn csv_error(rows: &str) -> String {
+        let text = format!("{HEADER}{rows}");
+        parse_requests(text.as_bytes(), RequestFormat::Csv).unwrap_err()
+    }
+
+    #[test]
+    fn csv_unclosed_quote_names_line() {
+        let error =
+            csv_error("FR-1,Dana,Tempe,A,1\nFR-2,\"Lee Park,Austin,A,2\nFR-3,Sam,Mesa,A,1\n");
+
+        assert!(error.starts_with("CSV line 3:"), "{error}");
+        assert!(error.contains("never closed"), "{error}");
+    }
+
+    #[test]
+    fn csv_unclosed_last_value_found() {
+        let error = csv_error("FR-1,Dana,Tempe,A,\"1");
+
+        assert!(error.starts_with("CSV line 2:"), "{error}");
+        assert!(error.contains("never closed"), "{error}");
+    }
+
+    #[test]
+    fn csv_quote_closing_later_rejected() {
+        let error = csv_error("FR-1,\"Dana,Tempe,A,1\nFR-2,\"Lee,Austin,A,2\n");
+
+        assert!(error.starts_with("CSV line 2:"), "{error}");
+        assert!(
+            error.contains("ship_to_name value spans more than one line"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn csv_field_count_checked() {
+        for row in ["FR-1,Dana,Tempe,A", "FR-1,Dana,1 Main St, Tempe,A,1"] {
+            let error = csv_error(&format!("FR-0,Lee,Austin,A,1\n{row}\n"));
+
+            assert!(error.starts_with("CSV line 3 has"), "{error}");
+            assert!(error.contains("the header has 5"), "{error}");
+        }
+    }
+
+    #[test]
+    fn csv_quoted_comma_and_quote_read() {
+        let text = format!("{HEADER}FR-1,\"Park, \"\"Lee\"\"\",Tempe,A,1\r\n");
+
+        let requests = parse_requests(text.as_bytes(), RequestFormat::Csv).unwrap();
+
+        assert_eq!(requests[0].ship_to_name, "Park, \"Lee\"");
+        assert_eq!(requests[0].lines[0].quantity, "1");
+    }
+
+    #[test]
+    fn csv_unknown_column_named() {
+        let text = "fr_number,shipping_metod,item_sku\nFR-1,UPSG,A\n";
+
+        let error = parse_requests(text.as_bytes(), RequestFormat::Csv).unwrap_err();
+
+        assert!(error.contains("\"shipping_metod\" (column 2)"), "{error}");
+        assert!(error.contains("shipping_method, item_sku"), "{error}");
     }
 
     #[test]
@@ -273,6 +424,27 @@ mod tests {
         let error = parse_requests(b"[\n  {\"fr_number\": 1}\n]", RequestFormat::Json).unwrap_err();
 
         assert!(error.contains("line 2"), "{error}");
+    }
+
+    #[test]
+    fn json_unknown_key_named() {
+        let text = "[\n  {\"fr_number\": \"A-1\"},\n  {\"fr_numbr\": \"A-2\"}\n]";
+
+        let error = parse_requests(text.as_bytes(), RequestFormat::Json).unwrap_err();
+
+        assert!(error.contains("unknown field `fr_numbr`"), "{error}");
+        assert!(error.contains("line 3"), "{error}");
+        assert!(error.contains("`fr_number`, `ship_to_name`"), "{error}");
+    }
+
+    #[test]
+    fn json_unknown_line_key_named() {
+        let text = r#"[{"fr_number": "A-1", "lines": [{"sku": "A", "qty": 1}]}]"#;
+
+        let error = parse_requests(text.as_bytes(), RequestFormat::Json).unwrap_err();
+
+        assert!(error.contains("unknown field `qty`"), "{error}");
+        assert!(error.contains("`quantity`"), "{error}");
     }
 
     #[test]

@@ -77,7 +77,7 @@ impl Submitter<'_> {
             return Ok(Ended::NotStarted);
         }
         let mut result = RequestResult {
-            request: entry.sequence,
+            outbox_id: entry.sequence,
             po_number: entry.po_number.clone(),
             state: entry.state,
             order_id: None,

@@ -78,14 +78,26 @@ pub fn prepare(
         ));
     }
 
+    // A request without lines still has its header mapped, through an empty line whose
+    // own problems are dropped, so the missing lines do not hide the header's problems.
+    let placeholder = [RequestLine::default()];
+    let request_lines = if request.lines.is_empty() {
+        &placeholder[..]
+    } else {
+        &request.lines[..]
+    };
+
     // The fields that mapped are checked even when others failed, so an empty required
     // field does not hide an invalid state or ZIP code and one error lists them all.
     let mut header: Option<fieldmap::MappedRecord> = None;
     let mut lines = Vec::new();
-    for (index, line) in request.lines.iter().enumerate() {
+    for (index, line) in request_lines.iter().enumerate() {
         let record = LineRecord { request, line };
         let (mapped, error) = plan.map_partial(&record, index as u64 + 1);
         for field_problem in error.map(|error| error.problems).unwrap_or_default() {
+            if request.lines.is_empty() && is_line_field(&field_problem.field) {
+                continue;
+            }
             let field = line_field_name(&field_problem.field, index);
             push_once(
                 &mut problems,
@@ -94,8 +106,10 @@ pub fn prepare(
             );
         }
 
-        if let Some(line) = order_line(&mapped, index, &mut problems) {
-            lines.push(line);
+        if !request.lines.is_empty() {
+            if let Some(line) = order_line(&mapped, index, &mut problems) {
+                lines.push(line);
+            }
         }
         header.get_or_insert(mapped);
     }
@@ -125,6 +139,10 @@ fn push_once(problems: &mut Vec<Problem>, field: String, reason: String) {
     if !problems.iter().any(|existing| existing.field == field) {
         problems.push(Problem { field, reason });
     }
+}
+
+fn is_line_field(target: &str) -> bool {
+    matches!(target, "item_sku" | "item_quantity")
 }
 
 /// Names a template target field as the request field it came from. Line indexes count
@@ -387,7 +405,20 @@ mod tests {
         let mut request = valid();
         request.lines.clear();
 
-        assert!(fields(request).contains(&"lines".to_owned()));
+        assert_eq!(fields(request), ["lines"]);
+    }
+
+    #[test]
+    fn no_lines_keeps_header_problems() {
+        let mut request = valid();
+        request.lines.clear();
+        request.ship_to_name = String::new();
+        request.state = "Arizona".into();
+        request.postal_code = "852".into();
+
+        let fields = fields(request);
+
+        assert_eq!(fields, ["lines", "ship_to_name", "state", "postal_code"]);
     }
 
     #[test]

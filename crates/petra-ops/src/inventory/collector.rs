@@ -110,6 +110,14 @@ impl Collector {
                         "line {line}: SKU {} appears more than once in the catalog; the later record wins",
                         item.sku
                     ));
+                    // The later copy replaces an earlier one still in the batch, so the
+                    // pool writes the SKU once and runs of the same file settle. A copy
+                    // in a batch already sent has been written.
+                    if let Some(earlier) =
+                        self.batch.iter().position(|queued| queued.sku == item.sku)
+                    {
+                        self.batch.remove(earlier);
+                    }
                 }
                 self.batch.push(item);
             }
