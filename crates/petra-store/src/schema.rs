@@ -5,7 +5,9 @@
 //! or the new version, never half of one.
 
 use petra_ops::pool::{sku_fingerprint, ContentHash};
-use rusqlite::{params, Connection, Transaction};
+use std::time::{Duration, Instant};
+
+use rusqlite::{params, Connection, ErrorCode, Transaction, TransactionBehavior};
 
 use crate::error::Error;
 
@@ -76,6 +78,10 @@ fn recompute_content_hashes(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
+/// How long a connection waits for another connection's lock before it fails with
+/// `SQLITE_BUSY`.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Page cache per connection, in KiB. SQLite's default (2 MiB) makes upserts about 40%
 /// slower once the pool outgrows it.
 const CACHE_KIB: i64 = 32 * 1024;
@@ -90,13 +96,14 @@ const MMAP_BYTES: i64 = 0;
 
 /// Sets the pragmas every connection uses.
 pub(crate) fn tune(conn: &Connection) -> Result<(), Error> {
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(Error::sqlite("set busy_timeout"))?;
     // A re-import updates changed items at random places in the file, and each update
     // writes its whole page to the WAL, so smaller pages write less. It only takes
     // effect on a new, empty database, before WAL is switched on.
     conn.pragma_update(None, "page_size", PAGE_BYTES)
         .map_err(Error::sqlite("set page_size"))?;
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(Error::sqlite("switch to WAL"))?;
+    switch_to_wal(conn)?;
     // In WAL mode NORMAL is still crash-safe for the database; a power loss can only drop
     // the last transactions, which the next run writes again.
     conn.pragma_update(None, "synchronous", "NORMAL")
@@ -107,30 +114,51 @@ pub(crate) fn tune(conn: &Connection) -> Result<(), Error> {
         .map_err(Error::sqlite("set temp_store"))?;
     conn.pragma_update(None, "mmap_size", MMAP_BYTES)
         .map_err(Error::sqlite("set mmap_size"))?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))
-        .map_err(Error::sqlite("set busy_timeout"))?;
     conn.set_prepared_statement_cache_capacity(32);
     Ok(())
 }
 
+/// Sets `journal_mode = WAL`.
+///
+/// When several connections switched one new file to WAL at the same moment (the
+/// `open_race` test, SQLite bundled by libsqlite3-sys 0.35), some got `SQLITE_BUSY`
+/// despite the busy timeout, so this retries until [`BUSY_TIMEOUT`] has passed.
+fn switch_to_wal(conn: &Connection) -> Result<(), Error> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(failure, _))
+                if failure.code == ErrorCode::DatabaseBusy && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(err) => return Err(Error::sqlite("switch to WAL")(err)),
+        }
+    }
+}
+
 /// Applies the migrations the database has not seen yet.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), Error> {
-    let current: usize = conn
-        .pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))
-        .map_err(Error::sqlite("read user_version"))?
-        .try_into()
-        .unwrap_or(0);
-    if current > SCHEMA_VERSION {
-        return Err(Error::NewerSchema {
-            found: current,
-            supported: SCHEMA_VERSION,
-        });
+    // The common case, a store already up to date, takes no write lock.
+    if check_version(read_version(conn)?)? == SCHEMA_VERSION {
+        return Ok(());
     }
 
-    for (index, step) in MIGRATIONS.iter().enumerate().skip(current) {
-        let version = index + 1;
+    loop {
+        // The write lock is taken before the version is read, so when several processes
+        // open a new store at once, each migration runs once. The others wait for the
+        // lock (busy_timeout) and then read the new version.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(Error::sqlite("lock the database for a schema migration"))?;
+        let current = check_version(read_version(&tx)?)?;
+        let Some(step) = MIGRATIONS.get(current) else {
+            return Ok(());
+        };
+
+        let version = current + 1;
         let migration = |source| Error::Migration { version, source };
-        let tx = conn.transaction().map_err(migration)?;
         tx.execute_batch(step.sql).map_err(migration)?;
         if let Some(finish) = step.finish {
             finish(&tx).map_err(migration)?;
@@ -140,5 +168,23 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), Error> {
         tx.commit().map_err(migration)?;
         tracing::info!(version, "applied schema migration");
     }
-    Ok(())
+}
+
+/// Reads the number of migrations applied (`PRAGMA user_version`).
+fn read_version(conn: &Connection) -> Result<usize, Error> {
+    let version = conn
+        .pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))
+        .map_err(Error::sqlite("read user_version"))?;
+    Ok(version.try_into().unwrap_or(0))
+}
+
+/// Rejects a store written by a newer build, whose schema this build does not know.
+fn check_version(current: usize) -> Result<usize, Error> {
+    if current > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(current)
 }
