@@ -123,11 +123,12 @@ pub enum Error {
     )]
     FeedUnterminatedQuote { line: u64 },
 
-    /// The file ends inside its last row, before the row's last column and without a line
-    /// end, so the row is cut short.
+    /// The file's last row has no line end, so it may be cut short: a cut inside the
+    /// last column leaves every column in place. The row is not read.
     #[error(
-        "ProdList feed ends inside the row at line {line}: it has {fields} of {columns} \
-         columns and no line end, so the file is truncated; download it again"
+        "ProdList feed ends without a line end after the row at line {line} ({fields} of \
+         {columns} columns), so the file looks truncated and that row may be cut short; \
+         download it again (a whole ProdList.csv ends with a line end)"
     )]
     FeedLastRowCut {
         line: u64,

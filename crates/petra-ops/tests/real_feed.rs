@@ -246,3 +246,33 @@ async fn feed_cut_in_quotes_keeps_item() {
     );
     assert_eq!(harness.item(&sku).unwrap().item, before);
 }
+
+#[tokio::test]
+async fn feed_cut_in_last_column_archives_nothing() {
+    // A record without line breaks in its fields and a long IMAGE URL, the last column.
+    let (bytes, start, sku) = record_start(2_287, |record| {
+        !record.as_slice().contains(&b'\n') && record[record.len() - 1].len() > 20
+    });
+    let line_end = start as usize
+        + bytes[start as usize..]
+            .iter()
+            .position(|&byte| byte == b'\r')
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.csv");
+    std::fs::write(&cut, &bytes[..line_end - 10]).unwrap();
+    let harness = Harness::new();
+    harness.run(&real_feed()).await;
+    let before = harness.item(&sku).expect("item imported").item;
+
+    let report = harness.run(&cut).await;
+
+    assert!(!report.retrieval_complete);
+    assert!(
+        matches!(report.archive, ArchiveOutcome::Refused { .. }),
+        "{:?}",
+        report.archive
+    );
+    assert_eq!(harness.active().await, ITEMS);
+    assert_eq!(harness.item(&sku).unwrap().item, before);
+}

@@ -221,8 +221,8 @@ impl<R: Read> ProdListReader<R> {
     ///
     /// [`Error::FeedTruncated`] when the source is shorter than
     /// [`ReaderOptions::expected_len`], [`Error::FeedUnterminatedQuote`] when the file
-    /// ends inside a quoted field, [`Error::FeedLastRowCut`] when it ends inside its last
-    /// row without a line end, [`Error::FeedEmpty`] when no data row follows the header,
+    /// ends inside a quoted field, [`Error::FeedLastRowCut`] when its last row has no line
+    /// end, [`Error::FeedEmpty`] when no data row follows the header,
     /// and [`Error::FeedRead`] when reading failed.
     pub fn finish(mut self) -> Result<FeedSummary, Error> {
         while self.next().is_some() {}
@@ -289,14 +289,12 @@ impl<R: Read> ProdListReader<R> {
         Ok(())
     }
 
-    /// Returns true when the record just read is the file's last and was cut short: the
-    /// input ended inside a quoted field, or ended the record without a line end before
-    /// the header's last column. A last row with every column and no line end is whole.
+    /// Returns true when the record just read is the file's last and may be cut short: the
+    /// input ended inside a quoted field, or ended the record without a line end. Petra's
+    /// ProdList.csv ends every row with CRLF, and a cut inside the last column leaves a
+    /// row with every column, so a missing final line end alone counts as a cut.
     fn is_cut_off(&self) -> bool {
-        if self.records.ended_in_quotes() {
-            return true;
-        }
-        !self.records.record_has_line_end() && self.record.len() < self.columns.names().len()
+        self.records.ended_in_quotes() || !self.records.record_has_line_end()
     }
 
     /// Returns true for a row that only repeats the header's column names.
