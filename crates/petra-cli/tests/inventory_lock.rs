@@ -75,3 +75,21 @@ async fn free_lock_lets_inventory_run() {
 
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_lock_rejects_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("demo.sqlite")).unwrap();
+    let name = lock_name("Petra Industries", Operation::GetInventory);
+    let _guard = store.try_lock(&name, "test holder").await.unwrap().unwrap();
+    let work = dir.path().to_owned();
+
+    let output =
+        tokio::task::spawn_blocking(move || petra(&work, &["demo", "--store", "demo.sqlite"]))
+            .await
+            .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("another run holds the lock"), "{stderr}");
+}

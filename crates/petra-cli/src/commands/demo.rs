@@ -7,13 +7,16 @@
 use std::sync::Arc;
 
 use petra_client::PetraClient;
+use petra_ops::history::Operation;
 use petra_ops::inventory::{CatalogSource, RunOptions};
+use petra_ops::schedule::lock_name;
 use petra_ops::settings::{Config, Retrieval};
 use petra_sandbox::config::{DEFAULT_PASSWORD, DEFAULT_USERNAME};
 use petra_sandbox::{CatalogSource as SandboxCatalog, Sandbox, SandboxConfig};
 use petra_store::SqliteStore;
 
 use crate::cli::{Cli, DemoArgs};
+use crate::commands::orders::take_lock;
 use crate::commands::{connection, fulfillment_demo, inventory, status};
 use crate::failure::{Exit, Failure};
 use crate::output;
@@ -116,7 +119,11 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         dry_run: false,
         allow_mass_archive: args.allow_mass_archive,
     };
+    // The demo's store may be one a scheduler or another petra command is writing.
+    let lock = lock_name(&config.source.name, Operation::GetInventory);
+    let guard = take_lock(&store, &lock).await?;
     let report = inventory::run_inventory(&config, catalog, &store, options, cli.json).await?;
+    drop(guard);
     if !cli.json {
         output::print_report(&report);
         outln!();
