@@ -129,7 +129,7 @@ fn preview_feed(dir: &std::path::Path, feed: &[u8], json: bool) -> std::process:
     petra(dir, &args)
 }
 
-/// The sample's preamble and header, then two whole rows and a third cut mid-row.
+/// Returns the sample's preamble and header, then two whole rows and a third cut mid-row.
 fn cut_feed() -> Vec<u8> {
     let sample = std::fs::read(sample_prodlist()).unwrap();
     let text = String::from_utf8_lossy(&sample);

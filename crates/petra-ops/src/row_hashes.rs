@@ -130,14 +130,14 @@ impl RowHashes {
     }
 }
 
-/// The first eight bytes of a row hash, which XXH3 spreads evenly.
+/// Returns the first eight bytes of a row hash as its key. XXH3 spreads them evenly.
 fn bucket_key(row_hash: &ContentHash) -> u64 {
     let [a, b, c, d, e, f, g, h, ..] = row_hash.0;
     u64::from_be_bytes([a, b, c, d, e, f, g, h])
 }
 
 /// Returns the number of key bits that pick a bucket: the floor of log2 of `rows`, so a
-/// bucket holds one or two row hashes on average, between 1 and 32.
+/// bucket contains one or two row hashes on average, between 1 and 32.
 fn bucket_bits(rows: usize) -> u32 {
     (usize::BITS - 1)
         .saturating_sub(rows.max(1).leading_zeros())

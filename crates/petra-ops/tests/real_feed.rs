@@ -183,20 +183,32 @@ fn record_start(index: usize, pick: impl Fn(&csv::ByteRecord) -> bool) -> (Vec<u
     panic!("no record from index {index} matches");
 }
 
+/// Imports the whole real feed, then the feed cut after `cut_at` bytes. Returns the
+/// harness, the stored item of `sku` after the first run, and the report of the second.
+async fn import_then_cut(
+    bytes: &[u8],
+    cut_at: usize,
+    sku: &str,
+) -> (Harness, petra_ops::memory::StoredItem, InventoryReport) {
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.csv");
+    std::fs::write(&cut, &bytes[..cut_at]).unwrap();
+    let harness = Harness::new();
+    harness.run(&real_feed()).await;
+    let before = harness.item(sku).expect("item imported");
+
+    let report = harness.run(&cut).await;
+    (harness, before, report)
+}
+
 #[tokio::test]
 async fn feed_cut_mid_row_archives_nothing() {
     // A record whose first 25 bytes hold no quote, so the cut falls outside quotes.
     let (bytes, start, sku) = record_start(2_287, |record| {
         !record.as_slice().iter().take(25).any(|&byte| byte == b'"')
     });
-    let dir = tempfile::tempdir().unwrap();
-    let cut = dir.path().join("cut.csv");
-    std::fs::write(&cut, &bytes[..start as usize + 25]).unwrap();
-    let harness = Harness::new();
-    harness.run(&real_feed()).await;
-    let before = harness.item(&sku).expect("item imported").item;
 
-    let report = harness.run(&cut).await;
+    let (harness, before, report) = import_then_cut(&bytes, start as usize + 25, &sku).await;
 
     assert!(!report.retrieval_complete);
     assert!(
@@ -214,7 +226,7 @@ async fn feed_cut_mid_row_archives_nothing() {
     );
     assert_eq!(report.rejected, 0, "{:?}", report.rejections);
     assert_eq!(harness.active().await, ITEMS);
-    assert_eq!(harness.item(&sku).unwrap().item, before);
+    assert_eq!(harness.item(&sku).unwrap().item, before.item);
 }
 
 #[tokio::test]
@@ -229,14 +241,9 @@ async fn feed_cut_in_quotes_keeps_item() {
     let quote = record.iter().position(|&byte| byte == b'"').unwrap();
     let commas = record[..quote].iter().filter(|&&byte| byte == b',').count();
     assert_eq!(commas, 9, "the first quote opens LONG DESC");
-    let dir = tempfile::tempdir().unwrap();
-    let cut = dir.path().join("cut.csv");
-    std::fs::write(&cut, &bytes[..start as usize + quote + 20]).unwrap();
-    let harness = Harness::new();
-    harness.run(&real_feed()).await;
-    let before = harness.item(&sku).expect("item imported").item;
 
-    let report = harness.run(&cut).await;
+    let (harness, before, report) =
+        import_then_cut(&bytes, start as usize + quote + 20, &sku).await;
 
     assert!(!report.retrieval_complete);
     assert!(
@@ -244,7 +251,7 @@ async fn feed_cut_in_quotes_keeps_item() {
         "{:?}",
         report.archive
     );
-    assert_eq!(harness.item(&sku).unwrap().item, before);
+    assert_eq!(harness.item(&sku).unwrap().item, before.item);
 }
 
 #[tokio::test]
@@ -258,14 +265,8 @@ async fn feed_cut_in_last_column_archives_nothing() {
             .iter()
             .position(|&byte| byte == b'\r')
             .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let cut = dir.path().join("cut.csv");
-    std::fs::write(&cut, &bytes[..line_end - 10]).unwrap();
-    let harness = Harness::new();
-    harness.run(&real_feed()).await;
-    let before = harness.item(&sku).expect("item imported").item;
 
-    let report = harness.run(&cut).await;
+    let (harness, before, report) = import_then_cut(&bytes, line_end - 10, &sku).await;
 
     assert!(!report.retrieval_complete);
     assert!(
@@ -274,5 +275,5 @@ async fn feed_cut_in_last_column_archives_nothing() {
         report.archive
     );
     assert_eq!(harness.active().await, ITEMS);
-    assert_eq!(harness.item(&sku).unwrap().item, before);
+    assert_eq!(harness.item(&sku).unwrap().item, before.item);
 }
