@@ -1,6 +1,6 @@
 //! In-memory implementations of the seams, for tests and for trying the SDK out.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
@@ -139,6 +139,21 @@ impl InventoryPool for MemoryPool {
             .take(limit)
             .map(|(sku, _)| sku.clone())
             .collect())
+    }
+
+    async fn find_skus(
+        &self,
+        source: &str,
+        skus: &[Sku],
+    ) -> Result<Option<HashSet<Sku>>, PoolError> {
+        let sources = self.lock();
+        let found = sources.get(source).map_or_else(HashSet::new, |pool| {
+            skus.iter()
+                .filter(|sku| pool.contains_key(*sku))
+                .cloned()
+                .collect()
+        });
+        Ok(Some(found))
     }
 
     async fn count(&self, source: &str, status: ItemStatus) -> Result<u64, PoolError> {

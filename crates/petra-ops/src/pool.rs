@@ -4,6 +4,7 @@
 //! transaction, one SQL statement, one HTTP call). [`MemoryPool`](crate::memory::MemoryPool)
 //! and `petra_store::SqliteStore` implement it.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use async_trait::async_trait;
@@ -272,6 +273,19 @@ pub trait InventoryPool: Send + Sync {
         after: Option<Sku>,
         limit: usize,
     ) -> Result<Vec<Sku>, PoolError>;
+
+    /// Returns which of `skus` the source holds, active or archived, or `None` when the
+    /// backend does not look SKUs up. Send Fulfillment Requests checks each order's SKUs
+    /// here for its unknown-SKU warning. With the default, `None`, a send lists every SKU
+    /// of the source once through [`list_skus`](Self::list_skus) instead.
+    async fn find_skus(
+        &self,
+        source: &str,
+        skus: &[Sku],
+    ) -> Result<Option<HashSet<Sku>>, PoolError> {
+        let _ = (source, skus);
+        Ok(None)
+    }
 
     /// Counts the items of a source with the given status.
     async fn count(&self, source: &str, status: ItemStatus) -> Result<u64, PoolError>;

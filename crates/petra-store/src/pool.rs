@@ -5,6 +5,8 @@
 //! whose content hash matches the stored one is read but never written, so a re-import
 //! with few changes costs few writes.
 
+use std::collections::HashSet;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use petra_ops::pool::{
@@ -49,6 +51,8 @@ const SET_STATE: &str = "UPDATE inventory_item_state SET active = ?2, content_ha
      row_hash = ?4 WHERE item_id = ?1";
 
 const SET_ROW_HASH: &str = "UPDATE inventory_item_state SET row_hash = ?2 WHERE item_id = ?1";
+
+const FIND_SKU: &str = "SELECT 1 FROM inventory_items WHERE source_id = ?1 AND sku = ?2";
 
 const SELECT_STATUS: &str = "SELECT i.id, s.active FROM inventory_items AS i \
      JOIN inventory_item_state AS s ON s.item_id = i.id WHERE i.source_id = ?1 AND i.sku = ?2";
@@ -344,6 +348,26 @@ fn preview_in(
     Ok(outcome)
 }
 
+/// Returns the SKUs of `skus` stored for the source, active or archived.
+fn find_skus_in(conn: &Connection, source: &str, skus: Vec<Sku>) -> Result<HashSet<Sku>, Error> {
+    let Some(source_id) = source_id(conn, source)? else {
+        return Ok(HashSet::new());
+    };
+    let mut select = conn
+        .prepare_cached(FIND_SKU)
+        .map_err(Error::sqlite("prepare a SKU lookup"))?;
+    let mut found = HashSet::new();
+    for sku in skus {
+        let stored = select
+            .exists(params![source_id, sku.as_str()])
+            .map_err(Error::sqlite("look up a SKU"))?;
+        if stored {
+            found.insert(sku);
+        }
+    }
+    Ok(found)
+}
+
 /// A status change: the status it applies to and the statements that make it.
 struct StatusChange {
     from: ItemStatus,
@@ -587,6 +611,19 @@ impl InventoryPool for SqliteStore {
             })
             .await?;
         Ok(skus)
+    }
+
+    async fn find_skus(
+        &self,
+        source: &str,
+        skus: &[Sku],
+    ) -> Result<Option<HashSet<Sku>>, PoolError> {
+        let source = source.to_owned();
+        let skus = skus.to_vec();
+        let found = self
+            .with_conn(move |conn| find_skus_in(conn, &source, skus))
+            .await?;
+        Ok(Some(found))
     }
 
     async fn count(&self, source: &str, status: ItemStatus) -> Result<u64, PoolError> {

@@ -229,6 +229,34 @@ async fn list_skus_pages_in_order() {
 }
 
 #[tokio::test]
+async fn find_skus_returns_stored_skus_of_the_source() {
+    let (_dir, store) = open();
+    let batch = vec![item("A", 1, "a"), item("B", 2, "b"), item("C", 3, "c")];
+    store
+        .upsert_batch(SOURCE, batch, APPLY, now())
+        .await
+        .unwrap();
+    store.archive(SOURCE, skus(&["B"]), now()).await.unwrap();
+    store
+        .upsert_batch("Other Warehouse", vec![item("D", 1, "d")], APPLY, now())
+        .await
+        .unwrap();
+
+    let found = store
+        .find_skus(SOURCE, &skus(&["A", "B", "D", "a", "Z"]))
+        .await
+        .unwrap();
+    let unknown_source = store
+        .find_skus("Never Imported", &skus(&["A"]))
+        .await
+        .unwrap();
+
+    // Archived items count; other sources' items and SKUs differing in case do not.
+    assert_eq!(found, Some(skus(&["A", "B"]).into_iter().collect()));
+    assert_eq!(unknown_source, Some(Default::default()));
+}
+
+#[tokio::test]
 async fn count_separates_sources() {
     let (_dir, store) = open();
     store

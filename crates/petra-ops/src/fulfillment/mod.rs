@@ -16,14 +16,15 @@ pub mod report;
 pub mod request;
 mod send;
 pub mod settings;
+mod sku_check;
 pub mod validate;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use futures::StreamExt;
-use petra_client::{PetraApi, PoNumber, Sku};
+use petra_client::{PetraApi, PoNumber};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
@@ -44,15 +45,13 @@ use crate::clock::Clock;
 use crate::error::Error;
 use crate::history::{record_run_end, record_run_start, Operation, RunHistory};
 use crate::inventory::TemplateChoice;
-use crate::pool::{InventoryPool, ItemStatus};
+use crate::pool::InventoryPool;
 use crate::settings::Source;
 use send::{Ended, Submitter};
+use sku_check::SkuCheck;
 
 /// Name of the built-in template.
 pub const DEFAULT_TEMPLATE: &str = "fulfillment-requests";
-
-/// SKUs read from the pool per call when collecting the known set.
-const SKU_PAGE: usize = 5_000;
 
 /// The problems of one imported request, by its position in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -332,10 +331,7 @@ impl SendFulfillmentRequests {
         };
 
         let plan = self.compile()?;
-        let known_skus = match context.pool {
-            Some(pool) => known_skus(pool, source).await?,
-            None => HashSet::new(),
-        };
+        let skus = SkuCheck::new(context.pool, source).await?;
         let run_stop = context.stop.child_token();
         let submitter = Submitter {
             source,
@@ -343,7 +339,7 @@ impl SendFulfillmentRequests {
             requests: context.requests,
             clock: context.clock,
             plan: &plan,
-            known_skus: &known_skus,
+            skus: &skus,
             max_retries: self.settings.max_retries,
             stop: &run_stop,
             unreachable_attempts: AtomicU64::new(0),
@@ -478,29 +474,4 @@ fn check_po_numbers(requests: &[FulfillmentRequest]) -> Result<(), Error> {
     let po = PoNumber::new(&requests[positions[0] - 1].fr_number).to_string();
     tracing::warn!(%po, ?positions, "requests share a PO; nothing imported");
     Err(Error::RepeatedPo { po, positions })
-}
-
-/// Collects every SKU of the source's pool, active or archived.
-async fn known_skus(pool: &dyn InventoryPool, source: &str) -> Result<HashSet<Sku>, Error> {
-    let mut known = HashSet::new();
-    for status in [ItemStatus::Active, ItemStatus::Archived] {
-        let mut after = None;
-        loop {
-            let page = pool
-                .list_skus(source, status, after.clone(), SKU_PAGE)
-                .await
-                .map_err(|err| Error::Pool {
-                    action: "list SKUs",
-                    source_name: source.to_owned(),
-                    source: err,
-                })?;
-            let full = page.len() == SKU_PAGE;
-            after = page.last().cloned();
-            known.extend(page);
-            if !full {
-                break;
-            }
-        }
-    }
-    Ok(known)
 }

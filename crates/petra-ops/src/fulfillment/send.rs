@@ -1,18 +1,18 @@
 //! Sending one outbox entry: validate, record `submitting`, send, and settle the reply,
 //! with a PO lookup whenever the reply was lost.
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use fieldmap::Plan;
 use petra_client::wire::CreateOrderRequest;
-use petra_client::{Delivery, PetraApi, PoNumber, Sku};
+use petra_client::{Delivery, PetraApi, PoNumber};
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, warn};
 
 use super::outbox::{Change, FulfillmentRequests, OutboxEntry, OutboxState};
 use super::report::RequestResult;
+use super::sku_check::SkuCheck;
 use super::validate::{self, Problem};
 use crate::clock::Clock;
 use crate::error::{with_root_cause, Error};
@@ -31,9 +31,8 @@ pub(super) struct Submitter<'a> {
     pub requests: &'a dyn FulfillmentRequests,
     pub clock: &'a dyn Clock,
     pub plan: &'a Plan,
-    /// SKUs of the inventory pool; empty when the pool is unknown or empty, and then no
-    /// unknown-SKU warning is given.
-    pub known_skus: &'a HashSet<Sku>,
+    /// The inventory pool's SKUs, for the unknown-SKU warning.
+    pub skus: &'a SkuCheck<'a>,
     pub max_retries: u32,
     pub stop: &'a CancellationToken,
     /// Create attempts that failed to connect, so the order was not sent.
@@ -117,11 +116,18 @@ impl Submitter<'_> {
                 return Ok(Ended::Done(finish(result, &entry)));
             }
         };
-        if !self.known_skus.is_empty() {
-            for sku in validate::unknown_skus(&order, self.known_skus) {
-                result
-                    .warnings
-                    .push(format!("SKU {sku} is not in the inventory pool"));
+        match self.skus.unknown(&order).await {
+            Ok(unknown) => result.warnings.extend(
+                unknown
+                    .into_iter()
+                    .map(|sku| format!("SKU {sku} is not in the inventory pool")),
+            ),
+            // The check only adds warnings, so the order is still sent.
+            Err(error) => {
+                warn!(po = %entry.po_number, %error, "could not look up the order's SKUs");
+                result.warnings.push(format!(
+                    "could not check the SKUs against the inventory pool: {error}"
+                ));
             }
         }
 

@@ -1,8 +1,6 @@
 //! Mapping a request through the Send Fulfillment Requests template and checking it
 //! before anything is sent: required fields, US state code, ZIP code, quantities.
 
-use std::collections::HashSet;
-
 use fieldmap::{Plan, Record, Value, ValueRef};
 use petra_client::wire::{CreateOrderRequest, OrderLine, ShipTo};
 use petra_client::{PoNumber, Sku};
@@ -274,16 +272,6 @@ fn is_zip(code: &str) -> bool {
         Some((zip, plus_four)) => digits(zip, 5) && digits(plus_four, 4),
         None => digits(code, 5),
     }
-}
-
-/// Lists the SKUs of `order` absent from `known`, for warnings.
-pub fn unknown_skus(order: &CreateOrderRequest, known: &HashSet<Sku>) -> Vec<Sku> {
-    order
-        .lines
-        .iter()
-        .filter(|line| !known.contains(&line.sku))
-        .map(|line| line.sku.clone())
-        .collect()
 }
 
 /// Reports whether two orders hold the same lines: the same quantity of each SKU, in any
