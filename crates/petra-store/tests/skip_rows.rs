@@ -272,20 +272,20 @@ async fn absent_row_archives_then_reactivates() {
     assert_eq!(again.created + again.updated, 0);
 }
 
+/// Returns the preamble and header with the first three data rows that are valid UTF-8
+/// (`utf8` true) or that are not.
+fn rows_by_encoding(records: &[csv::ByteRecord], utf8: bool) -> Vec<csv::ByteRecord> {
+    let rows = records[DATA_START..]
+        .iter()
+        .filter(|record| std::str::from_utf8(record.as_slice()).is_ok() == utf8)
+        .take(3);
+    records[..DATA_START].iter().chain(rows).cloned().collect()
+}
+
 #[tokio::test]
 async fn reimport_skipping_every_row_is_complete() {
     let fixture = Fixture::new();
-    // Rows with Windows-1252 bytes keep no row hash, so only UTF-8 rows are taken.
-    let utf8_rows = fixture.records[DATA_START..]
-        .iter()
-        .filter(|record| std::str::from_utf8(record.as_slice()).is_ok())
-        .take(3);
-    let clean: Vec<csv::ByteRecord> = fixture.records[..DATA_START]
-        .iter()
-        .chain(utf8_rows)
-        .cloned()
-        .collect();
-    let feed = fixture.write("clean.csv", &clean);
+    let feed = fixture.write("clean.csv", &rows_by_encoding(&fixture.records, true));
     let first = fixture.import(&feed, TemplateChoice::Default).await;
 
     let second = fixture.import(&feed, TemplateChoice::Default).await;
@@ -293,6 +293,41 @@ async fn reimport_skipping_every_row_is_complete() {
     assert_eq!(first.warning_count, 0, "{:?}", first.warnings);
     assert!(second.retrieval_complete, "{:?}", second.retrieval_error);
     assert_eq!(second.unchanged, 3);
+}
+
+#[tokio::test]
+async fn windows_1252_rows_keep_row_hashes() {
+    let fixture = Fixture::new();
+    let records = rows_by_encoding(&fixture.records, false);
+    assert_eq!(
+        records.len(),
+        DATA_START + 3,
+        "the feed has three such rows"
+    );
+    let feed = fixture.write("windows-1252.csv", &records);
+
+    let first = fixture.import(&feed, TemplateChoice::Default).await;
+    let hashes = fixture.store.row_hashes("Petra Industries").await.unwrap();
+
+    assert_eq!(first.warning_count, 0, "{:?}", first.warnings);
+    assert_eq!(first.created, 3);
+    assert_eq!(hashes.len(), 3);
+}
+
+#[tokio::test]
+async fn changed_windows_1252_row_is_written() {
+    let fixture = Fixture::new();
+    let mut records = rows_by_encoding(&fixture.records, false);
+    let feed = fixture.write("windows-1252.csv", &records);
+    fixture.import(&feed, TemplateChoice::Default).await;
+    records[DATA_START + 1] = with_available(&records[DATA_START + 1], b"4321");
+    let changed = fixture.write("changed.csv", &records);
+
+    let report = fixture.import(&changed, TemplateChoice::Default).await;
+
+    assert_eq!(report.updated, 1, "{report:?}");
+    assert_eq!(report.unchanged, 2, "{report:?}");
+    assert_eq!(fixture.quantity(&records[DATA_START + 1][SKU]).await, 4321);
 }
 
 #[tokio::test]

@@ -117,11 +117,19 @@ fn read_rows<R: Read>(
     let mut mapped = MappedRecord::default();
     let mut skipped_rows = 0u64;
     loop {
+        // The hash of the row as read, before any Windows-1252 field is decoded, so rows
+        // with such fields can be skipped too. `None` for a row wider than the header.
+        let mut raw_hash = None;
         let unchanged = |record: &Record, _line: u64| {
-            let Some(hasher) = hasher.as_mut().filter(|_| !stored.is_empty()) else {
+            let Some(hasher) = hasher.as_mut().filter(|_| record.len() <= width) else {
                 return false;
             };
-            let Some(fingerprint) = stored.sku_fingerprint(&hasher.hash(record)) else {
+            let row_hash = hasher.hash(record);
+            raw_hash = Some(row_hash);
+            if stored.is_empty() {
+                return false;
+            }
+            let Some(fingerprint) = stored.sku_fingerprint(&row_hash) else {
                 return false;
             };
             let skipped = collector.seen.insert_fingerprint(fingerprint);
@@ -136,13 +144,7 @@ fn read_rows<R: Read>(
             Ok(row) => {
                 // Only a row read without any warning may be skipped later, so a skipped
                 // row never hides a warning from the report.
-                let record = row
-                    .utf8_record()
-                    .filter(|record| row.warnings().is_empty() && record.len() <= width);
-                let row_hash = match (hasher.as_mut(), record) {
-                    (Some(hasher), Some(record)) => Some(hasher.hash(record)),
-                    _ => None,
-                };
+                let row_hash = raw_hash.filter(|_| row.warnings().is_empty());
                 for warning in row.warnings() {
                     collector.warn(warning.to_string());
                 }
