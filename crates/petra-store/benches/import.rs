@@ -9,6 +9,7 @@
 use std::path::Path;
 use std::time::Instant;
 
+use cpu_time::cpu_seconds;
 use petra_client::feed::{generate, GeneratorOptions};
 use petra_ops::clock::SystemClock;
 use petra_ops::inventory::{CatalogSource, GetInventory, RunOptions};
@@ -16,6 +17,7 @@ use petra_ops::settings::{InventorySettings, SourceSettings};
 use petra_store::SqliteStore;
 use support::{bare_parse, peak_rss_kib, write_changed};
 
+mod cpu_time;
 mod support;
 
 fn main() {
@@ -91,20 +93,4 @@ fn report(phase: &str, rows: u64, started: Started) {
         "{phase}: {rows} rows in {seconds:.2} s = {:.0} rows/s, {cpu:.2} CPU s",
         rows as f64 / seconds
     );
-}
-
-/// User plus system CPU time of this process, all threads, from /proc/self/stat.
-fn cpu_seconds() -> f64 {
-    // Linux reports these fields in clock ticks of USER_HZ, 100 per second on x86-64.
-    const TICKS_PER_SECOND: f64 = 100.0;
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // The fields after the command name, which is in parentheses and may hold spaces.
-    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of the line, and the name is field 2.
-    let ticks: u64 = [11, 12]
-        .iter()
-        .filter_map(|&index| fields.get(index)?.parse::<u64>().ok())
-        .sum();
-    ticks as f64 / TICKS_PER_SECOND
 }
