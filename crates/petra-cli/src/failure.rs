@@ -21,6 +21,9 @@ pub enum Exit {
     /// were applied and nothing was archived), an order's outcome is unknown, or a stop
     /// signal interrupted it.
     Incomplete = 5,
+    /// The archive guard refused to archive more than `inventory.archive_guard` of the
+    /// active items. The upserts were applied.
+    ArchiveGuard = 6,
 }
 
 impl From<Exit> for ExitCode {

@@ -89,6 +89,20 @@ pub fn progress(json: bool) -> (Option<ProgressBar>, Option<ProgressFn>) {
     (None, Some(callback))
 }
 
+/// Returns the host and port of a downloaded feed's URL, or `None` when the catalog came
+/// from the API or a local file.
+fn feed_host(retrieved_from: &str) -> Option<String> {
+    let url = url::Url::parse(retrieved_from).ok()?;
+    if !matches!(url.scheme(), "http" | "https" | "ftp" | "ftps") {
+        return None;
+    }
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
+}
+
 /// Prints a Get Inventory report for people.
 pub fn print_report(report: &InventoryReport) {
     let mode = if report.dry_run {
@@ -109,6 +123,7 @@ pub fn print_report(report: &InventoryReport) {
         ArchiveOutcome::Refused {
             would_archive,
             reason,
+            ..
         } => {
             let count = would_archive.map_or(String::new(), |n| format!(", {n} absent"));
             outln!("  archived     0 (refused{count}): {reason}");
@@ -117,15 +132,25 @@ pub fn print_report(report: &InventoryReport) {
     outln!("  rejected     {}", report.rejected);
     outln!("  warnings     {}", report.warning_count);
     outln!("  duration     {:.2} s", report.duration_ms as f64 / 1000.0);
+    let feed_host = feed_host(&report.retrieved_from);
     let stop = RunStop {
         fatal_error: report.fatal_error.as_deref(),
         fatal_status: report.fatal_status,
         petra_unreachable: report.petra_unreachable,
         retrieval_error: report.retrieval_error.as_deref(),
+        feed_host: feed_host.as_deref(),
     };
     let stopped = print_stopped(&stop, "connection.base_url (or connection.feed_url)");
-    if let (false, Some(error)) = (stopped, &report.retrieval_error) {
-        outln!("  retrieval incomplete: {error}");
+    match (stopped, &report.retrieval_error) {
+        (false, Some(error)) if report.interrupted => outln!("  interrupted: {error}"),
+        (false, Some(error)) => outln!("  retrieval incomplete: {error}"),
+        _ => {}
+    }
+    if report.mass_archive_refused() {
+        outln!(
+            "  fix: check the feed; if the catalog really shrank, run again with \
+             --allow-mass-archive (the created, updated and re-activated items are saved)"
+        );
     }
 
     for rejection in report.rejections.iter().take(20) {

@@ -174,42 +174,67 @@ pub enum Error {
     FeedUrl { url: String, reason: String },
 
     /// An HTTP feed download failed after all retries. `url` has its credentials removed.
-    #[error("downloading the feed from {url} failed")]
+    #[error("downloading the feed from {url} failed {}", after_attempts(*attempts))]
     FeedHttp {
         url: String,
+        /// Attempts made, the first one included.
+        attempts: usize,
         #[source]
         source: reqwest::Error,
     },
 
     /// The feed server returned a non-success HTTP status.
-    #[error("feed server at {url} returned HTTP {status}; {hint}")]
+    #[error("feed server at {url} returned HTTP {status} {}; {hint}", after_attempts(*attempts))]
     FeedHttpStatus {
         url: String,
         status: u16,
+        /// Attempts made, the first one included.
+        attempts: usize,
         hint: &'static str,
     },
 
     /// The download ended before the announced length (Content-Length or FTP SIZE).
     #[error(
-        "feed download from {url} is incomplete: expected {expected_bytes} bytes, received \
-         {received_bytes}; try again later"
+        "feed download from {url} is incomplete {}: expected {expected_bytes} bytes, \
+         received {received_bytes}; try again later",
+        after_attempts(*attempts)
     )]
     FeedDownloadIncomplete {
         url: String,
         expected_bytes: u64,
         received_bytes: u64,
+        /// Attempts made, the first one included.
+        attempts: usize,
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 
     /// An FTP or FTPS feed download failed. `url` has its credentials removed.
-    #[error("FTP feed download from {url} failed while {step}")]
+    #[error("FTP feed download from {url} failed while {step} {}", after_attempts(*attempts))]
     FeedFtp {
         url: String,
         step: &'static str,
+        /// Attempts made, the first one included.
+        attempts: usize,
         #[source]
         source: suppaftp::FtpError,
     },
+}
+
+/// The step of [`Error::FeedFtp`] that opens the connection and reads the greeting.
+pub(crate) const FTP_CONNECTING: &str = "connecting";
+/// The step of [`Error::FeedFtp`] that switches an `ftps` connection to TLS.
+pub(crate) const FTP_STARTING_TLS: &str = "starting TLS";
+/// The step of [`Error::FeedFtp`] that sends the user and password.
+pub(crate) const FTP_LOGGING_IN: &str = "logging in (check the connection's username and password)";
+
+/// Formats the attempt count of a failed download, such as "after 4 attempts".
+fn after_attempts(attempts: usize) -> String {
+    if attempts == 1 {
+        "after 1 attempt".to_owned()
+    } else {
+        format!("after {attempts} attempts")
+    }
 }
 
 impl Error {
@@ -234,6 +259,47 @@ impl Error {
             | Self::UnexpectedStatus { api } => Some(api),
             _ => None,
         }
+    }
+
+    /// Records that a failed download made `count` attempts, the first one included.
+    pub(crate) fn set_attempts(&mut self, count: usize) {
+        match self {
+            Self::FeedHttp { attempts, .. }
+            | Self::FeedHttpStatus { attempts, .. }
+            | Self::FeedDownloadIncomplete { attempts, .. }
+            | Self::FeedFtp { attempts, .. } => *attempts = count,
+            _ => {}
+        }
+    }
+
+    /// Reports whether a feed download failed to connect to the feed server: connection
+    /// refused, DNS or TLS failure, or connect timeout. No request reached the server.
+    pub fn feed_not_connected(&self) -> bool {
+        match self {
+            Self::FeedHttp { source, .. } => source.is_connect(),
+            Self::FeedFtp { step, source, .. } => {
+                let connect_step = matches!(*step, FTP_CONNECTING | FTP_STARTING_TLS);
+                connect_step
+                    && matches!(
+                        source,
+                        suppaftp::FtpError::ConnectionError(_) | suppaftp::FtpError::SecureError(_)
+                    )
+            }
+            _ => false,
+        }
+    }
+
+    /// Reports whether the FTP feed server rejected the login (reply `530`), which
+    /// fails the same way on every attempt until the credentials change.
+    pub fn feed_login_rejected(&self) -> bool {
+        matches!(
+            self,
+            Self::FeedFtp {
+                step: FTP_LOGGING_IN,
+                source: suppaftp::FtpError::UnexpectedResponse(response),
+                ..
+            } if response.status == suppaftp::Status::NotLoggedIn
+        )
     }
 
     /// Reports whether a failed request may still have taken effect at Petra. That is a

@@ -127,7 +127,15 @@ async fn http_gives_up_after_retries() {
         .await
         .unwrap_err();
 
-    assert!(matches!(error, Error::FeedHttpStatus { status: 500, .. }));
+    assert!(matches!(
+        error,
+        Error::FeedHttpStatus {
+            status: 500,
+            attempts: 3,
+            ..
+        }
+    ));
+    assert!(error.to_string().contains("after 3 attempts"), "{error}");
 }
 
 #[tokio::test]
@@ -384,8 +392,29 @@ mod ftp {
         let message = error.to_string();
 
         assert!(matches!(error, Error::FeedFtp { .. }), "{error:?}");
+        assert!(error.feed_login_rejected(), "{error:?}");
+        assert!(!error.feed_not_connected(), "{error:?}");
         assert!(message.contains("logging in"), "{message}");
+        assert!(message.contains("after 1 attempt"), "{message}");
         assert!(!message.contains("wrong-password-9"), "{message}");
+    }
+
+    #[tokio::test]
+    async fn ftp_refused_connection_not_connected() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = Url::parse(&format!("ftp://127.0.0.1:{port}/ProdList.csv")).unwrap();
+
+        let error = download_feed(&url, Some(&credentials()), &fast_retries(1))
+            .await
+            .unwrap_err();
+
+        assert!(error.feed_not_connected(), "{error:?}");
+        assert!(!error.feed_login_rejected(), "{error:?}");
+        assert!(error.to_string().contains("after 2 attempts"), "{error}");
     }
 
     #[tokio::test]

@@ -31,6 +31,9 @@ pub struct RunStop<'a> {
     pub fatal_status: Option<u16>,
     pub petra_unreachable: bool,
     pub retrieval_error: Option<&'a str>,
+    /// Host (and port) of the feed server when the run downloaded a feed, which is then
+    /// the server that could not be reached.
+    pub feed_host: Option<&'a str>,
 }
 
 /// Prints the failure and its fix of a run that Petra stopped by rejecting the
@@ -43,14 +46,23 @@ pub fn print_stopped(stop: &RunStop<'_>, settings: &str) -> bool {
         return true;
     }
 
-    match stop.retrieval_error.filter(|_| stop.petra_unreachable) {
-        Some(error) => {
+    let Some(error) = stop.retrieval_error.filter(|_| stop.petra_unreachable) else {
+        return false;
+    };
+    match stop.feed_host {
+        Some(host) => {
+            outln!("  unreachable: cannot connect to the feed server {host}: {error}");
+            outln!(
+                "  fix: check connection.feed_url (or --feed), and that the feed server is \
+                 running and reachable from this machine"
+            );
+        }
+        None => {
             outln!("  unreachable: no request reached Petra: {error}");
             outln!("  fix: check {settings} and the network, then run `petra connection test`");
-            true
         }
-        None => false,
     }
+    true
 }
 
 /// Builds the message and the fix of a failed ping to the connection of `config`.

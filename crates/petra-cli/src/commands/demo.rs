@@ -21,6 +21,7 @@ use crate::commands::{connection, fulfillment_demo, inventory, status};
 use crate::failure::{Exit, Failure};
 use crate::output;
 use crate::output::outln;
+use crate::stop;
 
 /// Items in the generated sample catalog.
 const SAMPLE_ROWS: u64 = 1_000;
@@ -115,9 +116,11 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         Some(feed) => CatalogSource::FeedFile(feed.clone()),
         None => CatalogSource::Api(Arc::new(client.clone())),
     };
+    let stop = stop::on_signals();
     let options = RunOptions {
         dry_run: false,
         allow_mass_archive: args.allow_mass_archive,
+        stop: stop.clone(),
     };
     // The demo's store may be one a scheduler or another petra command is writing.
     let lock = lock_name(&config.source.name, Operation::GetInventory);
@@ -130,7 +133,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     }
 
     let orders = if report.retrieval_complete {
-        Some(fulfillment_demo::run(cli, &config, &client, &store, &sandbox).await?)
+        Some(fulfillment_demo::run(cli, &config, &client, &store, &sandbox, stop.clone()).await?)
     } else {
         None
     };
@@ -148,5 +151,10 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         outln!();
         status::print(&config, &store, false).await?;
     }
-    Ok(inventory::exit_for(&report))
+    // A stop signal during the order half ends the demo early, which is not a success.
+    let exit = inventory::exit_for(&report);
+    if exit == Exit::Success && stop.is_cancelled() {
+        return Ok(Exit::Incomplete);
+    }
+    Ok(exit)
 }

@@ -38,6 +38,7 @@ pub async fn run(
     client: &PetraClient,
     store: &SqliteStore,
     sandbox: &RunningSandbox,
+    stop: CancellationToken,
 ) -> Result<serde_json::Value, Failure> {
     let clock = SandboxTime(sandbox.clock());
     let source = config.source.name.as_str();
@@ -64,7 +65,7 @@ pub async fn run(
         .await?;
     let pos = imported.outcome.added.clone();
 
-    let sent = orders::send(config, client, store, &clock, CancellationToken::new()).await?;
+    let sent = orders::send(config, client, store, &clock, stop.clone()).await?;
     if !cli.json {
         outln!();
         orders::print_send_report(&sent, false);
@@ -72,16 +73,11 @@ pub async fn run(
 
     let mut fetches = Vec::new();
     for hours in CLOCK_STEPS {
+        if stop.is_cancelled() {
+            break;
+        }
         let now = sandbox.advance_clock(Duration::hours(hours));
-        let report = shipments::fetch(
-            config,
-            client,
-            store,
-            &clock,
-            None,
-            CancellationToken::new(),
-        )
-        .await?;
+        let report = shipments::fetch(config, client, store, &clock, None, stop.clone()).await?;
         if !cli.json {
             outln!();
             outln!(

@@ -18,6 +18,7 @@ use crate::commands::orders::take_lock;
 use crate::context;
 use crate::failure::{Exit, Failure};
 use crate::output;
+use crate::stop;
 
 pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
     let config = context::load_valid_config(&cli.config)?;
@@ -29,6 +30,7 @@ pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
     let options = RunOptions {
         dry_run: args.dry_run,
         allow_mass_archive: args.allow_mass_archive,
+        stop: stop::on_signals(),
     };
 
     // A dry run takes the lock too, because it reads the pool that a real run writes.
@@ -45,15 +47,18 @@ pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
 }
 
 /// The exit code of a finished run: rejected credentials or a retrieval that never
-/// reached Petra fail like `petra connection test`, and any other incomplete retrieval
-/// is not a success.
+/// reached Petra or the feed server fail like `petra connection test`, any other
+/// incomplete retrieval (a stop signal included) is not a success, and a mass archive
+/// the guard refused needs a person to check the feed.
 pub fn exit_for(report: &InventoryReport) -> Exit {
     if report.fatal_error.is_some() || report.petra_unreachable {
         Exit::Connection
-    } else if report.retrieval_complete {
-        Exit::Success
-    } else {
+    } else if !report.retrieval_complete {
         Exit::Incomplete
+    } else if report.mass_archive_refused() {
+        Exit::ArchiveGuard
+    } else {
+        Exit::Success
     }
 }
 

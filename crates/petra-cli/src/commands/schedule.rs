@@ -130,11 +130,30 @@ impl Job for CliJob {
         let summary = match self.operation {
             Operation::GetInventory => {
                 let catalog = inventory::configured_source(config).map_err(to_ops_error)?;
-                let report =
-                    inventory::run_inventory(config, catalog, store, RunOptions::default(), true)
-                        .await
-                        .map_err(to_ops_error)?;
-                serde_json::json!({ "records": report.records, "created": report.created, "updated": report.updated })
+                let options = RunOptions {
+                    stop,
+                    ..RunOptions::default()
+                };
+                let report = inventory::run_inventory(config, catalog, store, options, true)
+                    .await
+                    .map_err(to_ops_error)?;
+                // The scheduler keeps running, so the log is where a person learns that
+                // the guard held back a mass archive; the history records the run failed.
+                if report.mass_archive_refused() {
+                    tracing::warn!(
+                        run_id = %report.run_id,
+                        "the archive guard refused to archive more than inventory.archive_guard \
+                         of the active items; check the feed, then run `petra inventory run \
+                         --allow-mass-archive`"
+                    );
+                }
+                serde_json::json!({
+                    "records": report.records,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "interrupted": report.interrupted,
+                    "mass_archive_refused": report.mass_archive_refused(),
+                })
             }
             Operation::SendFulfillmentRequests => {
                 let report = orders::operation(config)

@@ -155,6 +155,7 @@ pub fn print_report(report: &ShipmentsReport, json: bool) {
         fatal_status: report.fatal_status,
         petra_unreachable: report.petra_unreachable,
         retrieval_error: report.retrieval_error.as_deref(),
+        feed_host: None,
     };
     let stopped = print_stopped(&stop, "connection.base_url");
     if let (false, Some(error)) = (stopped, &report.retrieval_error) {

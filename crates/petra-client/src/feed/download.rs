@@ -3,6 +3,7 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,10 +15,11 @@ use suppaftp::types::FileType;
 use suppaftp::FtpError;
 use tempfile::{NamedTempFile, TempPath};
 use tokio::io::AsyncWriteExt;
-use tracing::{debug, info, instrument, warn};
+use tracing::{info, instrument, warn};
 use url::Url;
 
 use super::reader::{ProdListReader, ReaderOptions};
+use crate::error::{FTP_CONNECTING, FTP_LOGGING_IN, FTP_STARTING_TLS};
 use crate::error_context::without_secrets;
 use crate::{Credentials, Error};
 
@@ -140,9 +142,11 @@ pub async fn download_feed(
     let download = match url.scheme() {
         "file" => open_local(url)?,
         "http" | "https" => {
-            with_retries(options, || http_attempt(url, credentials, options)).await?
+            with_retries(url, options, || http_attempt(url, credentials, options)).await?
         }
-        "ftp" | "ftps" => with_retries(options, || ftp_attempt(url, credentials, options)).await?,
+        "ftp" | "ftps" => {
+            with_retries(url, options, || ftp_attempt(url, credentials, options)).await?
+        }
         other => {
             return Err(Error::FeedUrl {
                 url: redact(url),
@@ -160,7 +164,13 @@ pub(crate) fn redact(url: &Url) -> String {
     without_secrets(url).to_string()
 }
 
-async fn with_retries<F, Fut>(options: &DownloadOptions, attempt: F) -> Result<FeedDownload, Error>
+/// Runs `attempt` until it succeeds, fails for good, or `options.retries` retries are
+/// used up, and logs each retry as a warning so a long wait is never silent.
+async fn with_retries<F, Fut>(
+    url: &Url,
+    options: &DownloadOptions,
+    mut attempt: F,
+) -> Result<FeedDownload, Error>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<FeedDownload, Error>>,
@@ -170,16 +180,55 @@ where
         .with_max_delay(options.max_backoff)
         .with_max_times(options.retries)
         .with_jitter();
+    let max_attempts = options.retries + 1;
+    let redacted_url = redact(url);
+    let attempts_made = AtomicUsize::new(0);
 
-    let result = attempt
+    // Each error carries the attempts made so far, so the final one states the total.
+    let counted = || {
+        let attempts = attempts_made.fetch_add(1, Ordering::Relaxed) + 1;
+        let running = attempt();
+        async move {
+            running.await.map_err(|mut error| {
+                error.set_attempts(attempts);
+                error
+            })
+        }
+    };
+    let result = counted
         .retry(backoff)
         .when(is_transient)
-        .notify(|error, delay| debug!(%error, ?delay, "feed download attempt failed; retrying"))
+        .notify(|error, delay| {
+            // The field is `cause`, not `error`: the CLI hides warnings with an `error`
+            // field by default because it prints those failures itself.
+            warn!(
+                attempt = attempts_made.load(Ordering::Relaxed),
+                max_attempts,
+                url = %redacted_url,
+                cause = %error_chain(error),
+                delay = ?delay,
+                "feed download attempt failed; retrying"
+            );
+        })
         .await;
+
     if let Err(error) = &result {
         warn!(%error, "feed download failed");
     }
     result
+}
+
+/// Formats an error with its sources, such as "... failed: Connection refused", because
+/// the HTTP and FTP errors keep their cause in `source`.
+fn error_chain(error: &Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 fn is_transient(error: &Error) -> bool {
@@ -247,6 +296,7 @@ async fn http_attempt(
     // reqwest's errors repeat the full request URL, query included.
     let http_error = |source: reqwest::Error| Error::FeedHttp {
         url: shown.clone(),
+        attempts: 1,
         source: source.without_url(),
     };
     let client = reqwest::Client::builder()
@@ -268,6 +318,7 @@ async fn http_attempt(
         return Err(Error::FeedHttpStatus {
             url: shown,
             status: status.as_u16(),
+            attempts: 1,
             hint: status_hint(status.as_u16()),
         });
     }
@@ -292,6 +343,7 @@ async fn http_attempt(
                             url: shown,
                             expected_bytes,
                             received_bytes: received,
+                            attempts: 1,
                             source: Some(Box::new(source.without_url())),
                         }
                     }
@@ -338,6 +390,7 @@ async fn ftp_attempt(
         move |source: FtpError| Error::FeedFtp {
             url: shown,
             step,
+            attempts: 1,
             source,
         }
     };
@@ -351,12 +404,12 @@ async fn ftp_attempt(
     let connect = ImplAsyncFtpStream::connect((host, port));
     let ftp = tokio::time::timeout(options.connect_timeout, connect)
         .await
-        .map_err(|_| timed_out("connecting"))?
-        .map_err(ftp_error("connecting"))?;
+        .map_err(|_| timed_out(FTP_CONNECTING))?
+        .map_err(ftp_error(FTP_CONNECTING))?;
     let ftp = if url.scheme() == "ftps" {
         ftp.into_secure(tls_connector(), host)
             .await
-            .map_err(ftp_error("starting TLS"))?
+            .map_err(ftp_error(FTP_STARTING_TLS))?
     } else {
         ftp
     };
@@ -393,6 +446,7 @@ async fn ftp_transfer<T: TokioTlsStream + Send>(
         move |source: FtpError| Error::FeedFtp {
             url: shown.to_owned(),
             step,
+            attempts: 1,
             source,
         }
     };
@@ -413,9 +467,7 @@ async fn ftp_transfer<T: TokioTlsStream + Send>(
         }
         None => ftp.login("anonymous", "anonymous@").await,
     }
-    .map_err(ftp_error(
-        "logging in (check the connection's username and password)",
-    ))?;
+    .map_err(ftp_error(FTP_LOGGING_IN))?;
     ftp.transfer_type(FileType::Binary)
         .await
         .map_err(ftp_error("switching to binary mode"))?;
@@ -439,6 +491,7 @@ async fn ftp_transfer<T: TokioTlsStream + Send>(
                 url: shown.to_owned(),
                 expected_bytes: expected.unwrap_or(0),
                 received_bytes: 0,
+                attempts: 1,
                 source: Some(Box::new(source)),
             })
         }
@@ -468,6 +521,7 @@ fn complete_download(
             url: shown.to_owned(),
             expected_bytes,
             received_bytes: received,
+            attempts: 1,
             source: None,
         });
     }

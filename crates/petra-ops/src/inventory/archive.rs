@@ -53,6 +53,14 @@ pub(crate) async fn archive_absent(
             return Ok(ArchiveOutcome::Refused {
                 would_archive: inputs.retrieval.is_ok().then_some(candidates),
                 reason,
+                mass_archive: false,
+            })
+        }
+        ArchiveDecision::RefuseMassArchive(reason) => {
+            return Ok(ArchiveOutcome::Refused {
+                would_archive: Some(candidates),
+                reason,
+                mass_archive: true,
             })
         }
         ArchiveDecision::Archive if dry_run || candidates == 0 => {

@@ -7,11 +7,14 @@ use petra_client::{Delivery, Error};
 /// failure from a catalog that was cut short.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct FailureKind {
-    /// HTTP status when Petra or the feed server rejected the credentials (`401`) or the
-    /// account has no API access (`403`). Running again fails the same way.
+    /// True when Petra or the feed server rejected the credentials, or the account has
+    /// no API access. Running again fails the same way.
+    pub fatal: bool,
+    /// HTTP status of a fatal failure: `401` or `403`. `None` for an FTP login rejection,
+    /// which has no HTTP status.
     pub fatal_status: Option<u16>,
     /// True when the first request failed to connect (refused, DNS or TLS failure, or
-    /// connect timeout), so nothing reached Petra.
+    /// connect timeout), so nothing reached Petra or the feed server.
     pub unreachable: bool,
 }
 
@@ -28,11 +31,11 @@ impl FailureKind {
                 delivery: Delivery::NotSent,
                 ..
             } => true,
-            Error::FeedHttp { source, .. } => source.is_connect(),
-            _ => false,
+            other => other.feed_not_connected(),
         };
 
         Self {
+            fatal: fatal_status.is_some() || error.feed_login_rejected(),
             fatal_status,
             unreachable: !received && not_connected,
         }
@@ -47,6 +50,7 @@ mod tests {
         Error::FeedHttpStatus {
             url: "http://127.0.0.1:9/ProdList.csv".to_owned(),
             status,
+            attempts: 1,
             hint: "check the credentials",
         }
     }

@@ -24,7 +24,11 @@ pub struct ArchiveInputs<'a> {
 pub enum ArchiveDecision {
     Disabled,
     Archive,
+    /// The retrieval was incomplete or empty, so nothing proves the items are gone.
     Refuse(String),
+    /// More than the guard's fraction of active items is absent; `allow_mass_archive`
+    /// lifts this.
+    RefuseMassArchive(String),
 }
 
 /// Decides whether the candidates may be archived.
@@ -53,7 +57,7 @@ pub fn decide(inputs: &ArchiveInputs<'_>) -> ArchiveDecision {
     let limit = inputs.max_fraction * inputs.active as f64;
     if inputs.candidates as f64 > limit && !inputs.allow_mass_archive {
         let percent = 100.0 * inputs.candidates as f64 / inputs.active.max(1) as f64;
-        return ArchiveDecision::Refuse(format!(
+        return ArchiveDecision::RefuseMassArchive(format!(
             "archiving {} of {} active items ({percent:.1}%) exceeds the archive guard of {:.0}%; \
              if the catalog really shrank, run again with --allow-mass-archive",
             inputs.candidates,
@@ -82,7 +86,7 @@ mod tests {
 
     fn refused(decision: ArchiveDecision) -> String {
         match decision {
-            ArchiveDecision::Refuse(reason) => reason,
+            ArchiveDecision::Refuse(reason) | ArchiveDecision::RefuseMassArchive(reason) => reason,
             other => panic!("expected a refusal, got {other:?}"),
         }
     }
@@ -108,7 +112,12 @@ mod tests {
             allow_mass_archive: true,
             ..inputs()
         };
-        let reason = refused(decide(&inputs));
+        let decision = decide(&inputs);
+        assert!(
+            matches!(decision, ArchiveDecision::Refuse(_)),
+            "{decision:?}"
+        );
+        let reason = refused(decision);
         assert!(reason.contains("feed truncated"), "{reason}");
     }
 
@@ -130,7 +139,12 @@ mod tests {
             candidates: 478,
             ..inputs()
         };
-        let reason = refused(decide(&inputs));
+        let decision = decide(&inputs);
+        assert!(
+            matches!(decision, ArchiveDecision::RefuseMassArchive(_)),
+            "{decision:?}"
+        );
+        let reason = refused(decision);
         assert!(reason.contains("478 of 2387"), "{reason}");
         assert!(reason.contains("--allow-mass-archive"), "{reason}");
     }

@@ -8,10 +8,12 @@
 //! - `collector`: batches, rejections, warnings and the seen-SKU set of a run.
 //! - `fields_json`: the stored JSON object of an item's mapped fields.
 //! - `retrieve`: reading the feed or the API.
+//! - `batches`: the channel to the batch writer and the stop check between batches.
 //! - `skip`: skipping feed rows identical to the rows stored items came from.
 //! - `archive`: archiving absent items after the guard allowed it.
 
 mod archive;
+mod batches;
 mod collector;
 mod failure;
 mod fields_json;
@@ -29,6 +31,7 @@ use std::time::Instant;
 use petra_client::feed::{download_feed, DownloadOptions};
 use petra_client::{Credentials, PetraApi};
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 use url::Url;
 use uuid::Uuid;
@@ -43,6 +46,7 @@ use crate::error::Error;
 use crate::history::{record_run_end, record_run_start, Operation, RunHistory};
 use crate::pool::{BatchOutcome, InventoryPool, ItemStatus, PoolItem, UpsertOptions};
 use crate::settings::{InventorySettings, Source};
+use batches::Batches;
 use guard::ArchiveInputs;
 use retrieve::{FeedInput, Retrieved};
 
@@ -87,12 +91,16 @@ fn without_secrets(url: &Url) -> String {
 }
 
 /// Options of one run, usually from the command line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     /// Report what would change without writing to the pool.
     pub dry_run: bool,
     /// Archive even when more than the guard's fraction of active items is absent.
     pub allow_mass_archive: bool,
+    /// Cancelled by SIGINT or SIGTERM: the retrieval stops at the next batch boundary,
+    /// the batches read so far are applied, nothing is archived, and the report is
+    /// marked `interrupted`. A download in progress is abandoned.
+    pub stop: CancellationToken,
 }
 
 /// Progress of a run, passed to the progress callback after each batch.
@@ -290,9 +298,11 @@ impl GetInventory {
                     .await
                     .map_err(pool_error("load row hashes"))?;
                 let source = source.to_owned();
+                let stop = options.stop.clone();
                 tokio::task::spawn_blocking(move || {
                     let input = FeedInput::File(path);
-                    retrieve::read_feed(input, loaded, batch_size, batches_tx, &source, stored)
+                    let batches = Batches::new(batch_size, batches_tx, stop);
+                    retrieve::read_feed(input, loaded, batches, &source, stored)
                 })
             }
             CatalogSource::FeedUrl {
@@ -301,22 +311,32 @@ impl GetInventory {
                 download,
             } => {
                 let loaded = self.template.load(PRODLIST_DEFAULT)?;
-                let downloaded = download_feed(&url, credentials.as_ref(), &download).await;
+                let downloading = download_feed(&url, credentials.as_ref(), &download);
+                // Dropping the download deletes its temporary file.
+                let downloaded = tokio::select! {
+                    biased;
+                    () = options.stop.cancelled() => None,
+                    downloaded = downloading => Some(downloaded),
+                };
                 let stored = pool
                     .row_hashes(source)
                     .await
                     .map_err(pool_error("load row hashes"))?;
                 let source = source.to_owned();
+                let stop = options.stop.clone();
                 tokio::task::spawn_blocking(move || {
-                    let input = FeedInput::Download(downloaded);
-                    retrieve::read_feed(input, loaded, batch_size, batches_tx, &source, stored)
+                    let input = match downloaded {
+                        Some(downloaded) => FeedInput::Download(downloaded),
+                        None => FeedInput::StoppedDownload,
+                    };
+                    let batches = Batches::new(batch_size, batches_tx, stop);
+                    retrieve::read_feed(input, loaded, batches, &source, stored)
                 })
             }
             CatalogSource::Api(api) => {
                 let loaded = self.template.load(API_DEFAULT)?;
-                tokio::spawn(async move {
-                    retrieve::read_api(api.as_ref(), loaded, batch_size, batches_tx).await
-                })
+                let batches = Batches::new(batch_size, batches_tx, options.stop.clone());
+                tokio::spawn(async move { retrieve::read_api(api.as_ref(), loaded, batches).await })
             }
         };
 
@@ -344,6 +364,8 @@ impl GetInventory {
             failure,
             skipped_rows,
             active_before: active_fingerprints,
+            interrupted,
+            stopped_after,
         } = producer.await.map_err(|join_error| Error::Internal {
             reason: format!("the catalog reader stopped: {join_error}"),
         })??;
@@ -370,6 +392,12 @@ impl GetInventory {
         if let ArchiveOutcome::Refused { reason, .. } = &archive {
             tracing::warn!(%reason, "archive rejected by the guard");
         }
+        if interrupted {
+            tracing::info!(
+                records = collector.records,
+                "stopped by the stop signal; the batches read so far are applied"
+            );
+        }
 
         let finished_at = clock.now();
         Ok(InventoryReport {
@@ -382,10 +410,13 @@ impl GetInventory {
             duration_ms: started.elapsed().as_millis() as u64,
             retrieval_complete: completeness.is_ok(),
             fatal_error: failure
-                .fatal_status
-                .and_then(|_| completeness.as_ref().err().cloned()),
+                .fatal
+                .then(|| completeness.as_ref().err().cloned())
+                .flatten(),
             fatal_status: failure.fatal_status,
             petra_unreachable: failure.unreachable,
+            interrupted,
+            stopped_after,
             retrieval_error: completeness.err(),
             records: collector.records,
             created: outcome.created,

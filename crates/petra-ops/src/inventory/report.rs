@@ -31,6 +31,11 @@ pub enum ArchiveOutcome {
     Refused {
         would_archive: Option<u64>,
         reason: String,
+        /// True when the archive guard's fraction limit refused, which
+        /// `--allow-mass-archive` (or `RunOptions::allow_mass_archive`) lifts. False when
+        /// the retrieval was incomplete or empty.
+        #[serde(default)]
+        mass_archive: bool,
     },
 }
 
@@ -50,17 +55,28 @@ pub struct InventoryReport {
     /// Reason the retrieval is incomplete, when it is.
     pub retrieval_error: Option<String>,
     /// The error that stopped the retrieval when Petra or the feed server rejected the
-    /// credentials (`401`) or the account has no API access (`403`). Running again fails
-    /// the same way until that is fixed.
+    /// credentials (`401`, or an FTP login rejection) or the account has no API access
+    /// (`403`). Running again fails the same way until that is fixed.
     #[serde(default)]
     pub fatal_error: Option<String>,
-    /// HTTP status of `fatal_error`: `401` or `403`.
+    /// HTTP status of `fatal_error`: `401` or `403`. `None` for an FTP login rejection.
     #[serde(default)]
     pub fatal_status: Option<u16>,
     /// True when the retrieval failed to connect (refused, DNS or TLS failure, or connect
-    /// timeout) before any record arrived, so no request reached Petra.
+    /// timeout) before any record arrived, so no request reached Petra or the feed
+    /// server.
     #[serde(default)]
     pub petra_unreachable: bool,
+    /// True when a stop signal (or the cancellation token of [`RunOptions`]) ended the
+    /// retrieval before the end of the catalog.
+    ///
+    /// [`RunOptions`]: super::RunOptions
+    #[serde(default)]
+    pub interrupted: bool,
+    /// Feed line (or position in the API catalog) of the last record read before the
+    /// stop, when the run was interrupted after reading one.
+    #[serde(default)]
+    pub stopped_after: Option<u64>,
     /// Records read: mapped, rejected or duplicate.
     pub records: u64,
     pub created: u64,
@@ -79,9 +95,22 @@ pub struct InventoryReport {
 }
 
 impl InventoryReport {
-    /// Whether the run applied everything it read and decided about archiving without a
-    /// failure. Rejected records and a refused archive do not make a run fail.
+    /// Whether the run applied everything it read and archived what the settings ask for.
+    /// Rejected records do not make a run fail. A refused archive does when the guard's
+    /// fraction limit refused it, because a person has to check the feed.
     pub fn succeeded(&self) -> bool {
-        self.retrieval_complete
+        self.retrieval_complete && !self.mass_archive_refused()
+    }
+
+    /// Reports whether the archive guard refused to archive more than its fraction of the
+    /// active items.
+    pub fn mass_archive_refused(&self) -> bool {
+        matches!(
+            self.archive,
+            ArchiveOutcome::Refused {
+                mass_archive: true,
+                ..
+            }
+        )
     }
 }

@@ -11,15 +11,15 @@ use futures::StreamExt;
 use petra_client::feed::record::Record;
 use petra_client::feed::{FeedDownload, ProdListReader};
 use petra_client::PetraApi;
-use tokio::sync::mpsc;
 
+use super::batches::{Batches, Sent};
 use super::collector::Collector;
 use super::failure::FailureKind;
 use super::records::{ApiLayout, ApiVariantRecord, ProdListRecord};
 use super::skip::RowHasher;
 use super::template::{compile_inventory, LoadedTemplate};
 use crate::error::{with_root_cause, Error};
-use crate::pool::{PoolItem, RowHashes};
+use crate::pool::RowHashes;
 
 /// Result of a retrieval once every batch is sent.
 pub(crate) struct Retrieved {
@@ -33,6 +33,10 @@ pub(crate) struct Retrieved {
     /// The SKU fingerprints of every item active before the run, when the pool listed
     /// them with its row hashes.
     pub active_before: Option<Vec<u64>>,
+    /// True when the stop token ended the retrieval early.
+    pub interrupted: bool,
+    /// Feed line or API position of the last record read before the stop.
+    pub stopped_after: Option<u64>,
 }
 
 /// A ProdList feed on local disk, or the outcome of downloading one.
@@ -40,6 +44,8 @@ pub(crate) enum FeedInput {
     File(PathBuf),
     /// A failed download is read as an empty, incomplete retrieval.
     Download(Result<FeedDownload, petra_client::Error>),
+    /// A download the stop token ended before it finished.
+    StoppedDownload,
 }
 
 impl FeedInput {
@@ -51,6 +57,12 @@ impl FeedInput {
             Self::File(path) => ProdListReader::open(path).map_err(plain),
             Self::Download(Ok(download)) => download.reader().map_err(plain),
             Self::Download(Err(err)) => Err((error_chain(err), FailureKind::of(err, false))),
+            Self::StoppedDownload => Err((
+                "interrupted by a stop signal before the feed download finished; the next \
+                 run downloads the feed again"
+                    .to_owned(),
+                FailureKind::default(),
+            )),
         }
     }
 }
@@ -66,8 +78,7 @@ impl FeedInput {
 pub(crate) fn read_feed(
     input: FeedInput,
     template: LoadedTemplate,
-    batch_size: usize,
-    batches: mpsc::Sender<Vec<PoolItem>>,
+    batches: Batches,
     source: &str,
     mut stored: RowHashes,
 ) -> Result<Retrieved, Error> {
@@ -75,15 +86,17 @@ pub(crate) fn read_feed(
         Ok(reader) => reader,
         Err((reason, failure)) => {
             compile_default_prodlist(&template)?;
-            let mut retrieved = incomplete(Collector::new(Default::default(), batch_size), reason);
+            let collector = Collector::new(Default::default(), batches.size);
+            let mut retrieved = incomplete(collector, reason);
             retrieved.failure = failure;
+            retrieved.interrupted = matches!(input, FeedInput::StoppedDownload);
             return Ok(retrieved);
         }
     };
 
     let schema = fieldmap::SourceSchema::from_columns("prodlist", reader.columns().names());
     let (plan, keys) = compile_inventory(&template, &schema)?;
-    let collector = Collector::new(keys, batch_size);
+    let collector = Collector::new(keys, batches.size);
     let hasher = RowHasher::new(source, &template.template, reader.columns().names());
     let mut retrieved = read_rows(reader, &plan, collector, hasher, &mut stored, &batches);
     retrieved.active_before = stored.into_active_fingerprints();
@@ -97,6 +110,8 @@ fn incomplete(collector: Collector, reason: String) -> Retrieved {
         failure: FailureKind::default(),
         skipped_rows: 0,
         active_before: None,
+        interrupted: false,
+        stopped_after: None,
     }
 }
 
@@ -104,23 +119,28 @@ fn incomplete(collector: Collector, reason: String) -> Retrieved {
 ///
 /// A row whose hash is in `stored` is passed over unread when its SKU was not seen
 /// earlier in the file. A SKU seen before is read like any repeated SKU, so the later
-/// record still wins, as it does when every row is read.
+/// record still wins, as it does when every row is read. Reading ends after the first
+/// full batch sent once `batches` has a stop requested.
+// NOTE: rows passed over unread never fill a batch, so a stop during a long run of
+// unchanged rows takes effect at the next full batch or, failing that, the run completes.
 fn read_rows<R: Read>(
     mut reader: ProdListReader<R>,
     plan: &Plan,
     mut collector: Collector,
     mut hasher: Option<RowHasher>,
     stored: &mut RowHashes,
-    batches: &mpsc::Sender<Vec<PoolItem>>,
+    batches: &Batches,
 ) -> Retrieved {
     let width = reader.columns().names().len();
     let mut mapped = MappedRecord::default();
     let mut skipped_rows = 0u64;
+    let mut last_line = None;
     loop {
         // The hash of the row as read, before any Windows-1252 field is decoded, so rows
         // with such fields can be skipped too. `None` for a row wider than the header.
         let mut raw_hash = None;
-        let unchanged = |record: &Record, _line: u64| {
+        let unchanged = |record: &Record, line: u64| {
+            last_line = Some(line);
             let Some(hasher) = hasher.as_mut().filter(|_| record.len() <= width) else {
                 return false;
             };
@@ -142,6 +162,7 @@ fn read_rows<R: Read>(
 
         let full = match row {
             Ok(row) => {
+                last_line = Some(row.line());
                 // Only a row read without any warning may be skipped later, so a skipped
                 // row never hides a warning from the report.
                 let row_hash = raw_hash.filter(|_| row.warnings().is_empty());
@@ -157,14 +178,16 @@ fn read_rows<R: Read>(
                 }
             }
             Err(error) => {
+                last_line = Some(error.line);
                 collector.reject_row(&error);
                 None
             }
         };
         if let Some(batch) = full {
-            if batches.blocking_send(batch).is_err() {
-                // The writer stopped on an error of its own, which it reports.
-                return stopped(collector, skipped_rows);
+            match batches.send_blocking(batch) {
+                Sent::Taken => {}
+                Sent::TakenThenStop => return interrupted(collector, skipped_rows, last_line),
+                Sent::WriterGone => return stopped(collector, skipped_rows),
             }
         }
     }
@@ -183,7 +206,7 @@ fn read_rows<R: Read>(
         Err(err) => Err(err.to_string()),
     };
     let rest = collector.take_batch();
-    if !rest.is_empty() && batches.blocking_send(rest).is_err() {
+    if !rest.is_empty() && batches.send_blocking(rest) == Sent::WriterGone {
         return stopped(collector, skipped_rows);
     }
     Retrieved {
@@ -192,7 +215,27 @@ fn read_rows<R: Read>(
         failure: FailureKind::default(),
         skipped_rows,
         active_before: None,
+        interrupted: false,
+        stopped_after: None,
     }
+}
+
+/// The retrieval of a run that a stop signal ended after the batch that contains
+/// `last_line`.
+fn interrupted(mut collector: Collector, skipped_rows: u64, last_line: Option<u64>) -> Retrieved {
+    collector.count_skipped(skipped_rows);
+    let place = last_line.map_or(String::new(), |line| format!(" after line {line}"));
+    let mut retrieved = incomplete(
+        collector,
+        format!(
+            "interrupted by a stop signal{place}; the rows read so far are saved, and the \
+             next run reads the whole feed again"
+        ),
+    );
+    retrieved.skipped_rows = skipped_rows;
+    retrieved.interrupted = true;
+    retrieved.stopped_after = last_line;
+    retrieved
 }
 
 /// The retrieval of a run whose writer stopped before the end of the feed.
@@ -229,13 +272,12 @@ fn compile_default_prodlist(template: &LoadedTemplate) -> Result<(), Error> {
 pub(crate) async fn read_api(
     api: &dyn PetraApi,
     template: LoadedTemplate,
-    batch_size: usize,
-    batches: mpsc::Sender<Vec<PoolItem>>,
+    batches: Batches,
 ) -> Result<Retrieved, Error> {
     let schema = schemas::petra_catalog_api();
     let (plan, keys) = compile_inventory(&template, &schema)?;
     let layout = ApiLayout::new(&schema);
-    let mut collector = Collector::new(keys, batch_size);
+    let mut collector = Collector::new(keys, batches.size);
 
     let mut products = api.catalog();
     let mut position = 0u64;
@@ -270,8 +312,26 @@ pub(crate) async fn read_api(
                     None
                 }
             };
-            if let Some(batch) = full {
-                if batches.send(batch).await.is_err() {
+            let Some(batch) = full else { continue };
+            match batches.send(batch).await {
+                Sent::Taken => {}
+                Sent::TakenThenStop => {
+                    completeness = Err(format!(
+                        "interrupted by a stop signal after catalog position {position}; the \
+                         items read so far are saved, and the next run reads the whole \
+                         catalog again"
+                    ));
+                    return Ok(Retrieved {
+                        collector,
+                        completeness,
+                        failure,
+                        skipped_rows: 0,
+                        active_before: None,
+                        interrupted: true,
+                        stopped_after: Some(position),
+                    });
+                }
+                Sent::WriterGone => {
                     completeness = Err("the run stopped before the end of the catalog".into());
                     return Ok(Retrieved {
                         collector,
@@ -279,6 +339,8 @@ pub(crate) async fn read_api(
                         failure,
                         skipped_rows: 0,
                         active_before: None,
+                        interrupted: false,
+                        stopped_after: None,
                     });
                 }
             }
@@ -286,7 +348,7 @@ pub(crate) async fn read_api(
     }
 
     let rest = collector.take_batch();
-    if !rest.is_empty() && batches.send(rest).await.is_err() {
+    if !rest.is_empty() && batches.send(rest).await == Sent::WriterGone {
         completeness = Err("the run stopped before the end of the catalog".into());
     }
     Ok(Retrieved {
@@ -295,5 +357,7 @@ pub(crate) async fn read_api(
         failure,
         skipped_rows: 0,
         active_before: None,
+        interrupted: false,
+        stopped_after: None,
     })
 }
