@@ -11,8 +11,8 @@ use super::header::{trim_text, Column, ColumnMap, TextKind};
 use super::record::Record;
 use super::row::{FeedWarning, FieldIssue, ProdListRow, RowError, RowFields};
 use super::values::{
-    decode_plain_text, marks_discontinued, parse_amount, parse_flag, parse_quantity, parse_upc,
-    undo_double_encoding, Amount, UpcValue,
+    decode_plain_text, marks_discontinued, parse_amount, parse_flag, parse_plain_decimal,
+    parse_quantity, parse_upc, undo_double_encoding, Amount, UpcValue,
 };
 
 /// Outcome of filling a row, and how many of its fields needed Windows-1252.
@@ -68,6 +68,11 @@ impl Problems {
     fn amount(&mut self, column: Column, raw: &str, money: bool) -> Option<Decimal> {
         if raw.is_empty() {
             return None;
+        }
+        // Most amounts are plain digits, which this inlined path parses without the call.
+        // It declines surrounding whitespace, which `parse_amount` trims.
+        if let Some(value) = parse_plain_decimal(raw) {
+            return Some(value);
         }
         match parse_amount(raw, money) {
             Ok(Amount::Value(value)) => Some(value),

@@ -75,6 +75,9 @@ impl FieldEnds {
 
     /// Caches the block of `bytes` that starts at `start`. When fewer than 64 bytes remain,
     /// the block is padded with zero bytes, which match nothing.
+    // Inlined into the splitter's field loop. As a call it took about 100 more
+    // instructions per row of the generated feed (callgrind, `feed_profile split`).
+    #[inline(always)]
     pub(super) fn load(&mut self, bytes: &[u8], start: usize) {
         let rest = &bytes[start..];
         self.start = start;

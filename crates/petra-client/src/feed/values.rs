@@ -212,7 +212,8 @@ fn parse_amount_slowly(value: &str, currency: bool) -> Result<Amount, String> {
 /// and 18 digits at most, so the value fits an `i64` mantissa. Returns `None` for
 /// anything else (`$`, signs, bad grouping, `N/A`), which the general path then parses or
 /// rejects. The scale is the number of fraction digits, as `Decimal::from_str` keeps it.
-fn parse_plain_decimal(value: &str) -> Option<Decimal> {
+#[inline]
+pub(crate) fn parse_plain_decimal(value: &str) -> Option<Decimal> {
     let bytes = value.as_bytes();
     if bytes.len() > 24 {
         return None;
@@ -277,7 +278,7 @@ fn parse_plain_decimal(value: &str) -> Option<Decimal> {
     if digits > 18 {
         return None;
     }
-    Some(Decimal::new(i64::try_from(mantissa).ok()?, scale))
+    Decimal::try_new(i64::try_from(mantissa).ok()?, scale).ok()
 }
 
 /// Trims whitespace like `str::trim`, without scanning characters when both ends are
@@ -305,11 +306,8 @@ fn whole_part_ok(whole: &str) -> bool {
 /// Parses a non-negative whole quantity: `1,200` is 1200; `12.00` is 12.
 pub(crate) fn parse_quantity(raw: &str) -> Result<u64, String> {
     // Plain digits, the usual spelling, need no decimal.
-    let digits = trim(raw);
-    if !digits.is_empty() && digits.len() <= 19 && digits.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(quantity) = digits.parse() {
-            return Ok(quantity);
-        }
+    if let Some(quantity) = parse_plain_quantity(trim(raw).as_bytes()) {
+        return Ok(quantity);
     }
 
     let amount = match parse_amount(raw, false) {
@@ -325,6 +323,24 @@ pub(crate) fn parse_quantity(raw: &str) -> Result<u64, String> {
             u64::try_from(value.trunc()).map_err(|_| "quantity out of range".to_owned())
         }
     }
+}
+
+/// Fast path of [`parse_quantity`] for 1 to 19 ASCII digits, checked and summed in one
+/// pass. Returns `None` for anything else, which the general path then parses or rejects.
+fn parse_plain_quantity(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut quantity: u64 = 0;
+    for &byte in digits {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        // 19 digits stay below u64::MAX (about 1.8e19), so this cannot overflow.
+        quantity = quantity * 10 + u64::from(digit);
+    }
+    Some(quantity)
 }
 
 /// Parses a Y/N flag; blank is `false`.
@@ -498,6 +514,19 @@ mod tests {
         }
 
         #[test]
+        fn fast_quantity_matches_std_parse(raw in "[0-9]{1,20}|[0-9a ,.+-]{0,6}") {
+            let fast = parse_plain_quantity(raw.as_bytes());
+            let all_digits = raw.bytes().all(|b| b.is_ascii_digit());
+            let expected = if all_digits && raw.len() <= 19 {
+                raw.parse::<u64>().ok()
+            } else {
+                None
+            };
+
+            proptest::prop_assert_eq!(fast, expected);
+        }
+
+        #[test]
         fn fast_upc_matches_full_rules(raw in "[0-9]{11,14}|[0-9A-Za-z+.]{12,13}") {
             let fast = digits_pass_check(raw.as_bytes()) && matches!(raw.len(), 12 | 13);
 
@@ -569,6 +598,20 @@ mod tests {
         assert_eq!(parse_quantity(" 12.00 "), Ok(12));
         assert_eq!(parse_quantity("-3"), Err("negative quantity".to_owned()));
         assert_eq!(parse_quantity("2.5"), Err("fractional quantity".to_owned()));
+    }
+
+    #[test]
+    fn quantity_digit_count_limits() {
+        assert_eq!(parse_quantity("0"), Ok(0));
+        assert_eq!(
+            parse_quantity("9999999999999999999"),
+            Ok(9_999_999_999_999_999_999)
+        );
+        assert_eq!(parse_quantity("18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(
+            parse_quantity("18446744073709551616"),
+            Err("quantity out of range".to_owned())
+        );
     }
 
     #[test]
