@@ -486,6 +486,22 @@ fn na_price_absent_with_warning() {
 }
 
 #[test]
+fn na_amount_position_is_not_available() {
+    let (rows, _) = read_all("money.csv");
+    let row = rows[2].as_ref().unwrap();
+    let position = |name| row.columns().position(name).expect("column in the header");
+
+    assert!(row.is_not_available(position("PRICE")));
+    // MAP 0 is absent too, but it is not `N/A`.
+    assert!(!row.is_not_available(position("MAP")));
+    assert!(!row.is_not_available(position("DESCRIPTION")));
+    assert!(!rows[0]
+        .as_ref()
+        .unwrap()
+        .is_not_available(position("PRICE")));
+}
+
+#[test]
 fn invalid_weight_warns_about_weight() {
     let header = String::from_utf8(fixture_bytes("money.csv")).expect("ASCII fixture");
     let header = header.lines().nth(2).expect("header line");

@@ -138,6 +138,22 @@ impl Column {
         self as usize
     }
 
+    /// Returns true for the columns read as amounts: PRICE, MAP, MSRP, the weights and the
+    /// sizes.
+    pub(crate) const fn is_amount(self) -> bool {
+        matches!(
+            self,
+            Column::Price
+                | Column::Map
+                | Column::Msrp
+                | Column::WeightUnpacked
+                | Column::Length
+                | Column::Width
+                | Column::Height
+                | Column::EstimatedShipWeight
+        )
+    }
+
     pub(crate) const fn text_kind(self) -> TextKind {
         match self {
             Column::Description

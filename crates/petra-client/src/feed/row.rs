@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::decode::Span;
 use super::header::{trim_text, Column, ColumnMap};
 use super::record::{Record, Utf8Record};
-use super::values::Upc;
+use super::values::{self, Upc};
 use crate::ids::Sku;
 
 /// One data row of a ProdList feed, decoded and validated.
@@ -295,6 +295,16 @@ impl ProdListRow {
     #[inline]
     pub fn field_at(&self, position: usize) -> &str {
         self.fields.get(position, &self.text, &self.raw)
+    }
+
+    /// Returns true when the field at this position is an amount (PRICE, MAP, MSRP, a
+    /// weight or a size) written `N/A` or `NA`, which the row reads as absent with a
+    /// warning.
+    pub fn is_not_available(&self, position: usize) -> bool {
+        self.columns
+            .column_at(position)
+            .is_some_and(Column::is_amount)
+            && values::is_not_available(self.field_at(position))
     }
 
     /// Returns the CSV record of a row whose fields are all valid UTF-8, with the fields

@@ -158,13 +158,20 @@ pub(crate) fn parse_amount(raw: &str, currency: bool) -> Result<Amount, String> 
     parse_amount_slowly(value, currency)
 }
 
+/// Returns true for an amount written `N/A` or `NA`, in any letter case, with surrounding
+/// whitespace.
+pub(crate) fn is_not_available(raw: &str) -> bool {
+    let value = trim(raw);
+    value.eq_ignore_ascii_case("N/A") || value.eq_ignore_ascii_case("NA")
+}
+
 /// Parses a trimmed value with the full rules of [`parse_amount`]. Any value the fast path
 /// accepts parses here to the same decimal with the same scale.
 fn parse_amount_slowly(value: &str, currency: bool) -> Result<Amount, String> {
     if value.is_empty() {
         return Ok(Amount::Blank);
     }
-    if value.eq_ignore_ascii_case("N/A") || value.eq_ignore_ascii_case("NA") {
+    if is_not_available(value) {
         return Ok(Amount::NotAvailable);
     }
 

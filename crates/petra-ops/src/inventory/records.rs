@@ -12,10 +12,17 @@ pub struct ProdListRecord<'a>(pub &'a ProdListRow);
 
 impl Record for ProdListRecord<'_> {
     fn get(&self, index: usize) -> ValueRef<'_> {
-        if index < self.0.columns().names().len() {
-            ValueRef::Text(self.0.field_at(index))
+        let row = self.0;
+        if index >= row.columns().names().len() {
+            return ValueRef::Absent;
+        }
+
+        // The reader reads an `N/A` amount as absent and warns once, so the template gets
+        // a null here instead of text that its number conversion would reject.
+        if row.is_not_available(index) {
+            ValueRef::Null
         } else {
-            ValueRef::Absent
+            ValueRef::Text(row.field_at(index))
         }
     }
 }
