@@ -7,9 +7,10 @@ use petra_ops::clock::SystemClock;
 use petra_ops::inventory::{
     CatalogSource, GetInventory, InventoryReport, RunOptions, TemplateChoice, PRODLIST_DEFAULT,
 };
-use petra_ops::pool::InventoryPool;
+use petra_ops::pool::{InventoryPool, ItemStatus};
 use petra_ops::settings::{InventorySettings, SourceSettings};
 use petra_store::SqliteStore;
+use tokio_util::sync::CancellationToken;
 
 const ROWS: u64 = 200;
 /// Zero-based positions of PETRA SKU and AVAILABLE in a generated row.
@@ -353,4 +354,36 @@ async fn reimport_of_cut_file_archives_nothing() {
     assert_eq!(report.archived, 0);
     assert_eq!(report.created + report.updated, 0);
     assert!(report.unchanged + 1 >= first.created, "{report:?}");
+}
+
+#[tokio::test]
+async fn stopped_reimport_archives_nothing() {
+    let fixture = Fixture::new();
+    let feed = fixture.write("feed.csv", &fixture.records);
+    let first = fixture.import(&feed, TemplateChoice::Default).await;
+    let shorter = fixture.write(
+        "shorter.csv",
+        &fixture.records[..fixture.records.len() - 20],
+    );
+    let stop = CancellationToken::new();
+    stop.cancel();
+    let options = RunOptions {
+        allow_mass_archive: true,
+        stop,
+        ..RunOptions::default()
+    };
+
+    let report = fixture
+        .import_with(&shorter, TemplateChoice::Default, options)
+        .await;
+    let active = fixture
+        .store
+        .count("Petra Industries", ItemStatus::Active)
+        .await
+        .unwrap();
+
+    assert!(report.interrupted, "{report:?}");
+    assert!(!report.retrieval_complete, "{report:?}");
+    assert_eq!(report.archived, 0, "{report:?}");
+    assert_eq!(active, first.created);
 }

@@ -1,5 +1,4 @@
-//! The channel from the catalog reader to the batch writer, and the stop check at each
-//! batch boundary.
+//! The channel from the catalog reader to the batch writer, and the stop check.
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -7,7 +6,7 @@ use tokio_util::sync::CancellationToken;
 use crate::pool::PoolItem;
 
 /// The channel to the batch writer, with the batch size and the stop token the reader
-/// checks after each full batch.
+/// checks after each full batch and, for a feed, before each row.
 pub(crate) struct Batches {
     pub size: usize,
     sender: mpsc::Sender<Vec<PoolItem>>,
@@ -36,6 +35,11 @@ impl Batches {
             Ok(()) if self.stop.is_cancelled() => Sent::TakenThenStop,
             Ok(()) => Sent::Taken,
         }
+    }
+
+    /// Returns true once a stop was requested.
+    pub fn stop_requested(&self) -> bool {
+        self.stop.is_cancelled()
     }
 
     /// Sends a full batch from a blocking thread.

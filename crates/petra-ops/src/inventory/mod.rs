@@ -8,7 +8,7 @@
 //! - `collector`: batches, rejections, warnings and the seen-SKU set of a run.
 //! - `fields_json`: the stored JSON object of an item's mapped fields.
 //! - `retrieve`: reading the feed or the API.
-//! - `batches`: the channel to the batch writer and the stop check between batches.
+//! - `batches`: the channel to the batch writer and the stop check.
 //! - `skip`: skipping feed rows identical to the rows stored items came from.
 //! - `archive`: archiving absent items after the guard allowed it.
 
@@ -97,9 +97,9 @@ pub struct RunOptions {
     pub dry_run: bool,
     /// Archive even when more than the guard's fraction of active items is absent.
     pub allow_mass_archive: bool,
-    /// Cancelled by SIGINT or SIGTERM: the retrieval stops at the next batch boundary,
-    /// the batches read so far are applied, nothing is archived, and the report is
-    /// marked `interrupted`. A download in progress is abandoned.
+    /// Cancelled by SIGINT or SIGTERM: a feed stops at its next row and the API at its
+    /// next batch boundary, the records read so far are applied, nothing is archived, and
+    /// the report is marked `interrupted`. A download in progress is abandoned.
     pub stop: CancellationToken,
 }
 
@@ -369,6 +369,16 @@ impl GetInventory {
         } = producer.await.map_err(|join_error| Error::Internal {
             reason: format!("the catalog reader stopped: {join_error}"),
         })??;
+        // A stop that came after the last record was read still ends the run before the
+        // archive step, so a stopped run never archives.
+        let stopped_before_archive = options.stop.is_cancelled() && completeness.is_ok();
+        let (completeness, interrupted) = if stopped_before_archive {
+            let reason = "interrupted by a stop signal before the archive step; the records \
+                          read are saved, and the next run archives what is absent";
+            (Err(reason.to_owned()), true)
+        } else {
+            (completeness, interrupted)
+        };
 
         let archive = archive::archive_absent(
             pool,

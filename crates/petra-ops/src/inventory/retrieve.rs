@@ -119,10 +119,9 @@ fn incomplete(collector: Collector, reason: String) -> Retrieved {
 ///
 /// A row whose hash is in `stored` is passed over unread when its SKU was not seen
 /// earlier in the file. A SKU seen before is read like any repeated SKU, so the later
-/// record still wins, as it does when every row is read. Reading ends after the first
-/// full batch sent once `batches` has a stop requested.
-// NOTE: rows passed over unread never fill a batch, so a stop during a long run of
-// unchanged rows takes effect at the next full batch or, failing that, the run completes.
+/// record still wins, as it does when every row is read. Once `batches` has a stop
+/// requested, reading ends at the next row: the items collected so far are sent as a
+/// last batch.
 fn read_rows<R: Read>(
     mut reader: ProdListReader<R>,
     plan: &Plan,
@@ -136,10 +135,19 @@ fn read_rows<R: Read>(
     let mut skipped_rows = 0u64;
     let mut last_line = None;
     loop {
+        if batches.stop_requested() {
+            return interrupted_now(collector, skipped_rows, last_line, batches);
+        }
+
         // The hash of the row as read, before any Windows-1252 field is decoded, so rows
         // with such fields can be skipped too. `None` for a row wider than the header.
         let mut raw_hash = None;
         let unchanged = |record: &Record, line: u64| {
+            // Rows passed over never fill a batch, so a stop must also end a long stretch
+            // of unchanged rows: the row is returned, and the loop then stops.
+            if batches.stop_requested() {
+                return false;
+            }
             last_line = Some(line);
             let Some(hasher) = hasher.as_mut().filter(|_| record.len() <= width) else {
                 return false;
@@ -236,6 +244,21 @@ fn interrupted(mut collector: Collector, skipped_rows: u64, last_line: Option<u6
     retrieved.interrupted = true;
     retrieved.stopped_after = last_line;
     retrieved
+}
+
+/// Sends the items collected so far and returns the retrieval of a run that a stop signal
+/// ended after `last_line`.
+fn interrupted_now(
+    mut collector: Collector,
+    skipped_rows: u64,
+    last_line: Option<u64>,
+    batches: &Batches,
+) -> Retrieved {
+    let rest = collector.take_batch();
+    if !rest.is_empty() && batches.send_blocking(rest) == Sent::WriterGone {
+        return stopped(collector, skipped_rows);
+    }
+    interrupted(collector, skipped_rows, last_line)
 }
 
 /// The retrieval of a run whose writer stopped before the end of the feed.
@@ -360,4 +383,102 @@ pub(crate) async fn read_api(
         interrupted: false,
         stopped_after: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Cursor, Read};
+
+    use petra_client::feed::{generate, GeneratorOptions, ProdListReader};
+    use tokio::sync::mpsc;
+    use tokio_util::sync::CancellationToken;
+
+    use super::*;
+    use crate::inventory::{TemplateChoice, PRODLIST_DEFAULT};
+
+    const ROWS: u64 = 2_000;
+    /// Zero-based position of PETRA SKU in a generated row.
+    const SKU: usize = 1;
+
+    /// A feed that cancels `stop` once `after` of its bytes have been read, as a stop
+    /// signal that arrives while the run reads.
+    struct StopAfter {
+        bytes: Cursor<Vec<u8>>,
+        after: u64,
+        stop: CancellationToken,
+    }
+
+    impl Read for StopAfter {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.bytes.position() >= self.after {
+                self.stop.cancel();
+            }
+            self.bytes.read(buf)
+        }
+    }
+
+    fn feed() -> Vec<u8> {
+        let mut bytes = Vec::new();
+        generate(
+            &mut bytes,
+            GeneratorOptions {
+                rows: ROWS,
+                seed: 9,
+            },
+        )
+        .unwrap();
+        bytes
+    }
+
+    /// Returns the row hashes a store would hold after importing `bytes` unchanged.
+    fn stored_hashes(bytes: &[u8], hasher: &mut RowHasher) -> RowHashes {
+        let mut stored = RowHashes::default();
+        let mut reader = ProdListReader::new(bytes).unwrap();
+        let all_passed_over = reader.read_row_unless(|record, _line| {
+            let sku = std::str::from_utf8(record.get(SKU).unwrap()).unwrap();
+            stored.insert(hasher.hash(record), sku.trim());
+            true
+        });
+        assert!(all_passed_over.is_none());
+        stored
+    }
+
+    #[test]
+    fn stop_ends_unchanged_rows() {
+        let bytes = feed();
+        let template = TemplateChoice::Default.load(PRODLIST_DEFAULT).unwrap();
+        let stop = CancellationToken::new();
+        let source = StopAfter {
+            after: bytes.len() as u64 / 4,
+            bytes: Cursor::new(bytes.clone()),
+            stop: stop.clone(),
+        };
+        let reader = ProdListReader::new(source).unwrap();
+        let columns = reader.columns().names().to_vec();
+        let schema = fieldmap::SourceSchema::from_columns("prodlist", &columns);
+        let (plan, keys) = compile_inventory(&template, &schema).unwrap();
+        let mut hasher = RowHasher::new("Petra Industries", &template.template, &columns).unwrap();
+        let mut stored = stored_hashes(&bytes, &mut hasher);
+        let (sender, _receiver) = mpsc::channel(100);
+        let batches = Batches::new(100, sender, stop);
+
+        let retrieved = read_rows(
+            reader,
+            &plan,
+            Collector::new(keys, 100),
+            Some(hasher),
+            &mut stored,
+            &batches,
+        );
+
+        // Every row is unchanged, so no batch fills, and the stop must still end the read.
+        assert!(retrieved.interrupted);
+        assert!(retrieved.completeness.is_err());
+        assert!(
+            retrieved.collector.records < ROWS,
+            "{}",
+            retrieved.collector.records
+        );
+        assert!(retrieved.stopped_after.is_some());
+    }
 }
