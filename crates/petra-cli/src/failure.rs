@@ -26,6 +26,28 @@ pub enum Exit {
     ArchiveGuard = 6,
 }
 
+impl Exit {
+    /// Returns the line printed on stderr when a run ends with this code after printing
+    /// its report on stdout, so a job that keeps only stderr still gets the failure.
+    pub fn summary(self) -> Option<&'static str> {
+        match self {
+            Exit::Connection => Some(
+                "Petra or the feed server could not be reached or rejected the \
+                 credentials (exit 4); the report on stdout names the cause",
+            ),
+            Exit::Incomplete => Some(
+                "the run did not finish its work (exit 5); the report on stdout says what \
+                 is left for the next run",
+            ),
+            Exit::ArchiveGuard => Some(
+                "the archive guard refused a mass archive (exit 6); check the feed, then \
+                 run again with --allow-mass-archive",
+            ),
+            Exit::Success | Exit::Failure | Exit::Usage | Exit::Config => None,
+        }
+    }
+}
+
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> Self {
         ExitCode::from(exit as u8)

@@ -42,7 +42,12 @@ fn main() -> ExitCode {
     };
 
     match runtime.block_on(run(&cli)) {
-        Ok(exit) => exit.into(),
+        Ok(exit) => {
+            if let Some(summary) = exit.summary() {
+                eprintln!("error: {summary}");
+            }
+            exit.into()
+        }
         Err(failure) => {
             if cli.json {
                 output::print_json(&failure.to_json());

@@ -147,9 +147,14 @@ pub fn print_report(report: &InventoryReport) {
         _ => {}
     }
     if report.mass_archive_refused() {
+        let saved = if report.dry_run {
+            "a dry run writes nothing"
+        } else {
+            "the created, updated and re-activated items are saved"
+        };
         outln!(
             "  fix: check the feed; if the catalog really shrank, run again with \
-             --allow-mass-archive (the created, updated and re-activated items are saved)"
+             --allow-mass-archive ({saved})"
         );
     }
 

@@ -54,12 +54,18 @@ async fn refused_mass_archive_exits_6() {
 
     let output = petra(dir.path(), &["inventory", "run", "--feed", &shrunk]);
     let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
 
     assert_eq!(output.status.code(), Some(6), "{stdout}");
     assert!(stdout.contains("refused, 400 absent"), "{stdout}");
     assert!(
-        stdout.contains("fix: check the feed; if the catalog really shrank, run again with --allow-mass-archive"),
+        stdout.contains("fix: check the feed; if the catalog really shrank, run again with --allow-mass-archive (the created"),
         "{stdout}"
+    );
+    assert_eq!(
+        stderr.trim(),
+        "error: the archive guard refused a mass archive (exit 6); check the feed, then run \
+         again with --allow-mass-archive"
     );
 
     let (store, source) = open_store(dir.path());
@@ -136,4 +142,20 @@ async fn truncated_feed_keeps_exit_5() {
 
     assert_eq!(output.status.code(), Some(5), "{report}");
     assert_eq!(report["archive"]["mass_archive"], false, "{report}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_dry_run_says_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let shrunk = imported_store(dir.path());
+
+    let output = petra(
+        dir.path(),
+        &["inventory", "run", "--dry-run", "--feed", &shrunk],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+
+    assert_eq!(output.status.code(), Some(6), "{stdout}");
+    assert!(stdout.contains("(a dry run writes nothing)"), "{stdout}");
+    assert!(!stdout.contains("are saved"), "{stdout}");
 }
