@@ -123,6 +123,13 @@ impl LastRun {
             Some(error) => error.as_str().unwrap_or_default().to_owned(),
             None => summary,
         };
+        let reason = report
+            .filter(|_| run.status == RunStatus::Failed)
+            .and_then(failure_reason);
+        let summary = match reason {
+            Some(reason) => format!("{summary}; {reason}"),
+            None => summary,
+        };
 
         let status = match run.status {
             RunStatus::Running => RunOutcome::Running,
@@ -140,6 +147,24 @@ impl LastRun {
             summary,
         }
     }
+}
+
+/// Returns why a failed run failed, from its report: a rejected login, an incomplete
+/// retrieval (a stop signal included), a refused mass archive, or a stop.
+fn failure_reason(report: &serde_json::Value) -> Option<String> {
+    let text = |field: &str| report.get(field).and_then(serde_json::Value::as_str);
+    let flag = |pointer: &str| report.pointer(pointer) == Some(&serde_json::Value::Bool(true));
+
+    if let Some(error) = text("fatal_error") {
+        return Some(error.to_owned());
+    }
+    if let Some(error) = text("retrieval_error") {
+        return Some(format!("incomplete: {error}"));
+    }
+    if flag("/archive/mass_archive") {
+        return Some("the archive guard refused a mass archive".to_owned());
+    }
+    flag("/interrupted").then(|| "interrupted by a stop signal".to_owned())
 }
 
 /// Status of one operation.
@@ -476,6 +501,51 @@ mod tests {
 
         assert_eq!(run.status, RunOutcome::Succeeded);
         assert_eq!(run.done, 2);
+    }
+
+    fn failed_run(operation: Operation, report: serde_json::Value) -> RunRecord {
+        RunRecord {
+            status: RunStatus::Failed,
+            ..finished_run(operation, report)
+        }
+    }
+
+    #[test]
+    fn failed_inventory_says_why() {
+        let cases = [
+            (
+                serde_json::json!({ "records": 9, "retrieval_error": "interrupted by a stop signal after line 12" }),
+                "9 records, 0 rejected; incomplete: interrupted by a stop signal after line 12",
+            ),
+            (
+                serde_json::json!({ "records": 9, "archive": { "mass_archive": true } }),
+                "9 records, 0 rejected; the archive guard refused a mass archive",
+            ),
+            (
+                serde_json::json!({ "records": 0, "fatal_error": "Petra returned 401", "retrieval_error": "Petra returned 401" }),
+                "0 records, 0 rejected; Petra returned 401",
+            ),
+        ];
+
+        for (report, summary) in cases {
+            let run = LastRun::from_record(&failed_run(Operation::GetInventory, report));
+
+            assert_eq!(run.status, RunOutcome::Failed);
+            assert_eq!(run.summary, summary);
+        }
+    }
+
+    #[test]
+    fn interrupted_send_says_why() {
+        let report =
+            serde_json::json!({ "submitted": 1, "rejected": 0, "unknown": 0, "interrupted": true });
+
+        let run = LastRun::from_record(&failed_run(Operation::SendFulfillmentRequests, report));
+
+        assert_eq!(
+            run.summary,
+            "1 submitted, 0 rejected, 0 unknown; interrupted by a stop signal"
+        );
     }
 
     #[test]
