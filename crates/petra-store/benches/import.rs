@@ -7,24 +7,20 @@
 //! depends on the load, and the CPU time much less.
 
 use std::path::Path;
-use std::time::Instant;
 
-use cpu_time::cpu_seconds;
 use petra_client::feed::{generate, GeneratorOptions};
 use petra_ops::clock::SystemClock;
 use petra_ops::inventory::{CatalogSource, GetInventory, RunOptions};
 use petra_ops::settings::{InventorySettings, SourceSettings};
 use petra_store::SqliteStore;
+use phase::{report, rows_argument, Started};
 use support::{bare_parse, peak_rss_kib, write_changed};
 
-mod cpu_time;
+mod phase;
 mod support;
 
 fn main() {
-    let rows: u64 = std::env::args()
-        .skip(1)
-        .find_map(|arg| arg.replace('_', "").parse().ok())
-        .unwrap_or(1_000_000);
+    let rows = rows_argument(1_000_000);
     let dir = tempfile::tempdir().expect("create a temporary folder");
     let feed = dir.path().join("ProdList.csv");
     let changed = dir.path().join("ProdList-changed.csv");
@@ -69,28 +65,4 @@ fn main() {
     );
 
     println!("peak RSS {} MiB", peak_rss_kib() / 1024);
-}
-
-/// The wall clock and the process's CPU time at the start of a phase.
-struct Started {
-    wall: Instant,
-    cpu_seconds: f64,
-}
-
-impl Started {
-    fn now() -> Self {
-        Self {
-            wall: Instant::now(),
-            cpu_seconds: cpu_seconds(),
-        }
-    }
-}
-
-fn report(phase: &str, rows: u64, started: Started) {
-    let seconds = started.wall.elapsed().as_secs_f64();
-    let cpu = cpu_seconds() - started.cpu_seconds;
-    println!(
-        "{phase}: {rows} rows in {seconds:.2} s = {:.0} rows/s, {cpu:.2} CPU s",
-        rows as f64 / seconds
-    );
 }

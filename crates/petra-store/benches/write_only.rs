@@ -6,10 +6,7 @@
 //! store, go through `upsert_batch` in batches of the default size, so the figure is the
 //! most a first import can reach while the writer has a core to itself.
 
-use std::time::Instant;
-
 use chrono::Utc;
-use cpu_time::cpu_seconds;
 use petra_client::feed::{generate, GeneratorOptions};
 use petra_ops::clock::SystemClock;
 use petra_ops::inventory::{CatalogSource, GetInventory, RunOptions};
@@ -17,14 +14,12 @@ use petra_ops::pool::{ContentHash, InventoryPool, PoolItem, UpsertOptions};
 use petra_ops::settings::{InventorySettings, SourceSettings};
 use petra_ops::Sku;
 use petra_store::SqliteStore;
+use phase::{report, rows_argument, Started};
 
-mod cpu_time;
+mod phase;
 
 fn main() {
-    let rows: u64 = std::env::args()
-        .skip(1)
-        .find_map(|arg| arg.replace('_', "").parse().ok())
-        .unwrap_or(1_000_000);
+    let rows = rows_argument(1_000_000);
     let dir = tempfile::tempdir().expect("create a temporary folder");
     let feed = dir.path().join("ProdList.csv");
     let file = std::fs::File::create(&feed).expect("create the feed file");
@@ -39,8 +34,8 @@ fn main() {
     let batch_size = settings.batch_size;
     let operation = GetInventory::new(source.clone(), settings);
 
-    let (wall, cpu) = (Instant::now(), cpu_seconds());
-    let report = runtime
+    let started = Started::now();
+    let imported_report = runtime
         .block_on(operation.run(
             CatalogSource::FeedFile(feed),
             &imported,
@@ -49,12 +44,12 @@ fn main() {
             RunOptions::default(),
         ))
         .expect("import");
-    let import_rate = phase("first import", report.created, wall, cpu);
+    let import = report("first import", imported_report.created, started);
 
     let batches = stored_batches(&imported, batch_size);
     let written = SqliteStore::open(dir.path().join("written.sqlite")).expect("open a store");
     let options = UpsertOptions { reactivate: true };
-    let (wall, cpu) = (Instant::now(), cpu_seconds());
+    let started = Started::now();
     let mut created = 0;
     for batch in batches {
         let outcome = runtime
@@ -62,8 +57,8 @@ fn main() {
             .expect("write a batch");
         created += outcome.created;
     }
-    let write_rate = phase("writer alone", created, wall, cpu);
-    let micros = (cpu_seconds() - cpu) * 1e6 / created.max(1) as f64;
+    let write = report("writer alone", created, started);
+    let micros = write.cpu_seconds * 1e6 / created.max(1) as f64;
     println!(
         "writer alone: {micros:.2} CPU µs per row, at most {:.0} rows/s on one core",
         1e6 / micros
@@ -71,7 +66,7 @@ fn main() {
 
     println!(
         "first import / writer alone: {:.3}",
-        import_rate / write_rate
+        import.rows_per_second / write.rows_per_second
     );
 }
 
@@ -96,15 +91,4 @@ fn stored_batches(store: &SqliteStore, batch_size: usize) -> Vec<Vec<PoolItem>> 
             .collect::<Result<Vec<_>, _>>()
             .expect("read the items");
     items.chunks(batch_size).map(<[PoolItem]>::to_vec).collect()
-}
-
-/// Prints a phase's rate and CPU time, and returns its rows per second of wall time.
-fn phase(name: &str, rows: u64, wall: Instant, cpu: f64) -> f64 {
-    let seconds = wall.elapsed().as_secs_f64();
-    let rate = rows as f64 / seconds;
-    println!(
-        "{name}: {rows} rows in {seconds:.2} s = {rate:.0} rows/s, {:.2} CPU s",
-        cpu_seconds() - cpu
-    );
-    rate
 }
