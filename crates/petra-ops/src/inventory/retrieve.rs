@@ -213,8 +213,7 @@ fn read_rows<R: Read>(
         }
         Err(err) => Err(err.to_string()),
     };
-    let rest = collector.take_batch();
-    if !rest.is_empty() && batches.send_blocking(rest) == Sent::WriterGone {
+    if send_rest(&mut collector, batches) == Sent::WriterGone {
         return stopped(collector, skipped_rows);
     }
     Retrieved {
@@ -228,7 +227,7 @@ fn read_rows<R: Read>(
     }
 }
 
-/// The retrieval of a run that a stop signal ended after the batch that contains
+/// Returns the retrieval of a run that a stop signal ended after the batch that contains
 /// `last_line`.
 fn interrupted(mut collector: Collector, skipped_rows: u64, last_line: Option<u64>) -> Retrieved {
     collector.count_skipped(skipped_rows);
@@ -254,11 +253,19 @@ fn interrupted_now(
     last_line: Option<u64>,
     batches: &Batches,
 ) -> Retrieved {
-    let rest = collector.take_batch();
-    if !rest.is_empty() && batches.send_blocking(rest) == Sent::WriterGone {
+    if send_rest(&mut collector, batches) == Sent::WriterGone {
         return stopped(collector, skipped_rows);
     }
     interrupted(collector, skipped_rows, last_line)
+}
+
+/// Sends the items collected since the last full batch, if any.
+fn send_rest(collector: &mut Collector, batches: &Batches) -> Sent {
+    let rest = collector.take_batch();
+    if rest.is_empty() {
+        return Sent::Taken;
+    }
+    batches.send_blocking(rest)
 }
 
 /// The retrieval of a run whose writer stopped before the end of the feed.
