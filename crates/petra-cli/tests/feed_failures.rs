@@ -142,19 +142,24 @@ fn ftp_refused_connection_sets_unreachable() {
     assert_eq!(report["retrieval_complete"], false, "{report}");
 }
 
-#[test]
-fn ftp_rejected_login_exits_4() {
+/// Runs `petra inventory run` on an FTP feed whose server rejects the password, with
+/// `--json` first when `json`.
+fn run_with_rejected_login(json: bool) -> Output {
     let (_runtime, port, _root) = start_ftp_server(b"not read\r\n");
     let dir = tempfile::tempdir().unwrap();
     write_config(dir.path(), &common::closed_port_url());
     let feed = format!("ftp://127.0.0.1:{port}/ProdList.csv");
+    let mut args = vec!["inventory", "run", "--feed", &feed];
+    if json {
+        args.insert(0, "--json");
+    }
 
-    let output = run_with_login(
-        dir.path(),
-        FTP_USER,
-        "wrong-ftp-pass-77",
-        &["--json", "inventory", "run", "--feed", &feed],
-    );
+    run_with_login(dir.path(), FTP_USER, "wrong-ftp-pass-77", &args)
+}
+
+#[test]
+fn ftp_rejected_login_exits_4() {
+    let output = run_with_rejected_login(true);
     let report = single_json(&output);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let error = report["fatal_error"].as_str().unwrap_or_default();
@@ -176,17 +181,7 @@ fn ftp_rejected_login_exits_4() {
 
 #[test]
 fn ftp_rejected_login_text_has_fix() {
-    let (_runtime, port, _root) = start_ftp_server(b"not read\r\n");
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &common::closed_port_url());
-    let feed = format!("ftp://127.0.0.1:{port}/ProdList.csv");
-
-    let output = run_with_login(
-        dir.path(),
-        FTP_USER,
-        "wrong-ftp-pass-77",
-        &["inventory", "run", "--feed", &feed],
-    );
+    let output = run_with_rejected_login(false);
     let stdout = String::from_utf8_lossy(&output.stdout);
 
     assert_eq!(output.status.code(), Some(4), "{stdout}");
