@@ -137,8 +137,8 @@ impl Job for CliJob {
                 let report = inventory::run_inventory(config, catalog, store, options, true)
                     .await
                     .map_err(to_ops_error)?;
-                // The scheduler keeps running, so the log is where a person learns that
-                // the guard held back a mass archive; the history records the run failed.
+                // The scheduler keeps running, so only its log shows a person that the
+                // guard held back a mass archive. The history records the run as failed.
                 if report.mass_archive_refused() {
                     tracing::warn!(
                         run_id = %report.run_id,
