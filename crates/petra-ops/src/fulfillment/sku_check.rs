@@ -66,22 +66,21 @@ impl<'a> SkuCheck<'a> {
             }
         }
 
-        let found = match pool.find_skus(self.source, &skus).await? {
-            Some(found) => found,
-            None => {
-                let listed = self
-                    .listed
-                    .get_or_try_init(|| list_every_sku(pool, self.source))
-                    .await?;
-                skus.retain(|sku| !listed.contains(sku));
-                return Ok(skus);
-            }
-        };
-        skus.retain(|sku| !found.contains(sku));
+        if let Some(found) = pool.find_skus(self.source, &skus).await? {
+            skus.retain(|sku| !found.contains(sku));
+            return Ok(skus);
+        }
+
+        let listed = self
+            .listed
+            .get_or_try_init(|| list_every_sku(pool, self.source))
+            .await?;
+        skus.retain(|sku| !listed.contains(sku));
         Ok(skus)
     }
 }
 
+/// Returns true when the pool contains any item of the source, active or archived.
 async fn contains_items(pool: &dyn InventoryPool, source: &str) -> Result<bool, PoolError> {
     for status in [ItemStatus::Active, ItemStatus::Archived] {
         if pool.count(source, status).await? > 0 {
