@@ -40,6 +40,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0005_item_content_hash.sql"),
         finish: Some(recompute_content_hashes),
     },
+    Migration {
+        sql: include_str!("migrations/0006_drop_state_index.sql"),
+        finish: None,
+    },
 ];
 
 /// Computes the SKU fingerprint of every item, which migration 4 left at 0.
