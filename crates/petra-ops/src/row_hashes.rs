@@ -4,29 +4,36 @@
 //! A re-import looks up every feed row here, so a lookup must cost about two cache misses,
 //! as in a hash table. hashbrown's table for a million entries has two million slots,
 //! because its load stays under 7/8 and its size is a power of two, which came to about
-//! 42 bytes per item. The sorted array takes 20 bytes per item plus 2 to 4 bytes of index.
+//! 42 bytes per item. The sorted array takes 24 bytes per item plus 2 to 4 bytes of index.
 
 use crate::pool::{sku_fingerprint, ContentHash};
+
+/// The row hash of an active item with the fingerprint of the item's SKU, side by side so
+/// one cache line gives both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RowEntry {
+    pub(crate) row_hash: ContentHash,
+    pub(crate) fingerprint: u64,
+}
 
 /// The row hashes of a source's active items: for each item written from a feed row, the
 /// hash of that row with the fingerprint of the item's SKU.
 ///
 /// A row whose hash is found here maps to the stored item unchanged,
-/// so it skips decoding, mapping and writing that row. About 30 to 32 bytes per item: the
-/// item's fingerprint, its row hash with the item's position, and the index.
+/// so it skips decoding, mapping and writing that row. About 26 to 28 bytes per item: the
+/// row hash and the fingerprint, and the index.
 ///
 /// A backend that lists every active item with [`push_active`](Self::push_active) and
 /// then calls [`mark_all_active`](Self::mark_all_active) also spares the run a second
 /// listing of the active items when it counts the ones to archive.
 #[derive(Default)]
 pub struct RowHashes {
-    /// Fingerprints of the active items pushed, in the order they came.
-    active: Vec<u64>,
-    /// True when `active` contains every active item of the source.
+    /// Row hashes with their items' fingerprints, sorted by [`bucket_key`] once indexed.
+    rows: Vec<RowEntry>,
+    /// Fingerprints of the active items pushed without a row hash.
+    unhashed: Vec<u64>,
+    /// True when `rows` and `unhashed` contain every active item of the source.
     all_active: bool,
-    /// Each row hash with the position of its item in `active`, sorted by
-    /// [`bucket_key`] once indexed.
-    rows: Vec<(ContentHash, u32)>,
     /// `rows[buckets[b]..buckets[b + 1]]` contains the row hashes whose key has `b` as its
     /// top bits. Empty until the first lookup, and emptied by every push of a row hash.
     buckets: Vec<u32>,
@@ -37,7 +44,6 @@ pub struct RowHashes {
 impl RowHashes {
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            active: Vec::with_capacity(capacity),
             rows: Vec::with_capacity(capacity),
             ..Self::default()
         }
@@ -57,12 +63,18 @@ impl RowHashes {
     /// Adds an active item by the fingerprint of its SKU, with the hash of the row it was
     /// written from when it has one.
     pub fn push_active(&mut self, fingerprint: u64, row_hash: Option<ContentHash>) {
-        // Past 4 billion items a row hash is dropped, which only costs that row a read.
-        let position = u32::try_from(self.active.len()).ok();
-        self.active.push(fingerprint);
-        if let (Some(row_hash), Some(position)) = (row_hash, position) {
-            self.rows.push((row_hash, position));
-            self.buckets.clear();
+        // Bucket bounds are 32-bit, so past 4 billion row hashes an item is kept without
+        // one, which only costs its row a read.
+        let room = self.rows.len() < u32::MAX as usize;
+        match row_hash.filter(|_| room) {
+            Some(row_hash) => {
+                self.rows.push(RowEntry {
+                    row_hash,
+                    fingerprint,
+                });
+                self.buckets.clear();
+            }
+            None => self.unhashed.push(fingerprint),
         }
     }
 
@@ -71,22 +83,30 @@ impl RowHashes {
         self.all_active = true;
     }
 
-    /// Returns the fingerprints of every active item, when the backend pushed them all.
-    pub fn active_fingerprints(&self) -> Option<&[u64]> {
-        self.all_active.then_some(self.active.as_slice())
+    /// Returns whether every active item of the source was pushed.
+    pub fn has_all_active(&self) -> bool {
+        self.all_active
     }
 
-    /// Keeps only the fingerprints of every active item, when the backend pushed them
-    /// all, and frees the row hashes.
-    pub fn into_active_fingerprints(self) -> Option<Vec<u64>> {
-        self.all_active.then_some(self.active)
+    /// Returns the fingerprints of every active item, when the backend pushed them all.
+    pub fn active_fingerprints(&self) -> Option<Vec<u64>> {
+        self.all_active.then(|| {
+            let hashed = self.rows.iter().map(|entry| entry.fingerprint);
+            hashed.chain(self.unhashed.iter().copied()).collect()
+        })
     }
 
     /// Returns the SKU fingerprint of the item written from the row with this hash.
+    pub fn sku_fingerprint(&mut self, row_hash: &ContentHash) -> Option<u64> {
+        let position = self.position(row_hash)?;
+        Some(self.rows[position].fingerprint)
+    }
+
+    /// Returns the position of a row hash among [`entries`](Self::entries).
     ///
     /// The first lookup after a push sorts the row hashes, which takes about as long as
-    /// inserting them into a hash table would have.
-    pub fn sku_fingerprint(&mut self, row_hash: &ContentHash) -> Option<u64> {
+    /// inserting them into a hash table would have, and moves the entries.
+    pub(crate) fn position(&mut self, row_hash: &ContentHash) -> Option<usize> {
         if self.buckets.is_empty() {
             self.index();
         }
@@ -94,10 +114,21 @@ impl RowHashes {
         let bucket = (bucket_key(row_hash) >> self.shift) as usize;
         let start = *self.buckets.get(bucket)? as usize;
         let end = *self.buckets.get(bucket + 1)? as usize;
-        let (_, position) = self.rows[start..end]
+        let offset = self.rows[start..end]
             .iter()
-            .find(|(stored, _)| stored == row_hash)?;
-        self.active.get(*position as usize).copied()
+            .position(|entry| entry.row_hash == *row_hash)?;
+        Some(start + offset)
+    }
+
+    /// Returns the row hashes with their fingerprints, in the order of
+    /// [`position`](Self::position).
+    pub(crate) fn entries(&self) -> &[RowEntry] {
+        &self.rows
+    }
+
+    /// Returns the fingerprints of the active items pushed without a row hash.
+    pub(crate) fn unhashed(&self) -> &[u64] {
+        &self.unhashed
     }
 
     /// Returns the number of row hashes.
@@ -113,7 +144,7 @@ impl RowHashes {
     /// row hashes.
     fn index(&mut self) {
         self.rows
-            .sort_unstable_by_key(|(row_hash, _)| bucket_key(row_hash));
+            .sort_unstable_by_key(|entry| bucket_key(&entry.row_hash));
         let bits = bucket_bits(self.rows.len());
         self.shift = u64::BITS - bits;
 
@@ -121,7 +152,9 @@ impl RowHashes {
         self.buckets = Vec::with_capacity(bucket_count + 1);
         let mut row = 0usize;
         for bucket in 0..bucket_count as u64 {
-            while row < self.rows.len() && bucket_key(&self.rows[row].0) >> self.shift < bucket {
+            while row < self.rows.len()
+                && bucket_key(&self.rows[row].row_hash) >> self.shift < bucket
+            {
                 row += 1;
             }
             self.buckets.push(row as u32);
@@ -201,7 +234,7 @@ mod tests {
 
         assert_eq!(hashes.len(), 1);
         assert_eq!(hashes.sku_fingerprint(&hash_of(8)), Some(8));
-        assert_eq!(hashes.active_fingerprints(), Some(&[7, 8][..]));
+        assert_eq!(hashes.active_fingerprints(), Some(vec![8, 7]));
     }
 
     #[test]
@@ -210,7 +243,7 @@ mod tests {
         hashes.push_active(7, Some(hash_of(7)));
 
         assert_eq!(hashes.active_fingerprints(), None);
-        assert_eq!(hashes.into_active_fingerprints(), None);
+        assert!(!hashes.has_all_active());
     }
 
     #[test]

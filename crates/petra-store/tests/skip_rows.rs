@@ -212,6 +212,49 @@ async fn repeated_sku_later_copy_wins() {
 }
 
 #[tokio::test]
+async fn repeated_sku_after_unchanged_copy_wins() {
+    // The unchanged original is passed over before its changed copy is read: the copy
+    // goes on the line right after it, then 40 lines down.
+    for lines_after in [1, 40] {
+        let fixture = Fixture::new();
+        let feed = fixture.write("feed.csv", &fixture.records);
+        let first = fixture.import(&feed, TemplateChoice::Default).await;
+        let target = fixture.records[DATA_START + 50].clone();
+        let mut repeated = fixture.records.clone();
+        repeated.insert(
+            DATA_START + 50 + lines_after,
+            with_available(&target, b"4321"),
+        );
+        let repeated_feed = fixture.write("repeated.csv", &repeated);
+
+        let report = fixture
+            .import(&repeated_feed, TemplateChoice::Default)
+            .await;
+        let again = fixture
+            .import(&repeated_feed, TemplateChoice::Default)
+            .await;
+
+        assert_eq!(report.updated, 1, "{lines_after} lines after");
+        assert_eq!(
+            report.warning_count,
+            first.warning_count + 1,
+            "{lines_after} lines after"
+        );
+        assert_eq!(
+            fixture.quantity(&target[SKU]).await,
+            4321,
+            "{lines_after} lines after"
+        );
+        assert_eq!(again.updated, 0, "{lines_after} lines after");
+        assert_eq!(
+            again.warning_count,
+            first.warning_count + 1,
+            "{lines_after} lines after"
+        );
+    }
+}
+
+#[tokio::test]
 async fn repeated_sku_runs_settle() {
     let fixture = Fixture::new();
     let target = fixture.records[DATA_START + 50].clone();

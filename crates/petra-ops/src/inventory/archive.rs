@@ -1,14 +1,12 @@
 //! Archiving items absent from a complete retrieval, in pages so memory stays bounded
 //! whatever the size of the pool.
 
-use std::borrow::Cow;
-
 use chrono::{DateTime, Utc};
 
-use super::collector::SeenSkus;
 use super::guard::{decide, ArchiveDecision, ArchiveInputs};
 use super::report::ArchiveOutcome;
-use crate::pool::{InventoryPool, ItemStatus, PoolError};
+use super::seen::{Fingerprints, SeenSkus};
+use crate::pool::{sku_fingerprint, InventoryPool, ItemStatus, PoolError};
 use crate::Sku;
 
 /// Active SKUs read per page.
@@ -17,14 +15,12 @@ const PAGE: usize = 5_000;
 /// Counts the active items absent from `seen`, checks them against the guard, and archives them unless
 /// it refuses or the run is a dry run. `inputs.candidates` is filled in here.
 ///
-/// `active_before` lists the fingerprints of the items active before the run, when the
-/// pool gave them with its row hashes. An item created or re-activated by the run is in
-/// `seen`, so the items active before the run are the only candidates.
+/// An item created or re-activated by the run is in `seen`, so the items active before
+/// the run are the only candidates.
 pub(crate) async fn archive_absent(
     pool: &dyn InventoryPool,
     source: &str,
     seen: &SeenSkus,
-    active_before: Option<&[u64]>,
     mut inputs: ArchiveInputs<'_>,
     dry_run: bool,
     now: DateTime<Utc>,
@@ -34,16 +30,16 @@ pub(crate) async fn archive_absent(
     }
 
     // Counting first lets the guard see the whole picture before anything changes.
-    let listed = match active_before {
-        Some(active) => Some(Cow::Borrowed(active)),
-        None => pool.active_fingerprints(source).await?.map(Cow::Owned),
-    };
-    let candidates = match listed {
-        Some(active) => active
-            .iter()
-            .filter(|fingerprint| !seen.contains_fingerprint(**fingerprint))
-            .count() as u64,
-        None => count_absent(pool, source, seen).await?,
+    let absent = seen.absent();
+    let candidates = match &absent {
+        Some(absent) => absent.len() as u64,
+        None => match pool.active_fingerprints(source).await? {
+            Some(active) => active
+                .iter()
+                .filter(|fingerprint| !seen.contains_fingerprint(**fingerprint))
+                .count() as u64,
+            None => count_absent(pool, source, seen).await?,
+        },
     };
     inputs.candidates = candidates;
 
@@ -78,18 +74,27 @@ pub(crate) async fn archive_absent(
             .await?;
         let full = page.len() == PAGE;
         after = page.last().cloned();
-        let absent: Vec<Sku> = page
+        let page_absent: Vec<Sku> = page
             .into_iter()
-            .filter(|sku| !seen.contains(sku.as_str()))
+            .filter(|sku| is_absent(sku, seen, absent.as_ref()))
             .collect();
-        if !absent.is_empty() {
-            archived += pool.archive(source, absent, now).await?;
+        if !page_absent.is_empty() {
+            archived += pool.archive(source, page_absent, now).await?;
         }
         if !full {
             break;
         }
     }
     Ok(ArchiveOutcome::Applied { count: archived })
+}
+
+/// Returns whether a listed active SKU is absent from the retrieval: by its fingerprint
+/// when `absent` lists them, or else when `seen` does not contain it.
+fn is_absent(sku: &Sku, seen: &SeenSkus, absent: Option<&Fingerprints>) -> bool {
+    match absent {
+        Some(absent) => absent.contains(&sku_fingerprint(sku.as_str())),
+        None => !seen.contains(sku.as_str()),
+    }
 }
 
 /// Counts the active items absent from `seen` by paging through their SKUs.

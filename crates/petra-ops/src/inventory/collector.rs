@@ -1,57 +1,14 @@
 //! Turns mapping results into pool batches while keeping the run's counts, rejections,
 //! warnings and the set of SKUs seen.
 
-use std::collections::HashSet;
-
 use fieldmap::{MappedRecord, RecordError, Value};
 use petra_client::Sku;
 use rust_decimal::prelude::ToPrimitive;
-use rustc_hash::FxBuildHasher;
 
 use super::fields_json::fields_json;
 use super::report::{Rejection, MAX_LISTED};
-use crate::pool::{sku_fingerprint, ContentHash, PoolItem};
-
-/// Fingerprints of the SKUs a retrieval returned.
-///
-/// A 64-bit fingerprint per SKU keeps memory at about 16 bytes per item whatever the SKU
-/// length. NOTE: two SKUs sharing a fingerprint (an estimated 1 in 30 million chance for
-/// a million items) would keep an absent item from being archived in that run. A shared
-/// fingerprint can never archive an item that is present.
-#[derive(Default)]
-pub struct SeenSkus {
-    /// The keys are already XXH3 digests, so the cheap Fx hash spreads them well.
-    fingerprints: HashSet<u64, FxBuildHasher>,
-}
-
-impl SeenSkus {
-    /// Adds a SKU and returns false when it was already seen.
-    pub fn insert(&mut self, sku: &str) -> bool {
-        self.insert_fingerprint(sku_fingerprint(sku))
-    }
-
-    /// Adds the [`sku_fingerprint`] of a SKU and returns false when it was already seen.
-    pub(crate) fn insert_fingerprint(&mut self, fingerprint: u64) -> bool {
-        self.fingerprints.insert(fingerprint)
-    }
-
-    pub fn contains(&self, sku: &str) -> bool {
-        self.contains_fingerprint(sku_fingerprint(sku))
-    }
-
-    /// Returns whether a SKU with this [`sku_fingerprint`] was seen.
-    pub fn contains_fingerprint(&self, fingerprint: u64) -> bool {
-        self.fingerprints.contains(&fingerprint)
-    }
-
-    pub fn len(&self) -> usize {
-        self.fingerprints.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.fingerprints.is_empty()
-    }
-}
+use super::seen::SeenSkus;
+use crate::pool::{ContentHash, PoolItem, RowHashes};
 
 /// Positions of the fields the pool needs in the plan's output.
 #[derive(Debug, Clone, Copy, Default)]
@@ -65,7 +22,7 @@ pub struct Collector {
     keys: KeyFields,
     batch_size: usize,
     batch: Vec<PoolItem>,
-    pub seen: SeenSkus,
+    pub(crate) seen: SeenSkus,
     pub records: u64,
     pub rejected: u64,
     pub rejections: Vec<Rejection>,
@@ -74,12 +31,13 @@ pub struct Collector {
 }
 
 impl Collector {
-    pub fn new(keys: KeyFields, batch_size: usize) -> Self {
+    /// Starts a run whose rows may be passed over when their hash is in `stored`.
+    pub fn new(keys: KeyFields, batch_size: usize, stored: RowHashes) -> Self {
         Self {
             keys,
             batch_size,
             batch: Vec::with_capacity(batch_size),
-            seen: SeenSkus::default(),
+            seen: SeenSkus::new(stored),
             records: 0,
             rejected: 0,
             rejections: Vec::new(),

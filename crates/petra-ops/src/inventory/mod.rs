@@ -5,7 +5,8 @@
 //! - [`guard`]: the pure archive decision.
 //! - `template`: choosing and compiling the mapping template.
 //! - `records`: fieldmap record adapters for ProdList rows and API variants.
-//! - `collector`: batches, rejections, warnings and the seen-SKU set of a run.
+//! - `collector`: batches, rejections and warnings of a run.
+//! - `seen`: the SKUs a retrieval returned, for repeated SKUs and the archive step.
 //! - `fields_json`: the stored JSON object of an item's mapped fields.
 //! - `retrieve`: reading the feed or the API.
 //! - `batches`: the channel to the batch writer and the stop check.
@@ -21,6 +22,7 @@ pub mod guard;
 mod records;
 pub mod report;
 mod retrieve;
+mod seen;
 mod skip;
 mod template;
 
@@ -36,7 +38,6 @@ use tracing::Instrument;
 use url::Url;
 use uuid::Uuid;
 
-pub use collector::SeenSkus;
 pub use records::{ApiLayout, ApiVariantRecord, ProdListRecord};
 pub use report::{ArchiveOutcome, InventoryReport, Rejection};
 pub use template::{read_template_file, TemplateChoice, API_DEFAULT, PRODLIST_DEFAULT};
@@ -363,7 +364,6 @@ impl GetInventory {
             completeness,
             failure,
             skipped_rows,
-            active_before: active_fingerprints,
             interrupted,
             stopped_after,
         } = producer.await.map_err(|join_error| Error::Internal {
@@ -384,7 +384,6 @@ impl GetInventory {
             pool,
             source,
             &collector.seen,
-            active_fingerprints.as_deref(),
             ArchiveInputs {
                 enabled: self.settings.archive,
                 retrieval: completeness.as_ref().map(|_| ()).map_err(String::as_str),

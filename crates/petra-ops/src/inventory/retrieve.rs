@@ -30,9 +30,6 @@ pub(crate) struct Retrieved {
     pub failure: FailureKind,
     /// Rows skipped because they match stored items unchanged.
     pub skipped_rows: u64,
-    /// The SKU fingerprints of every item active before the run, when the pool listed
-    /// them with its row hashes.
-    pub active_before: Option<Vec<u64>>,
     /// True when the stop token ended the retrieval early.
     pub interrupted: bool,
     /// Feed line or API position of the last record read before the stop.
@@ -80,13 +77,13 @@ pub(crate) fn read_feed(
     template: LoadedTemplate,
     batches: Batches,
     source: &str,
-    mut stored: RowHashes,
+    stored: RowHashes,
 ) -> Result<Retrieved, Error> {
     let reader = match input.open() {
         Ok(reader) => reader,
         Err((reason, failure)) => {
             compile_default_prodlist(&template)?;
-            let collector = Collector::new(Default::default(), batches.size);
+            let collector = Collector::new(Default::default(), batches.size, stored);
             let mut retrieved = incomplete(collector, reason);
             retrieved.failure = failure;
             retrieved.interrupted = matches!(input, FeedInput::StoppedDownload);
@@ -96,11 +93,9 @@ pub(crate) fn read_feed(
 
     let schema = fieldmap::SourceSchema::from_columns("prodlist", reader.columns().names());
     let (plan, keys) = compile_inventory(&template, &schema)?;
-    let collector = Collector::new(keys, batches.size);
+    let collector = Collector::new(keys, batches.size, stored);
     let hasher = RowHasher::new(source, &template.template, reader.columns().names());
-    let mut retrieved = read_rows(reader, &plan, collector, hasher, &mut stored, &batches);
-    retrieved.active_before = stored.into_active_fingerprints();
-    Ok(retrieved)
+    Ok(read_rows(reader, &plan, collector, hasher, &batches))
 }
 
 fn incomplete(collector: Collector, reason: String) -> Retrieved {
@@ -109,7 +104,6 @@ fn incomplete(collector: Collector, reason: String) -> Retrieved {
         completeness: Err(reason),
         failure: FailureKind::default(),
         skipped_rows: 0,
-        active_before: None,
         interrupted: false,
         stopped_after: None,
     }
@@ -127,7 +121,6 @@ fn read_rows<R: Read>(
     plan: &Plan,
     mut collector: Collector,
     mut hasher: Option<RowHasher>,
-    stored: &mut RowHashes,
     batches: &Batches,
 ) -> Retrieved {
     let width = reader.columns().names().len();
@@ -154,13 +147,10 @@ fn read_rows<R: Read>(
             };
             let row_hash = hasher.hash(record);
             raw_hash = Some(row_hash);
-            if stored.is_empty() {
+            if !collector.seen.has_row_hashes() {
                 return false;
             }
-            let Some(fingerprint) = stored.sku_fingerprint(&row_hash) else {
-                return false;
-            };
-            let skipped = collector.seen.insert_fingerprint(fingerprint);
+            let skipped = collector.seen.pass_over(&row_hash);
             skipped_rows += u64::from(skipped);
             skipped
         };
@@ -203,6 +193,13 @@ fn read_rows<R: Read>(
     if skipped_rows > 0 {
         tracing::debug!(rows = skipped_rows, "skipped unchanged rows");
     }
+    let repeated = collector.seen.passed_over_then_read();
+    if repeated > 0 {
+        collector.warn(format!(
+            "{repeated} SKUs appear more than once in the catalog, each first with a row \
+             unchanged since the last run; the later record of each wins"
+        ));
+    }
 
     let completeness = match reader.finish() {
         Ok(summary) => {
@@ -221,7 +218,6 @@ fn read_rows<R: Read>(
         completeness,
         failure: FailureKind::default(),
         skipped_rows,
-        active_before: None,
         interrupted: false,
         stopped_after: None,
     }
@@ -307,7 +303,7 @@ pub(crate) async fn read_api(
     let schema = schemas::petra_catalog_api();
     let (plan, keys) = compile_inventory(&template, &schema)?;
     let layout = ApiLayout::new(&schema);
-    let mut collector = Collector::new(keys, batches.size);
+    let mut collector = Collector::new(keys, batches.size, RowHashes::default());
 
     let mut products = api.catalog();
     let mut position = 0u64;
@@ -356,7 +352,6 @@ pub(crate) async fn read_api(
                         completeness,
                         failure,
                         skipped_rows: 0,
-                        active_before: None,
                         interrupted: true,
                         stopped_after: Some(position),
                     });
@@ -368,7 +363,6 @@ pub(crate) async fn read_api(
                         completeness,
                         failure,
                         skipped_rows: 0,
-                        active_before: None,
                         interrupted: false,
                         stopped_after: None,
                     });
@@ -386,7 +380,6 @@ pub(crate) async fn read_api(
         completeness,
         failure,
         skipped_rows: 0,
-        active_before: None,
         interrupted: false,
         stopped_after: None,
     })
@@ -465,16 +458,15 @@ mod tests {
         let schema = fieldmap::SourceSchema::from_columns("prodlist", &columns);
         let (plan, keys) = compile_inventory(&template, &schema).unwrap();
         let mut hasher = RowHasher::new("Petra Industries", &template.template, &columns).unwrap();
-        let mut stored = stored_hashes(&bytes, &mut hasher);
+        let stored = stored_hashes(&bytes, &mut hasher);
         let (sender, _receiver) = mpsc::channel(100);
         let batches = Batches::new(100, sender, stop);
 
         let retrieved = read_rows(
             reader,
             &plan,
-            Collector::new(keys, 100),
+            Collector::new(keys, 100, stored),
             Some(hasher),
-            &mut stored,
             &batches,
         );
 

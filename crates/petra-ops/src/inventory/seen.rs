@@ -1,0 +1,276 @@
+//! The SKUs a retrieval returned: rows passed over as unchanged, and records read or
+//! rejected.
+
+use std::collections::HashSet;
+
+use rustc_hash::FxBuildHasher;
+
+use crate::pool::{sku_fingerprint, ContentHash, RowHashes};
+
+/// A set of SKU fingerprints, hashed with Fx because XXH3 digests are already spread well.
+pub(crate) type Fingerprints = HashSet<u64, FxBuildHasher>;
+
+/// The SKUs a retrieval returned, by [`sku_fingerprint`].
+///
+/// A row passed over as unchanged sets one bit for its stored row hash, so a re-import
+/// that passes over most rows keeps a hash set only of the SKUs it read. A first import
+/// reads every row and keeps about 16 to 19 bytes per SKU.
+///
+/// NOTE: two SKUs sharing a fingerprint (an estimated 1 in 30 million chance for a
+/// million items) would keep an absent item from being archived in that run. A shared
+/// fingerprint can never archive an item that is present.
+#[derive(Default)]
+pub(crate) struct SeenSkus {
+    /// Fingerprints of the SKUs read or rejected, and, when the pool did not list every
+    /// active item, of the SKUs passed over too.
+    read: Fingerprints,
+    /// Row hashes of the items active before the run.
+    stored: RowHashes,
+    /// One bit per entry of `stored`, set when the run passed over that entry's row.
+    passed_over: Vec<u64>,
+}
+
+impl SeenSkus {
+    /// Starts a retrieval whose rows may be passed over when their hash is in `stored`.
+    pub(crate) fn new(stored: RowHashes) -> Self {
+        Self {
+            stored,
+            ..Self::default()
+        }
+    }
+
+    /// Returns whether any row can be passed over.
+    pub(crate) fn has_row_hashes(&self) -> bool {
+        !self.stored.is_empty()
+    }
+
+    /// Marks the item written from the row with this hash as seen, and returns true when
+    /// the row may be passed over.
+    ///
+    /// It returns false when no stored item has this row hash, and when the item's SKU was
+    /// already seen in this retrieval: a repeated SKU is read, so the later record wins.
+    pub(crate) fn pass_over(&mut self, row_hash: &ContentHash) -> bool {
+        let Some(position) = self.stored.position(row_hash) else {
+            return false;
+        };
+        let fingerprint = self.stored.entries()[position].fingerprint;
+        if self.read.contains(&fingerprint) || self.is_passed_over(position) {
+            return false;
+        }
+
+        if self.passed_over.is_empty() {
+            self.passed_over = vec![0; self.stored.len().div_ceil(64)];
+        }
+        self.passed_over[position / 64] |= 1 << (position % 64);
+        // Without a list of every active item, the archive step checks listed SKUs one by
+        // one, so it needs this SKU in the set.
+        if !self.stored.has_all_active() {
+            self.read.insert(fingerprint);
+        }
+        true
+    }
+
+    /// Adds a SKU that was read or rejected, and returns false when it was read earlier.
+    ///
+    /// A SKU passed over earlier is not detected here when the pool listed every active
+    /// item; [`passed_over_then_read`](Self::passed_over_then_read) counts those.
+    pub(crate) fn insert(&mut self, sku: &str) -> bool {
+        self.read.insert(sku_fingerprint(sku))
+    }
+
+    /// Returns whether a SKU was seen. Exact only when [`absent`](Self::absent) returns
+    /// `None`, because otherwise a SKU passed over is only marked by its bit.
+    pub(crate) fn contains(&self, sku: &str) -> bool {
+        self.contains_fingerprint(sku_fingerprint(sku))
+    }
+
+    /// Returns whether a SKU with this [`sku_fingerprint`] was seen, with the same limit as
+    /// [`contains`](Self::contains).
+    pub(crate) fn contains_fingerprint(&self, fingerprint: u64) -> bool {
+        self.read.contains(&fingerprint)
+    }
+
+    /// Returns the fingerprints of the items active before the run that the retrieval did
+    /// not return, or `None` when the pool did not list every active item.
+    pub(crate) fn absent(&self) -> Option<Fingerprints> {
+        if !self.stored.has_all_active() {
+            return None;
+        }
+
+        let entries = self.stored.entries();
+        let hashed = entries
+            .iter()
+            .enumerate()
+            .filter(|&(position, _)| !self.is_passed_over(position))
+            .map(|(_, entry)| entry.fingerprint);
+        let unhashed = self.stored.unhashed().iter().copied();
+        let mut absent: Fingerprints = hashed
+            .chain(unhashed)
+            .filter(|fingerprint| !self.read.contains(fingerprint))
+            .collect();
+
+        // An item sharing its fingerprint with an item passed over counts as seen, so the
+        // archive step, which matches SKUs by fingerprint, never archives a present item.
+        if !absent.is_empty() {
+            for (position, entry) in entries.iter().enumerate() {
+                if self.is_passed_over(position) {
+                    absent.remove(&entry.fingerprint);
+                }
+            }
+        }
+        Some(absent)
+    }
+
+    /// Counts the SKUs passed over as unchanged and read again later in the retrieval: SKUs
+    /// repeated in the catalog whose earlier copy is unchanged. The later copy was mapped
+    /// and written, so it wins, but [`insert`](Self::insert) did not report it.
+    pub(crate) fn passed_over_then_read(&self) -> usize {
+        if self.read.is_empty() || !self.stored.has_all_active() {
+            return 0;
+        }
+        self.stored
+            .entries()
+            .iter()
+            .enumerate()
+            .filter(|&(position, entry)| {
+                self.is_passed_over(position) && self.read.contains(&entry.fingerprint)
+            })
+            .count()
+    }
+
+    fn is_passed_over(&self, position: usize) -> bool {
+        self.passed_over
+            .get(position / 64)
+            .is_some_and(|word| word & (1 << (position % 64)) != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hash_of(index: u64) -> ContentHash {
+        ContentHash::of(&index.to_le_bytes())
+    }
+
+    /// Stored items 0 to `count - 1`, each with the row hash of its index and the SKU
+    /// fingerprint `index * 10`, listed completely.
+    fn stored(count: u64) -> RowHashes {
+        let mut hashes = RowHashes::default();
+        for index in 0..count {
+            hashes.insert_fingerprint(hash_of(index), index * 10);
+        }
+        hashes.mark_all_active();
+        hashes
+    }
+
+    fn absent_sorted(seen: &SeenSkus) -> Vec<u64> {
+        let mut absent: Vec<u64> = seen
+            .absent()
+            .expect("complete listing")
+            .into_iter()
+            .collect();
+        absent.sort_unstable();
+        absent
+    }
+
+    #[test]
+    fn unknown_row_is_read() {
+        let mut seen = SeenSkus::new(stored(3));
+
+        assert!(!seen.pass_over(&hash_of(7)));
+    }
+
+    #[test]
+    fn second_identical_row_is_read() {
+        let mut seen = SeenSkus::new(stored(3));
+
+        assert!(seen.pass_over(&hash_of(1)));
+        assert!(!seen.pass_over(&hash_of(1)));
+    }
+
+    #[test]
+    fn row_of_sku_read_earlier_is_read() {
+        let mut hashes = RowHashes::default();
+        hashes.insert(hash_of(1), "A-1");
+        hashes.mark_all_active();
+        let mut seen = SeenSkus::new(hashes);
+
+        assert!(seen.insert("A-1"));
+        assert!(!seen.pass_over(&hash_of(1)));
+        assert!(!seen.insert("A-1"));
+    }
+
+    #[test]
+    fn absent_lists_items_neither_passed_nor_read() {
+        let mut hashes = stored(4);
+        hashes.push_active(sku_fingerprint("NO-HASH"), None);
+        hashes.push_active(sku_fingerprint("NO-HASH-READ"), None);
+        let mut seen = SeenSkus::new(hashes);
+
+        assert!(seen.pass_over(&hash_of(0)));
+        assert!(seen.pass_over(&hash_of(2)));
+        seen.read.insert(30);
+        assert!(seen.insert("NO-HASH-READ"));
+
+        let mut expected = vec![10, sku_fingerprint("NO-HASH")];
+        expected.sort_unstable();
+        assert_eq!(absent_sorted(&seen), expected);
+    }
+
+    #[test]
+    fn shared_fingerprint_passed_over_is_not_absent() {
+        let mut hashes = RowHashes::default();
+        hashes.insert_fingerprint(hash_of(1), 5);
+        hashes.insert_fingerprint(hash_of(2), 5);
+        hashes.insert_fingerprint(hash_of(3), 6);
+        hashes.mark_all_active();
+        let mut seen = SeenSkus::new(hashes);
+
+        assert!(seen.pass_over(&hash_of(1)));
+
+        assert_eq!(absent_sorted(&seen), vec![6]);
+    }
+
+    #[test]
+    fn passed_over_then_read_is_counted() {
+        let mut hashes = RowHashes::default();
+        hashes.insert(hash_of(1), "A-1");
+        hashes.insert(hash_of(2), "B-2");
+        hashes.mark_all_active();
+        let mut seen = SeenSkus::new(hashes);
+        assert!(seen.pass_over(&hash_of(1)));
+        assert!(seen.pass_over(&hash_of(2)));
+
+        assert!(seen.insert("A-1"));
+        assert!(seen.insert("NEW"));
+
+        assert_eq!(seen.passed_over_then_read(), 1);
+    }
+
+    #[test]
+    fn partial_listing_keeps_passed_skus_in_set() {
+        let mut hashes = RowHashes::default();
+        hashes.insert(hash_of(1), "A-1");
+        let mut seen = SeenSkus::new(hashes);
+
+        assert!(seen.pass_over(&hash_of(1)));
+
+        assert!(seen.absent().is_none());
+        assert!(seen.contains("A-1"));
+        assert!(!seen.contains("B-2"));
+        assert!(!seen.insert("A-1"));
+        assert_eq!(seen.passed_over_then_read(), 0);
+    }
+
+    #[test]
+    fn first_import_has_no_row_hashes() {
+        let mut seen = SeenSkus::default();
+
+        assert!(!seen.has_row_hashes());
+        assert!(!seen.pass_over(&hash_of(1)));
+        assert!(seen.insert("A-1"));
+        assert!(seen.contains("A-1"));
+        assert!(seen.absent().is_none());
+    }
+}
