@@ -61,8 +61,10 @@ pub fn print_json<T: Serialize>(value: &T) {
     }
 }
 
-/// A spinner counting records on a terminal, or a line per 100,000 records otherwise.
-/// Nothing is drawn with `--json`, so stdout stays one JSON document.
+/// A spinner counting rows read and records mapped on a terminal, or a line per 100,000
+/// rows read otherwise. Rows passed over as unchanged count as read, so a re-import that
+/// writes nothing still moves. Nothing is drawn with `--json`, so stdout stays one JSON
+/// document.
 pub fn progress(json: bool) -> (Option<ProgressBar>, Option<ProgressFn>) {
     if json {
         return (None, None);
@@ -70,20 +72,23 @@ pub fn progress(json: bool) -> (Option<ProgressBar>, Option<ProgressFn>) {
     if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {pos} records {per_sec} [{elapsed}]")
+            ProgressStyle::with_template("{spinner} {pos} rows read, {msg} {per_sec} [{elapsed}]")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         let handle = bar.clone();
-        let callback: ProgressFn = Arc::new(move |progress| handle.set_position(progress.records));
+        let callback: ProgressFn = Arc::new(move |progress| {
+            handle.set_position(progress.read);
+            handle.set_message(format!("{} mapped", progress.records));
+        });
         return (Some(bar), Some(callback));
     }
 
     let last_line = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let callback: ProgressFn = Arc::new(move |progress| {
-        let step = progress.records / 100_000;
+        let step = progress.read / 100_000;
         if step > last_line.swap(step, std::sync::atomic::Ordering::Relaxed) {
-            eprintln!("{} records", progress.records);
+            eprintln!("{} rows read, {} mapped", progress.read, progress.records);
         }
     });
     (None, Some(callback))

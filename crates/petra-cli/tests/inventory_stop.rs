@@ -17,7 +17,7 @@ use petra_store::SqliteStore;
 use common::{closed_port_url, petra, petra_command, single_json, write_config};
 
 /// Rows of the large feed: enough that a debug build is still reading when the signal
-/// arrives after the first progress line (100,000 records).
+/// arrives after the first progress line (100,000 rows read).
 const ROWS: u64 = 300_000;
 /// Rows of the catalog imported before the interrupted run.
 const OLD_ROWS: u64 = 1_000;
@@ -74,7 +74,7 @@ async fn sigterm_stops_import_at_batch() {
             "petra ended before a batch was written: {before_signal}"
         );
         before_signal.push_str(&line);
-        if line.ends_with(" records\n") {
+        if line.ends_with(" mapped\n") {
             break;
         }
     }

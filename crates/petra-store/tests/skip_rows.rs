@@ -1,11 +1,13 @@
 //! Re-imports that skip unchanged feed rows must report and store what a full read would.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use petra_client::feed::{generate, GeneratorOptions};
 use petra_ops::clock::SystemClock;
 use petra_ops::inventory::{
-    CatalogSource, GetInventory, InventoryReport, RunOptions, TemplateChoice, PRODLIST_DEFAULT,
+    CatalogSource, GetInventory, InventoryReport, Progress, RunOptions, TemplateChoice,
+    PRODLIST_DEFAULT,
 };
 use petra_ops::pool::{InventoryPool, ItemStatus};
 use petra_ops::settings::{InventorySettings, SourceSettings};
@@ -429,4 +431,37 @@ async fn stopped_reimport_archives_nothing() {
     assert!(!report.retrieval_complete, "{report:?}");
     assert_eq!(report.archived, 0, "{report:?}");
     assert_eq!(active, first.created);
+}
+
+#[tokio::test]
+async fn unchanged_reimport_reports_rows_read() {
+    let fixture = Fixture::new();
+    let feed = fixture.write("feed.csv", &fixture.records);
+    fixture.import(&feed, TemplateChoice::Default).await;
+    let reported = Arc::new(Mutex::new(Vec::<Progress>::new()));
+    let sink = Arc::clone(&reported);
+    let source = SourceSettings::default()
+        .validate()
+        .expect("default source");
+
+    let report = GetInventory::new(source, InventorySettings::default())
+        .with_progress(Arc::new(move |progress| {
+            sink.lock().unwrap().push(progress);
+        }))
+        .run(
+            CatalogSource::FeedFile(feed),
+            &fixture.store,
+            &fixture.store,
+            &SystemClock,
+            RunOptions::default(),
+        )
+        .await
+        .expect("re-import");
+
+    // Every row is passed over, so no batch is written and only the reader reports.
+    assert_eq!(report.unchanged, ROWS);
+    let reported = reported.lock().unwrap();
+    let last = reported.last().expect("progress reported");
+    assert_eq!(last.read, ROWS);
+    assert_eq!(last.records, 0);
 }

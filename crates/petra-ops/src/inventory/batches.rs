@@ -1,8 +1,10 @@
-//! The channel from the catalog reader to the batch writer, and the stop check.
+//! The channel from the catalog reader to the batch writer, the stop check and the
+//! progress counts.
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use super::progress::ProgressCounts;
 use crate::pool::PoolItem;
 
 /// The channel to the batch writer, with the batch size and the stop token the reader
@@ -11,6 +13,8 @@ pub(crate) struct Batches {
     pub size: usize,
     sender: mpsc::Sender<Vec<PoolItem>>,
     stop: CancellationToken,
+    /// Counts the reader updates as it reads rows.
+    pub progress: ProgressCounts,
 }
 
 /// The outcome of handing a full batch to [`Batches`].
@@ -25,8 +29,18 @@ pub(crate) enum Sent {
 }
 
 impl Batches {
-    pub fn new(size: usize, sender: mpsc::Sender<Vec<PoolItem>>, stop: CancellationToken) -> Self {
-        Self { size, sender, stop }
+    pub fn new(
+        size: usize,
+        sender: mpsc::Sender<Vec<PoolItem>>,
+        stop: CancellationToken,
+        progress: ProgressCounts,
+    ) -> Self {
+        Self {
+            size,
+            sender,
+            stop,
+            progress,
+        }
     }
 
     fn after_send(&self, result: Result<(), mpsc::error::SendError<Vec<PoolItem>>>) -> Sent {

@@ -10,6 +10,7 @@
 //! - `fields_json`: the stored JSON object of an item's mapped fields.
 //! - `retrieve`: reading the feed or the API.
 //! - `batches`: the channel to the batch writer and the stop check.
+//! - `progress`: the counts passed to the progress callback.
 //! - `skip`: skipping feed rows identical to the rows stored items came from.
 //! - `archive`: archiving absent items after the guard allowed it.
 
@@ -19,6 +20,7 @@ mod collector;
 mod failure;
 mod fields_json;
 pub mod guard;
+mod progress;
 mod records;
 pub mod report;
 mod retrieve;
@@ -38,6 +40,7 @@ use tracing::Instrument;
 use url::Url;
 use uuid::Uuid;
 
+pub use progress::{Progress, ProgressFn, READ_STEP};
 pub use records::{ApiLayout, ApiVariantRecord, ProdListRecord};
 pub use report::{ArchiveOutcome, InventoryReport, Rejection};
 pub use template::{read_template_file, TemplateChoice, API_DEFAULT, PRODLIST_DEFAULT};
@@ -49,6 +52,7 @@ use crate::pool::{BatchOutcome, InventoryPool, ItemStatus, PoolItem, UpsertOptio
 use crate::settings::{InventorySettings, Source};
 use batches::Batches;
 use guard::ArchiveInputs;
+use progress::ProgressCounts;
 use retrieve::{FeedInput, Retrieved};
 
 /// The catalog source of a run.
@@ -104,16 +108,6 @@ pub struct RunOptions {
     pub stop: CancellationToken,
 }
 
-/// Progress of a run, passed to the progress callback after each batch.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Progress {
-    /// Records written (or, in a dry run, checked) so far.
-    pub records: u64,
-}
-
-/// A callback that receives [`Progress`] after each batch.
-pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
-
 /// The Get Inventory operation for one source.
 ///
 /// ```no_run
@@ -168,7 +162,7 @@ impl GetInventory {
         self
     }
 
-    /// Calls `progress` after every batch.
+    /// Calls `progress` after every batch written and every [`READ_STEP`] rows read.
     pub fn with_progress(mut self, progress: ProgressFn) -> Self {
         self.progress = Some(progress);
         self
@@ -290,6 +284,7 @@ impl GetInventory {
         let retrieved_from = catalog.describe();
 
         let (batches_tx, mut batches_rx) = mpsc::channel::<Vec<PoolItem>>(2);
+        let progress = ProgressCounts::new(self.progress.clone());
         let batch_size = self.settings.batch_size.max(1);
         let producer = match catalog {
             CatalogSource::FeedFile(path) => {
@@ -300,9 +295,10 @@ impl GetInventory {
                     .map_err(pool_error("load row hashes"))?;
                 let source = source.to_owned();
                 let stop = options.stop.clone();
+                let progress = progress.clone();
                 tokio::task::spawn_blocking(move || {
                     let input = FeedInput::File(path);
-                    let batches = Batches::new(batch_size, batches_tx, stop);
+                    let batches = Batches::new(batch_size, batches_tx, stop, progress);
                     retrieve::read_feed(input, loaded, batches, &source, stored)
                 })
             }
@@ -325,18 +321,24 @@ impl GetInventory {
                     .map_err(pool_error("load row hashes"))?;
                 let source = source.to_owned();
                 let stop = options.stop.clone();
+                let progress = progress.clone();
                 tokio::task::spawn_blocking(move || {
                     let input = match downloaded {
                         Some(downloaded) => FeedInput::Download(downloaded),
                         None => FeedInput::StoppedDownload,
                     };
-                    let batches = Batches::new(batch_size, batches_tx, stop);
+                    let batches = Batches::new(batch_size, batches_tx, stop, progress);
                     retrieve::read_feed(input, loaded, batches, &source, stored)
                 })
             }
             CatalogSource::Api(api) => {
                 let loaded = self.template.load(API_DEFAULT)?;
-                let batches = Batches::new(batch_size, batches_tx, options.stop.clone());
+                let batches = Batches::new(
+                    batch_size,
+                    batches_tx,
+                    options.stop.clone(),
+                    progress.clone(),
+                );
                 tokio::spawn(async move { retrieve::read_api(api.as_ref(), loaded, batches).await })
             }
         };
@@ -355,9 +357,7 @@ impl GetInventory {
             };
             // Dropping the receiver on error stops the reader at its next batch.
             outcome.add(&counts.map_err(pool_error("write a batch"))?);
-            if let Some(progress) = &self.progress {
-                progress(Progress { records: written });
-            }
+            progress.records_written(written);
         }
         let Retrieved {
             collector,

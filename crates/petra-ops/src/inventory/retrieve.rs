@@ -126,9 +126,11 @@ fn read_rows<R: Read>(
     let width = reader.columns().names().len();
     let mut mapped = MappedRecord::default();
     let mut skipped_rows = 0u64;
+    let mut rows_read = 0u64;
     let mut last_line = None;
     loop {
         if batches.stop_requested() {
+            batches.progress.rows_read_now(rows_read);
             return interrupted_now(collector, skipped_rows, last_line, batches);
         }
 
@@ -136,6 +138,8 @@ fn read_rows<R: Read>(
         // with such fields can be skipped too. `None` for a row wider than the header.
         let mut raw_hash = None;
         let unchanged = |record: &Record, line: u64| {
+            rows_read += 1;
+            batches.progress.rows_read(rows_read);
             // Rows passed over never fill a batch, so a stop must also end a long stretch
             // of unchanged rows: the row is returned, and the loop then stops.
             if batches.stop_requested() {
@@ -190,6 +194,7 @@ fn read_rows<R: Read>(
         }
     }
     collector.count_skipped(skipped_rows);
+    batches.progress.rows_read_now(rows_read);
     if skipped_rows > 0 {
         tracing::debug!(rows = skipped_rows, "skipped unchanged rows");
     }
@@ -326,6 +331,7 @@ pub(crate) async fn read_api(
         };
         for variant in &product.variants {
             position += 1;
+            batches.progress.rows_read(position);
             let record = ApiVariantRecord {
                 layout: &layout,
                 product: &product,
@@ -371,6 +377,7 @@ pub(crate) async fn read_api(
         }
     }
 
+    batches.progress.rows_read_now(position);
     let rest = collector.take_batch();
     if !rest.is_empty() && batches.send(rest).await == Sent::WriterGone {
         completeness = Err("the run stopped before the end of the catalog".into());
@@ -390,6 +397,8 @@ mod tests {
     use std::io::{Cursor, Read};
 
     use petra_client::feed::{generate, GeneratorOptions, ProdListReader};
+
+    use crate::inventory::progress::ProgressCounts;
     use tokio::sync::mpsc;
     use tokio_util::sync::CancellationToken;
 
@@ -460,7 +469,7 @@ mod tests {
         let mut hasher = RowHasher::new("Petra Industries", &template.template, &columns).unwrap();
         let stored = stored_hashes(&bytes, &mut hasher);
         let (sender, _receiver) = mpsc::channel(100);
-        let batches = Batches::new(100, sender, stop);
+        let batches = Batches::new(100, sender, stop, ProgressCounts::default());
 
         let retrieved = read_rows(
             reader,
