@@ -16,6 +16,7 @@ mod stop;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use tracing_subscriber::filter::filter_fn;
@@ -41,7 +42,11 @@ fn main() -> ExitCode {
         }
     };
 
-    match runtime.block_on(run(&cli)) {
+    let result = runtime.block_on(run(&cli));
+    // A demo stopped while the sandbox loads its catalog leaves that read on a blocking
+    // thread. It writes nothing, so the process does not wait for it.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    match result {
         Ok(exit) => {
             if let Some(summary) = exit.summary() {
                 eprintln!("error: {summary}");

@@ -6,7 +6,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use petra_client::feed::{generate, GeneratorOptions};
 use petra_ops::history::{Operation, RunHistory, RunStatus};
@@ -14,7 +14,7 @@ use petra_ops::pool::{InventoryPool, ItemStatus};
 use petra_ops::settings::Config;
 use petra_store::SqliteStore;
 
-use common::{closed_port_url, petra, petra_command, single_json, write_config};
+use common::{closed_port_url, petra, petra_command, single_json, terminate, write_config};
 
 /// Rows of the large feed: enough that a debug build is still reading when the signal
 /// arrives after the first progress line (100,000 rows read).
@@ -31,15 +31,6 @@ fn open_store(dir: &Path) -> (SqliteStore, String) {
     let config = Config::load(&dir.join("petra.toml")).unwrap();
     let store = SqliteStore::open(config.resolve(&config.store.path)).unwrap();
     (store, config.source.name)
-}
-
-/// Sends SIGTERM to the process `pid`, as systemd or `kill` does.
-fn terminate(pid: u32) {
-    let status = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success(), "kill -TERM {pid} failed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

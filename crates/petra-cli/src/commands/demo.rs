@@ -41,37 +41,21 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         }
     }
 
-    // The sandbox serves the --feed file, so the sample orders name SKUs it knows. A
-    // broken file (empty or truncated) must still reach Get Inventory, which reads it
-    // directly, so the sandbox then falls back to the generated sample.
-    let generated = SandboxCatalog::Generated {
-        rows: SAMPLE_ROWS,
-        seed: SAMPLE_SEED,
-    };
-    let catalog = match &args.feed {
-        Some(feed) => SandboxCatalog::FeedFile(feed.clone()),
-        None => generated.clone(),
-    };
-    // Most orders ship in parts, so the demo shows partial shipments.
-    let shipping = petra_sandbox::ShippingConfig {
-        partial_rate: 0.6,
-        ..petra_sandbox::ShippingConfig::default()
-    };
-    let sandbox_config = |catalog| {
-        SandboxConfig::default()
-            .with_catalog(catalog)
-            .with_shipping(shipping.clone())
-    };
-    let start_error = |err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}"));
-    let sandbox = match Sandbox::start(sandbox_config(catalog)).await {
-        Ok(sandbox) => sandbox,
-        Err(err) if args.feed.is_some() => {
-            eprintln!("warning: the sandbox cannot serve the feed ({err}); it serves the generated sample, so the sample orders will be rejected");
-            Sandbox::start(sandbox_config(generated))
-                .await
-                .map_err(start_error)?
+    // Installed first, because loading a large --feed into the sandbox takes a while.
+    let stop = stop::on_signals();
+    if let (Some(feed), false) = (&args.feed, cli.json) {
+        eprintln!("loading {} into the sandbox", feed.display());
+    }
+    let sandbox = tokio::select! {
+        biased;
+        () = stop.cancelled() => {
+            return Err(Failure::new(
+                Exit::Incomplete,
+                "stopped by a signal while the sandbox was loading the feed; nothing was imported",
+            )
+            .with_fix("run petra demo again"))
         }
-        Err(err) => return Err(start_error(err)),
+        started = start_sandbox(args) => started?,
     };
     if !cli.json {
         outln!("sandbox listening at {}", sandbox.base_url());
@@ -116,7 +100,6 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         Some(feed) => CatalogSource::FeedFile(feed.clone()),
         None => CatalogSource::Api(Arc::new(client.clone())),
     };
-    let stop = stop::on_signals();
     let options = RunOptions {
         dry_run: false,
         allow_mass_archive: args.allow_mass_archive,
@@ -157,4 +140,40 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         return Ok(Exit::Incomplete);
     }
     Ok(exit)
+}
+
+/// Starts the sandbox with the --feed file as its catalog, or the generated sample.
+async fn start_sandbox(args: &DemoArgs) -> Result<petra_sandbox::RunningSandbox, Failure> {
+    // The sandbox serves the --feed file, so the sample orders name SKUs it knows. A
+    // broken file (empty or truncated) must still reach Get Inventory, which reads it
+    // directly, so the sandbox then falls back to the generated sample.
+    let generated = SandboxCatalog::Generated {
+        rows: SAMPLE_ROWS,
+        seed: SAMPLE_SEED,
+    };
+    let catalog = match &args.feed {
+        Some(feed) => SandboxCatalog::FeedFile(feed.clone()),
+        None => generated.clone(),
+    };
+    // Most orders ship in parts, so the demo shows partial shipments.
+    let shipping = petra_sandbox::ShippingConfig {
+        partial_rate: 0.6,
+        ..petra_sandbox::ShippingConfig::default()
+    };
+    let sandbox_config = |catalog| {
+        SandboxConfig::default()
+            .with_catalog(catalog)
+            .with_shipping(shipping.clone())
+    };
+    let start_error = |err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}"));
+    match Sandbox::start(sandbox_config(catalog)).await {
+        Ok(sandbox) => Ok(sandbox),
+        Err(err) if args.feed.is_some() => {
+            eprintln!("warning: the sandbox cannot serve the feed ({err}); it serves the generated sample, so the sample orders will be rejected");
+            Sandbox::start(sandbox_config(generated))
+                .await
+                .map_err(start_error)
+        }
+        Err(err) => Err(start_error(err)),
+    }
 }

@@ -128,3 +128,12 @@ pub fn write_config(dir: &Path, base_url: &str) {
         format!("[connection]\nbase_url = \"{base_url}\"\ntimeout_secs = 2\n\n{FULFILLING_SOURCE}");
     std::fs::write(dir.join("petra.toml"), config).unwrap();
 }
+
+/// Sends SIGTERM to the process `pid`, as systemd or `kill` does.
+pub fn terminate(pid: u32) {
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -TERM {pid} failed");
+}
