@@ -51,6 +51,20 @@ fn count(document: &Value, field: &str) -> u64 {
 }
 
 #[test]
+fn demo_text_names_both_clocks() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = petra_command(dir.path()).arg("demo").output().unwrap();
+
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("Get Shipments ran on the sandbox clock, now 2026-"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn demo_imports_sample_catalog() {
     let dir = tempfile::tempdir().unwrap();
 

@@ -132,6 +132,16 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         }));
     } else {
         outln!();
+        if orders.is_some() {
+            // The order half runs on the sandbox's clock, so its shipments fall in the
+            // window the sandbox ships in; the rest of the status uses this machine's.
+            outln!(
+                "Send Fulfillment Requests and Get Shipments ran on the sandbox clock, now {}; \
+                 the other times are this machine's clock",
+                sandbox.now().format("%Y-%m-%d %H:%M UTC")
+            );
+            outln!();
+        }
         status::print(&config, &store, false).await?;
     }
     // A stop signal during the order half ends the demo early, which is not a success.
