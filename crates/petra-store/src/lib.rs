@@ -19,6 +19,7 @@ pub mod error;
 pub mod history;
 pub mod ledger;
 pub mod locks;
+mod new_states;
 pub mod outbox;
 pub mod pool;
 pub mod schema;

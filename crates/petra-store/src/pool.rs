@@ -18,6 +18,7 @@ use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Statement
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::new_states::NewStates;
 use crate::store::{timestamp, SqliteStore};
 
 const SOURCE_ID: &str = "SELECT id FROM inventory_sources WHERE name = ?1";
@@ -32,10 +33,6 @@ const SELECT_STATE: &str = "SELECT i.id, s.active, s.content_hash FROM inventory
 const INSERT_NEW: &str = "INSERT INTO inventory_items \
      (source_id, sku, quantity, feed_quantity, fields, created_at, updated_at) \
      VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?5) ON CONFLICT (source_id, sku) DO NOTHING";
-
-const INSERT_STATE: &str = "INSERT INTO inventory_item_state \
-     (item_id, source_id, active, sku_fingerprint, content_hash, row_hash) \
-     VALUES (?1, ?2, 1, ?3, ?4, ?5)";
 
 /// Writes an item's data and quantity for sale: an update of an active item or a
 /// re-activation.
@@ -185,7 +182,6 @@ fn sort_by_sku(items: &mut [PoolItem]) {
 /// statement cache by their SQL text for every row.
 struct BatchStatements<'tx> {
     insert_new: CachedStatement<'tx>,
-    insert_state: CachedStatement<'tx>,
     select_state: CachedStatement<'tx>,
     update_active: CachedStatement<'tx>,
     update_archived: CachedStatement<'tx>,
@@ -201,7 +197,6 @@ impl<'tx> BatchStatements<'tx> {
         };
         Ok(Self {
             insert_new: prepare(INSERT_NEW)?,
-            insert_state: prepare(INSERT_STATE)?,
             select_state: prepare(SELECT_STATE)?,
             update_active: prepare(UPDATE_ACTIVE)?,
             update_archived: prepare(UPDATE_ARCHIVED)?,
@@ -245,12 +240,13 @@ fn upsert_items(
     now: &str,
 ) -> Result<BatchOutcome, Error> {
     let mut outcome = BatchOutcome::default();
+    let mut new_states = NewStates::new(source_id);
 
     for item in items {
         let sku = item.sku.as_str();
         let hash = item.content_hash();
-        let row_hash = item.row_hash();
-        let row_hash = row_hash.as_ref().map(|hash| &hash.as_bytes()[..]);
+        let new_row_hash = item.row_hash();
+        let row_hash = new_row_hash.as_ref().map(|hash| &hash.as_bytes()[..]);
         let quantity = quantity_param(item.quantity);
 
         // Trying the insert first spares new SKUs a separate lookup, which is every row
@@ -262,18 +258,13 @@ fn upsert_items(
         )?;
         if inserted == 1 {
             let id = tx.last_insert_rowid();
-            let state = params![
-                id,
-                source_id,
-                fingerprint_param(sku),
-                &hash.as_bytes()[..],
-                row_hash
-            ];
-            write(&mut statements.insert_state, state)?;
+            new_states.push(tx, id, fingerprint_param(sku), hash, new_row_hash)?;
             outcome.record(ItemChange::Created);
             continue;
         }
 
+        // An item created earlier in this batch is found only with its state row.
+        new_states.flush(tx)?;
         let Some(stored) = read_state(&mut statements.select_state, source_id, sku)? else {
             return Err(Error::InvalidRow {
                 what: "SKU (an insert found it but a lookup did not)",
@@ -321,6 +312,7 @@ fn upsert_items(
         }
     }
 
+    new_states.flush(tx)?;
     Ok(outcome)
 }
 
