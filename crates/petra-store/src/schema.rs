@@ -93,6 +93,14 @@ const CACHE_KIB: i64 = 32 * 1024;
 /// Page size of a new database: SQLite's default.
 const PAGE_BYTES: i64 = 4096;
 
+/// WAL pages written before SQLite copies them into the database: 64 MiB of 4 KiB pages,
+/// where SQLite's default is 1,000. Each of these checkpoints waits for two fsyncs and
+/// copies a page written several times only once. Writing 1,000,000 new items through
+/// `upsert_batch` took 4.18 to 4.24 CPU µs per item with this value and 4.29 to 4.51
+/// with the default. Wall time was 4.8 to 6.8 s against 5.1 to 8.4 s, in one run on a
+/// 2-core machine that alternated the two.
+const WAL_CHECKPOINT_PAGES: i64 = 16_384;
+
 /// Bytes of the database file SQLite may read through mmap. Zero, because mapped pages
 /// count in the process's resident set on top of the page cache: with 64 MiB a
 /// 1,000,000-row import peaked at 180 MiB.
@@ -114,6 +122,8 @@ pub(crate) fn tune(conn: &Connection) -> Result<(), Error> {
         .map_err(Error::sqlite("set synchronous"))?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)
         .map_err(Error::sqlite("set cache_size"))?;
+    conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)
+        .map_err(Error::sqlite("set wal_autocheckpoint"))?;
     conn.pragma_update(None, "temp_store", "MEMORY")
         .map_err(Error::sqlite("set temp_store"))?;
     conn.pragma_update(None, "mmap_size", MMAP_BYTES)
