@@ -1,7 +1,9 @@
 //! The SQLite inventory pool against real database files.
 
 use chrono::{TimeZone, Utc};
-use petra_ops::pool::{InventoryPool, ItemStatus, PoolItem, UpsertOptions};
+use petra_ops::pool::{
+    sku_fingerprint, ContentHash, InventoryPool, ItemStatus, PoolItem, UpsertOptions,
+};
 use petra_ops::Sku;
 use petra_store::SqliteStore;
 
@@ -199,6 +201,37 @@ async fn duplicate_sku_in_batch_keeps_last() {
     assert_eq!((outcome.created, outcome.updated), (1, 1));
     let stored = store.item(SOURCE, "A").await.unwrap().unwrap();
     assert_eq!(stored.quantity, 2);
+}
+
+#[tokio::test]
+async fn large_batch_stores_every_state() {
+    let (_dir, store) = open();
+    // More than two groups of state rows, then a repeat of the first SKU, which must
+    // find the item created earlier in the batch.
+    let mut items: Vec<PoolItem> = (0..150)
+        .map(|index| {
+            let row_hash = ContentHash::of(format!("row {index}").as_bytes());
+            item(&format!("SKU-{index:03}"), index, "new").with_row_hash(row_hash)
+        })
+        .collect();
+    items.push(item("SKU-000", 7, "repeated"));
+
+    let outcome = store
+        .upsert_batch(SOURCE, items, APPLY, now())
+        .await
+        .unwrap();
+
+    assert_eq!((outcome.created, outcome.updated), (150, 1));
+    assert_eq!(store.count(SOURCE, ItemStatus::Active).await.unwrap(), 150);
+    let mut row_hashes = store.row_hashes(SOURCE).await.unwrap();
+    assert_eq!(row_hashes.len(), 149);
+    let last = ContentHash::of(b"row 149");
+    assert_eq!(
+        row_hashes.sku_fingerprint(&last),
+        Some(sku_fingerprint("SKU-149"))
+    );
+    let repeated = store.item(SOURCE, "SKU-000").await.unwrap().unwrap();
+    assert_eq!(repeated.quantity, 7);
 }
 
 #[tokio::test]
