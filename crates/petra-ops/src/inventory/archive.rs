@@ -30,9 +30,8 @@ pub(crate) async fn archive_absent(
     }
 
     // Counting first lets the guard see the whole picture before anything changes.
-    let absent = seen.absent();
-    let candidates = match &absent {
-        Some(absent) => absent.len() as u64,
+    let candidates = match seen.count_absent() {
+        Some(count) => count,
         None => match pool.active_fingerprints(source).await? {
             Some(active) => active
                 .iter()
@@ -66,6 +65,9 @@ pub(crate) async fn archive_absent(
     }
 
     // The candidates are known by fingerprint only, so their SKUs come from the listing.
+    // The guard let at most its fraction of the items through, unless the run allows a
+    // mass archive, so this set stays small.
+    let absent = seen.absent();
     let mut archived = 0u64;
     let mut after: Option<Sku> = None;
     loop {

@@ -90,6 +90,19 @@ impl SeenSkus {
         self.read.contains(&fingerprint)
     }
 
+    /// Counts the items active before the run that the retrieval did not return, or
+    /// returns `None` when the pool did not list every active item.
+    ///
+    /// Unlike [`absent`](Self::absent) it allocates nothing, so a failed retrieval that
+    /// leaves most items absent costs no memory. It also counts an item whose fingerprint
+    /// is shared with an item passed over, which `absent` leaves out.
+    pub(crate) fn count_absent(&self) -> Option<u64> {
+        if !self.stored.has_all_active() {
+            return None;
+        }
+        Some(self.unseen_fingerprints().count() as u64)
+    }
+
     /// Returns the fingerprints of the items active before the run that the retrieval did
     /// not return, or `None` when the pool did not list every active item.
     pub(crate) fn absent(&self) -> Option<Fingerprints> {
@@ -98,16 +111,7 @@ impl SeenSkus {
         }
 
         let entries = self.stored.entries();
-        let hashed = entries
-            .iter()
-            .enumerate()
-            .filter(|&(position, _)| !self.is_passed_over(position))
-            .map(|(_, entry)| entry.fingerprint);
-        let unhashed = self.stored.unhashed().iter().copied();
-        let mut absent: Fingerprints = hashed
-            .chain(unhashed)
-            .filter(|fingerprint| !self.read.contains(fingerprint))
-            .collect();
+        let mut absent: Fingerprints = self.unseen_fingerprints().collect();
 
         // An item sharing its fingerprint with an item passed over counts as seen, so the
         // archive step, which matches SKUs by fingerprint, never archives a present item.
@@ -136,6 +140,21 @@ impl SeenSkus {
                 self.is_passed_over(position) && self.read.contains(&entry.fingerprint)
             })
             .count()
+    }
+
+    /// Returns the fingerprints of the stored items neither passed over nor read.
+    fn unseen_fingerprints(&self) -> impl Iterator<Item = u64> + '_ {
+        let hashed = self
+            .stored
+            .entries()
+            .iter()
+            .enumerate()
+            .filter(|&(position, _)| !self.is_passed_over(position))
+            .map(|(_, entry)| entry.fingerprint);
+        let unhashed = self.stored.unhashed().iter().copied();
+        hashed
+            .chain(unhashed)
+            .filter(|fingerprint| !self.read.contains(fingerprint))
     }
 
     fn is_passed_over(&self, position: usize) -> bool {
@@ -216,6 +235,7 @@ mod tests {
         let mut expected = vec![10, sku_fingerprint("NO-HASH")];
         expected.sort_unstable();
         assert_eq!(absent_sorted(&seen), expected);
+        assert_eq!(seen.count_absent(), Some(2));
     }
 
     #[test]
@@ -257,6 +277,7 @@ mod tests {
         assert!(seen.pass_over(&hash_of(1)));
 
         assert!(seen.absent().is_none());
+        assert!(seen.count_absent().is_none());
         assert!(seen.contains("A-1"));
         assert!(!seen.contains("B-2"));
         assert!(!seen.insert("A-1"));
