@@ -3,6 +3,7 @@
 
 mod connection;
 mod source;
+mod unknown_keys;
 
 use std::path::{Path, PathBuf};
 
@@ -32,7 +33,7 @@ pub enum Retrieval {
 
 /// The `[inventory]` table: settings of Get Inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct InventorySettings {
     pub retrieval: Retrieval,
     /// A mapping template file (TOML or JSON); the built-in default when unset.
@@ -96,7 +97,7 @@ impl InventorySettings {
 
 /// The `[store]` table: where the embedded store keeps its database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct StoreSettings {
     /// SQLite database file, relative to `petra.toml`.
     pub path: PathBuf,
@@ -112,7 +113,7 @@ impl Default for StoreSettings {
 
 /// Everything `petra.toml` holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct Config {
     pub connection: ConnectionSettings,
     pub source: SourceSettings,
@@ -127,6 +128,10 @@ pub struct Config {
     /// `None` for a configuration built in code or parsed from text.
     #[serde(skip)]
     pub file: Option<PathBuf>,
+    /// Keys of the parsed text that no setting reads, such as `connection.tiemout_secs`.
+    /// [`Config::problems`] lists each, so a misspelled key is never silently ignored.
+    #[serde(skip)]
+    pub unknown_keys: Vec<String>,
 }
 
 impl Config {
@@ -145,14 +150,25 @@ impl Config {
         Ok(config)
     }
 
-    /// Parses the TOML text of `petra.toml`.
+    /// Parses the TOML text of `petra.toml`. An unknown key does not fail the parse. It is
+    /// kept in [`Config::unknown_keys`] and reported by [`Config::problems`].
     pub fn parse(text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|err| err.to_string())
+        let (mut config, unknown_keys): (Self, _) =
+            unknown_keys::parse_recording_unknown(text).map_err(|err| err.to_string())?;
+        config.unknown_keys = unknown_keys;
+        Ok(config)
     }
 
-    /// Lists every problem of every table, empty when the configuration is valid.
+    /// Lists every problem of every table, empty when the configuration is valid. Unknown
+    /// keys come first, because a misspelled key often causes another problem, such as a
+    /// required key that reads as missing.
     pub fn problems(&self) -> Vec<SettingsProblem> {
-        let mut problems = self.connection.problems();
+        let mut problems: Vec<SettingsProblem> = self
+            .unknown_keys
+            .iter()
+            .map(|path| unknown_keys::unknown_key_problem(path))
+            .collect();
+        problems.extend(self.connection.problems());
         problems.extend(self.source.problems());
         problems.extend(self.inventory.problems());
         problems.extend(self.fulfillment.problems());
@@ -266,9 +282,109 @@ base_url = "http://127.0.0.1:9/v1"
     }
 
     #[test]
-    fn unknown_key_is_rejected() {
-        let err = Config::parse("[connection]\npassword = \"x\"\n").unwrap_err();
-        assert!(err.contains("password"), "{err}");
+    fn unknown_key_is_a_problem() {
+        let config = Config::parse("[connection]\npassword = \"x\"\n").unwrap();
+
+        let fields: Vec<String> = config.problems().into_iter().map(|p| p.field).collect();
+
+        assert!(
+            fields.contains(&"connection.password".to_owned()),
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_key_listed_with_other_problems() {
+        let text = r#"
+[connection]
+base_url = "http://127.0.0.1:9/v1"
+tiemout_secs = 5
+[source]
+fulfills_orders = true
+[[source.shipping_methods]]
+name = "UPS Ground"
+code = "UPSG"
+[source.ship_from]
+address = "2101 S Hohokam Dr"
+city = "Tempe"
+stat_code = "AZ"
+postal_code = "85282"
+country_code = "US"
+[inventory]
+batch_size = 0
+"#;
+        let config = Config::parse(text).unwrap();
+
+        let message = config.validate().unwrap_err().to_string();
+
+        assert!(
+            message.starts_with("invalid settings (4 problems):"),
+            "{message}"
+        );
+        assert!(
+            message.contains(
+                "connection.tiemout_secs is not a known key; did you mean \"timeout_secs\"?"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains(
+                "source.ship_from.stat_code is not a known key; did you mean \"state_code\"?"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("source.ship_from.state_code is missing"),
+            "{message}"
+        );
+        assert!(
+            message.contains("inventory.batch_size 0 is outside 1 to 100000"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_come_first() {
+        let text = "[connection]\nbase_ur = \"http://127.0.0.1:9/v1\"\n";
+        let config = Config::parse(text).unwrap();
+
+        let fields: Vec<String> = config.problems().into_iter().map(|p| p.field).collect();
+
+        assert_eq!(fields, ["connection.base_ur", "connection.base_url"]);
+    }
+
+    #[test]
+    fn shipping_method_key_is_checked() {
+        let text = format!(
+            "{MINIMAL}[[source.shipping_methods]]\nname = \"UPS Ground\"\ncode = \"UPSG\"\n\
+             [[source.shipping_methods]]\nname = \"FedEx\"\ncod = \"FDX\"\n"
+        );
+        let config = Config::parse(&text).unwrap();
+
+        let fields: Vec<String> = config.problems().into_iter().map(|p| p.field).collect();
+
+        assert_eq!(config.unknown_keys, ["source.shipping_methods[1].cod"]);
+        assert_eq!(
+            fields,
+            [
+                "source.shipping_methods[1].cod",
+                "source.shipping_methods[1].code"
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_toml_still_fails_parse() {
+        let err = Config::parse("[connection\nbase_url = 1\n").unwrap_err();
+
+        assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn wrong_value_type_still_fails_parse() {
+        let err = Config::parse("[inventory]\nbatch_size = \"many\"\n").unwrap_err();
+
+        assert!(err.contains("batch_size"), "{err}");
     }
 
     #[test]

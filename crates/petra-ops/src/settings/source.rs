@@ -16,8 +16,10 @@ pub enum SourceType {
     ProductDataSource,
 }
 
-/// A way the source ships, for example UPS Ground with code `UPSG`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A way the source ships, for example UPS Ground with code `UPSG`. A missing name or
+/// code reads as empty, so validation lists it with every other problem.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ShippingMethod {
     pub name: String,
     pub code: String,
@@ -41,7 +43,7 @@ pub struct ShipFrom {
 
 /// Source settings as written in `petra.toml`, not yet validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct SourceSettings {
     pub name: String,
     #[serde(rename = "type")]
