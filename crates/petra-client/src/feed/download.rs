@@ -20,7 +20,7 @@ use url::Url;
 
 use super::reader::{ProdListReader, ReaderOptions};
 use crate::error::{FTP_CONNECTING, FTP_LOGGING_IN, FTP_STARTING_TLS};
-use crate::error_context::without_secrets;
+use crate::error_context::{error_chain, without_secrets};
 use crate::{Credentials, Error};
 
 /// Timeouts and retries of a feed download.
@@ -216,19 +216,6 @@ where
         warn!(%error, "feed download failed");
     }
     result
-}
-
-/// Formats an error with its sources, such as "... failed: Connection refused", because
-/// the HTTP and FTP errors keep their cause in `source`.
-fn error_chain(error: &Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 fn is_transient(error: &Error) -> bool {
