@@ -306,7 +306,7 @@ async fn http_attempt(
             url: shown,
             status: status.as_u16(),
             attempts: 1,
-            hint: status_hint(status.as_u16()),
+            hint: status_hint(status.as_u16(), login_sent(url, credentials)),
         });
     }
 
@@ -347,14 +347,49 @@ async fn http_attempt(
     complete_download(path, received, expected, &shown)
 }
 
-fn status_hint(status: u16) -> &'static str {
-    match status {
-        401 | 403 => {
-            "check the connection's username and password, and that neither has leading or \
-             trailing spaces"
+/// The login an HTTP feed request carried, which decides what to check after a 401.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LoginSent {
+    /// The connection's credentials.
+    Connection,
+    /// The user and password written in the feed URL, which reqwest sends when the
+    /// connection has no credentials.
+    FeedUrl,
+    /// No login at all.
+    Nothing,
+}
+
+fn login_sent(url: &Url, credentials: Option<&Credentials>) -> LoginSent {
+    if credentials.is_some() {
+        LoginSent::Connection
+    } else if !url.username().is_empty() || url.password().is_some() {
+        LoginSent::FeedUrl
+    } else {
+        LoginSent::Nothing
+    }
+}
+
+fn status_hint(status: u16, login: LoginSent) -> &'static str {
+    match (status, login) {
+        (401, LoginSent::Connection) => {
+            "the server rejected the connection's username (or API key) and password; check \
+             that they are the ones Petra issued for this account and that the feed URL is \
+             this account's"
         }
-        404 => "check the connection's feed URL",
-        408 | 429 | 500..=599 => "the server failed or is busy; try again later",
+        (401, LoginSent::FeedUrl) => {
+            "the server rejected the user and password written in the feed URL; correct \
+             them, or remove them and set the connection's credentials"
+        }
+        (401, LoginSent::Nothing) => {
+            "the server requires a login and none was sent; set the connection's username \
+             (or API key) and password"
+        }
+        (403, _) => {
+            "the server refused this login access to the file; check the feed URL, and ask \
+             Petra whether the account may download the feed"
+        }
+        (404, _) => "check the connection's feed URL",
+        (408 | 429 | 500..=599, _) => "the server failed or is busy; try again later",
         _ => "check the connection's feed URL and credentials",
     }
 }
