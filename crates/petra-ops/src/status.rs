@@ -214,23 +214,15 @@ pub async fn status(
         None => Check::no("never tested; run `petra connection test`"),
     };
 
-    let problems = config.problems();
-    let configured = if problems.is_empty() {
-        Check::yes("settings are valid")
-    } else {
-        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        Check::no(list.join("; "))
-    };
-
     let mut operations = Vec::new();
     for operation in Operation::ALL {
         let (configured, mapped) = match operation {
-            Operation::GetInventory => (configured.clone(), inventory_mapped(config)),
+            Operation::GetInventory => (configured(config, operation), inventory_mapped(config)),
             Operation::SendFulfillmentRequests => (
-                fulfillment_configured(config, &configured),
+                fulfillment_configured(config),
                 default_mapped("fulfillment-requests"),
             ),
-            Operation::GetShipments => (configured.clone(), default_mapped("shipments")),
+            Operation::GetShipments => (configured(config, operation), default_mapped("shipments")),
         };
         let read_error = |source| Error::History {
             action: "read the last run",
@@ -295,8 +287,20 @@ fn next_run(
     }
 }
 
+/// Checks the settings `operation` reads, so a problem that stops only another operation
+/// does not mark this one as not configured.
+fn configured(config: &Config, operation: Operation) -> Check {
+    let problems = config.problems_for(operation);
+    if problems.is_empty() {
+        Check::yes("settings are valid")
+    } else {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        Check::no(list.join("; "))
+    }
+}
+
 fn inventory_mapped(config: &Config) -> Check {
-    let source = match config.source.clone().validate() {
+    let source = match config.source.clone().validate_for(Operation::GetInventory) {
         Ok(source) => source,
         Err(_) => return Check::no("the source settings are invalid"),
     };
@@ -313,10 +317,10 @@ fn inventory_mapped(config: &Config) -> Check {
     }
 }
 
-fn fulfillment_configured(config: &Config, configured: &Check) -> Check {
+fn fulfillment_configured(config: &Config) -> Check {
     match config.source.fulfillment_problem() {
         Some(problem) => Check::no(problem.to_string()),
-        None => configured.clone(),
+        None => configured(config, Operation::SendFulfillmentRequests),
     }
 }
 
@@ -370,6 +374,85 @@ mod tests {
 
     fn inventory(status: &Status) -> &OperationStatus {
         &status.operations[0]
+    }
+
+    async fn configured_lines(text: &str) -> Vec<Check> {
+        let config = Config::parse(text).unwrap();
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &MemoryHistory::new(), &clock)
+            .await
+            .unwrap();
+
+        status
+            .operations
+            .into_iter()
+            .map(|operation| operation.configured)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn shipping_problem_stops_only_fulfillment() {
+        let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n\
+                    [source]\nfulfills_orders = true\n\
+                    [source.ship_from]\naddress = \"1 Main St\"\ncity = \"Tempe\"\n\
+                    postal_code = \"85282\"\ncountry_code = \"US\"\n";
+
+        let lines = configured_lines(text).await;
+
+        assert!(lines[0].ok, "{:?}", lines[0]);
+        assert!(!lines[1].ok, "{:?}", lines[1]);
+        assert!(
+            lines[1].detail.contains("source.shipping_methods"),
+            "{:?}",
+            lines[1]
+        );
+        assert!(
+            lines[1].detail.contains("source.ship_from.state_code"),
+            "{:?}",
+            lines[1]
+        );
+        assert!(lines[2].ok, "{:?}", lines[2]);
+    }
+
+    #[tokio::test]
+    async fn inventory_problem_stops_only_inventory() {
+        let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n\
+                    [inventory]\nbatch_size = 0\n[shipments]\nwindow_dys = 3\n";
+
+        let lines = configured_lines(text).await;
+
+        assert_eq!(
+            lines[0].detail,
+            "inventory.batch_size 0 is outside 1 to 100000"
+        );
+        assert!(!lines[1].detail.contains("inventory"), "{:?}", lines[1]);
+        assert!(!lines[1].detail.contains("shipments"), "{:?}", lines[1]);
+        assert!(
+            lines[2]
+                .detail
+                .starts_with("shipments.window_dys is not a known key"),
+            "{:?}",
+            lines[2]
+        );
+    }
+
+    #[tokio::test]
+    async fn connection_problem_stops_every_operation() {
+        let text = "[connection]\nbase_url = \"\"\n[source]\nfulfills_orders = true\n\
+                    [[source.shipping_methods]]\nname = \"UPS Ground\"\ncode = \"UPSG\"\n\
+                    [source.ship_from]\naddress = \"1 Main St\"\ncity = \"Tempe\"\n\
+                    state_code = \"AZ\"\npostal_code = \"85282\"\ncountry_code = \"US\"\n";
+
+        let lines = configured_lines(text).await;
+
+        for line in &lines {
+            assert!(!line.ok, "{line:?}");
+            assert!(
+                line.detail.starts_with("connection.base_url is missing"),
+                "{line:?}"
+            );
+        }
     }
 
     #[tokio::test]

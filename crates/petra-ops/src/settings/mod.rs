@@ -2,6 +2,7 @@
 //! store, validated together so one error lists every problem.
 
 mod connection;
+mod operation_scope;
 mod source;
 mod unknown_keys;
 
@@ -13,10 +14,12 @@ use serde::{Deserialize, Serialize};
 pub use connection::{
     load_credentials, ConnectionSettings, EnvLookup, API_KEY_VAR, PASSWORD_VAR, USERNAME_VAR,
 };
+pub use operation_scope::stops_operation;
 pub use source::{ShipFrom, ShippingMethod, Source, SourceSettings, SourceType};
 
 use crate::error::{Error, SettingsProblem};
 pub use crate::fulfillment::FulfillmentSettings;
+use crate::history::Operation;
 use crate::schedule::Schedule;
 pub use crate::shipments::ShipmentSettings;
 
@@ -190,14 +193,24 @@ impl Config {
         problems
     }
 
+    /// Lists the problems that stop `operation`, leaving out those of settings only other
+    /// operations read, such as a shipping method for Get Inventory.
+    pub fn problems_for(&self, operation: Operation) -> Vec<SettingsProblem> {
+        self.problems()
+            .into_iter()
+            .filter(|problem| stops_operation(&problem.field, operation))
+            .collect()
+    }
+
     /// Returns an error listing every problem, or nothing when the configuration is valid.
     pub fn validate(&self) -> Result<(), Error> {
-        let problems = self.problems();
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::InvalidSettings { problems })
-        }
+        invalid_if_any(self.problems())
+    }
+
+    /// Returns an error listing every problem that stops `operation`, or nothing when the
+    /// operation may run.
+    pub fn validate_for(&self, operation: Operation) -> Result<(), Error> {
+        invalid_if_any(self.problems_for(operation))
     }
 
     /// Resolves a path from the file against the folder of `petra.toml`.
@@ -257,6 +270,14 @@ impl Config {
             }
         }
         Ok(config)
+    }
+}
+
+fn invalid_if_any(problems: Vec<SettingsProblem>) -> Result<(), Error> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidSettings { problems })
     }
 }
 

@@ -1,0 +1,110 @@
+//! A settings problem stops only the operations that read the setting: `petra status`
+//! shows the same per operation, and the commands run or stop to match.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{closed_port_url, petra, single_json};
+
+fn sample_feed() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/data/sample-prodlist.csv")
+}
+
+/// Writes a `petra.toml` whose source fulfills orders but names no shipping method and no
+/// ship-from state, which only Send Fulfillment Requests reads.
+fn write_shipping_problem_config(dir: &std::path::Path) {
+    let config = format!(
+        "[connection]\nbase_url = \"{}\"\ntimeout_secs = 2\n\n\
+         [source]\nfulfills_orders = true\n\
+         ship_from = {{ address = \"2101 S Hohokam Dr\", city = \"Tempe\", \
+         postal_code = \"85282\", country_code = \"US\" }}\n",
+        closed_port_url()
+    );
+    std::fs::write(dir.join("petra.toml"), config).unwrap();
+}
+
+#[test]
+fn status_blames_only_fulfillment() {
+    let dir = tempfile::tempdir().unwrap();
+    write_shipping_problem_config(dir.path());
+
+    let status = single_json(&petra(dir.path(), &["--json", "status"]));
+
+    let operations = status["operations"].as_array().unwrap();
+    let configured = |index: usize| &operations[index]["configured"];
+    assert_eq!(operations[0]["operation"], "get_inventory", "{status}");
+    assert_eq!(configured(0)["ok"], true, "{status}");
+    assert_eq!(operations[0]["mapped"]["ok"], true, "{status}");
+    assert_eq!(configured(1)["ok"], false, "{status}");
+    let detail = configured(1)["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("source.shipping_methods"), "{status}");
+    assert!(detail.contains("source.ship_from.state_code"), "{status}");
+    assert_eq!(operations[2]["operation"], "get_shipments", "{status}");
+    assert_eq!(configured(2)["ok"], true, "{status}");
+}
+
+#[test]
+fn inventory_runs_despite_shipping_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    write_shipping_problem_config(dir.path());
+    let feed = sample_feed();
+
+    let output = petra(
+        dir.path(),
+        &[
+            "--json",
+            "inventory",
+            "run",
+            "--feed",
+            feed.to_str().unwrap(),
+        ],
+    );
+    let report = single_json(&output);
+
+    assert_eq!(output.status.code(), Some(0), "{report}");
+    assert!(
+        report["created"].as_u64().unwrap_or_default() > 0,
+        "{report}"
+    );
+}
+
+#[test]
+fn orders_send_stops_on_shipping_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    write_shipping_problem_config(dir.path());
+
+    let output = petra(dir.path(), &["orders", "send"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("(2 problems)"), "{stderr}");
+    assert!(stderr.contains("source.shipping_methods"), "{stderr}");
+    assert!(
+        stderr.contains("source.ship_from.state_code is missing"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn inventory_problem_stops_inventory_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[connection]\nbase_url = \"{}\"\n\n[inventory]\nbatch_size = 0\n",
+        closed_port_url()
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+    let feed = sample_feed();
+
+    let output = petra(
+        dir.path(),
+        &["inventory", "run", "--feed", feed.to_str().unwrap()],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("inventory.batch_size 0 is outside"),
+        "{stderr}"
+    );
+}
