@@ -138,6 +138,28 @@ async fn http_gives_up_after_retries() {
     assert!(error.to_string().contains("after 3 attempts"), "{error}");
 }
 
+#[tokio::test]
+async fn http_connection_login_replaces_url_login() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/ProdList.csv"))
+        .and(wiremock::matchers::basic_auth("dealer", PASSWORD))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(fixture_bytes("basic.csv")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut url = Url::parse(&format!("{}/ProdList.csv", server.uri())).unwrap();
+    url.set_username("old-user").unwrap();
+    url.set_password(Some("old-pass")).unwrap();
+
+    let download = download_feed(&url, Some(&credentials()), &fast_retries(0)).await;
+
+    assert!(download.is_ok(), "{download:?}");
+    let requests = server.received_requests().await.unwrap();
+    let logins = requests[0].headers.get_all("authorization").iter().count();
+    assert_eq!(logins, 1, "{:?}", requests[0].headers);
+}
+
 /// Starts a feed server that rejects every login with 401 and expects exactly one
 /// request, because a rejected login is never retried.
 async fn unauthorized_server() -> MockServer {

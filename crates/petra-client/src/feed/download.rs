@@ -292,7 +292,16 @@ async fn http_attempt(
         .build()
         .map_err(http_error)?;
 
-    let mut request = client.get(url.clone());
+    // reqwest 0.12 turns a user and password in the URL into an Authorization header, and
+    // `basic_auth` appends a second one. A server that reads one header, as the sandbox and
+    // wiremock read the first, then checks the URL's. The connection's credentials win, as
+    // they do for FTP, so the URL's are dropped when both are set.
+    let mut request_url = url.clone();
+    if credentials.is_some() {
+        let _ = request_url.set_username("");
+        let _ = request_url.set_password(None);
+    }
+    let mut request = client.get(request_url);
     if let Some(credentials) = credentials {
         request = request.basic_auth(
             credentials.login().expose_secret(),
