@@ -3,9 +3,11 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
-use common::{closed_port_url, petra, single_json};
+use common::{closed_port_url, petra, petra_command, single_json};
 
 fn sample_feed() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/data/sample-prodlist.csv")
@@ -13,15 +15,30 @@ fn sample_feed() -> PathBuf {
 
 /// Writes a `petra.toml` whose source fulfills orders but names no shipping method and no
 /// ship-from state, which only Send Fulfillment Requests reads.
-fn write_shipping_problem_config(dir: &std::path::Path) {
+fn write_shipping_problem_config(dir: &Path) {
+    write_shipping_problem_config_with(dir, "", "");
+}
+
+/// Writes the configuration of [`write_shipping_problem_config`] with `connection` added
+/// to its `[connection]` table and `tables` after it.
+fn write_shipping_problem_config_with(dir: &Path, connection: &str, tables: &str) {
     let config = format!(
-        "[connection]\nbase_url = \"{}\"\ntimeout_secs = 2\n\n\
+        "[connection]\nbase_url = \"{}\"\ntimeout_secs = 2\n{connection}\n\
          [source]\nfulfills_orders = true\n\
          ship_from = {{ address = \"2101 S Hohokam Dr\", city = \"Tempe\", \
-         postal_code = \"85282\", country_code = \"US\" }}\n",
+         postal_code = \"85282\", country_code = \"US\" }}\n\n{tables}",
         closed_port_url()
     );
     std::fs::write(dir.join("petra.toml"), config).unwrap();
+}
+
+/// Sends SIGTERM to the process `pid`, as systemd or `kill` does.
+fn terminate(pid: u32) {
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -TERM {pid} failed");
 }
 
 #[test]
@@ -105,6 +122,63 @@ fn inventory_problem_stops_inventory_run() {
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(
         stderr.contains("inventory.batch_size 0 is outside"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn schedule_runs_despite_shipping_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = format!("feed_url = {:?}\n", sample_feed().display().to_string());
+    let tables = "[inventory]\nretrieval = \"feed\"\nschedule = \"every 1 hours\"\n";
+    write_shipping_problem_config_with(dir.path(), &feed, tables);
+
+    let mut child = petra_command(dir.path())
+        .env("PETRA_USERNAME", "dealer")
+        .env("PETRA_PASSWORD", "schedule-pass-52")
+        .args(["schedule", "run"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut before_signal = String::new();
+    loop {
+        let mut line = String::new();
+        let read = stderr.read_line(&mut line).unwrap();
+        assert!(
+            read > 0,
+            "petra ended before the scheduler started: {before_signal}"
+        );
+        before_signal.push_str(&line);
+        if line.starts_with("Get Inventory: ") {
+            break;
+        }
+    }
+    terminate(child.id());
+    let status = child.wait().unwrap();
+
+    assert_eq!(status.code(), Some(0), "{before_signal}");
+}
+
+#[test]
+fn schedule_stops_on_scheduled_operation_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let tables = "[fulfillment]\nschedule = \"every 1 hours\"\n";
+    write_shipping_problem_config_with(dir.path(), "", tables);
+
+    let output = petra_command(dir.path())
+        .env("PETRA_USERNAME", "dealer")
+        .env("PETRA_PASSWORD", "schedule-pass-52")
+        .args(["schedule", "run"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("source.shipping_methods"), "{stderr}");
+    assert!(
+        stderr.contains("source.ship_from.state_code is missing"),
         "{stderr}"
     );
 }
