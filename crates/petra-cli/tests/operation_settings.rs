@@ -3,11 +3,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-use common::{closed_port_url, petra, petra_command, single_json};
+use common::{closed_port_url, petra, petra_command, read_until, single_json, terminate};
 
 fn sample_feed() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/data/sample-prodlist.csv")
@@ -30,15 +30,6 @@ fn write_shipping_problem_config_with(dir: &Path, connection: &str, tables: &str
         closed_port_url()
     );
     std::fs::write(dir.join("petra.toml"), config).unwrap();
-}
-
-/// Sends SIGTERM to the process `pid`, as systemd or `kill` does.
-fn terminate(pid: u32) {
-    let status = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success(), "kill -TERM {pid} failed");
 }
 
 #[test]
@@ -142,19 +133,9 @@ fn schedule_runs_despite_shipping_problem() {
         .spawn()
         .unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut before_signal = String::new();
-    loop {
-        let mut line = String::new();
-        let read = stderr.read_line(&mut line).unwrap();
-        assert!(
-            read > 0,
-            "petra ended before the scheduler started: {before_signal}"
-        );
-        before_signal.push_str(&line);
-        if line.starts_with("Get Inventory: ") {
-            break;
-        }
-    }
+    let before_signal = read_until(&mut stderr, "the scheduler started", |line| {
+        line.starts_with("Get Inventory: ")
+    });
     terminate(child.id());
     let status = child.wait().unwrap();
 
