@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::clock::Clock;
-use crate::error::Error;
+use crate::error::{Error, SettingsProblem};
 use crate::history::{last_real_run, Operation, RunHistory, RunRecord, RunStatus};
 use crate::inventory::GetInventory;
 use crate::settings::{Config, Retrieval};
@@ -290,7 +290,10 @@ fn next_run(
 /// Checks the settings `operation` reads, so a problem that stops only another operation
 /// does not mark this one as not configured.
 fn configured(config: &Config, operation: Operation) -> Check {
-    let problems = config.problems_for(operation);
+    problems_check(config.problems_for(operation))
+}
+
+fn problems_check(problems: Vec<SettingsProblem>) -> Check {
     if problems.is_empty() {
         Check::yes("settings are valid")
     } else {
@@ -317,11 +320,13 @@ fn inventory_mapped(config: &Config) -> Check {
     }
 }
 
+/// Lists a source that does not fulfill orders first, because that alone stops Send
+/// Fulfillment Requests, and then the problems of the settings it reads.
 fn fulfillment_configured(config: &Config) -> Check {
-    match config.source.fulfillment_problem() {
-        Some(problem) => Check::no(problem.to_string()),
-        None => configured(config, Operation::SendFulfillmentRequests),
-    }
+    let mut problems: Vec<SettingsProblem> =
+        config.source.fulfillment_problem().into_iter().collect();
+    problems.extend(config.problems_for(Operation::SendFulfillmentRequests));
+    problems_check(problems)
 }
 
 fn default_mapped(name: &str) -> Check {
@@ -434,6 +439,27 @@ mod tests {
                 .starts_with("shipments.window_dys is not a known key"),
             "{:?}",
             lines[2]
+        );
+    }
+
+    #[tokio::test]
+    async fn non_fulfilling_source_lists_other_problems() {
+        let text = "[connection]\nbase_url = \"\"\n[fulfillment]\nbatch_size = 0\n";
+
+        let lines = configured_lines(text).await;
+
+        let fulfillment = &lines[1].detail;
+        assert!(
+            fulfillment.starts_with("source.fulfills_orders is false"),
+            "{fulfillment}"
+        );
+        assert!(
+            fulfillment.contains("; connection.base_url is missing"),
+            "{fulfillment}"
+        );
+        assert!(
+            fulfillment.contains("; fulfillment.batch_size 0 is outside"),
+            "{fulfillment}"
         );
     }
 
