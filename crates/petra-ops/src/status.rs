@@ -1,14 +1,17 @@
 //! Status per operation: Connected (the last Test Connection passed), Configured (the
 //! settings are valid) and Mapped (the template compiles against its schemas).
 
+use std::path::Path;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::clock::Clock;
 use crate::error::{Error, SettingsProblem};
 use crate::history::{last_real_run, Operation, RunHistory, RunRecord, RunStatus};
-use crate::inventory::GetInventory;
+use crate::inventory::{GetInventory, TemplateChoice};
 use crate::settings::{Config, Retrieval};
+use crate::{fulfillment, shipments};
 
 /// One yes/no check with the reason behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -218,11 +221,10 @@ pub async fn status(
     for operation in Operation::ALL {
         let (configured, mapped) = match operation {
             Operation::GetInventory => (configured(config, operation), inventory_mapped(config)),
-            Operation::SendFulfillmentRequests => (
-                fulfillment_configured(config),
-                default_mapped("fulfillment-requests"),
-            ),
-            Operation::GetShipments => (configured(config, operation), default_mapped("shipments")),
+            Operation::SendFulfillmentRequests => {
+                (fulfillment_configured(config), fulfillment_mapped(config))
+            }
+            Operation::GetShipments => (configured(config, operation), shipments_mapped(config)),
         };
         let read_error = |source| Error::History {
             action: "read the last run",
@@ -329,10 +331,37 @@ fn fulfillment_configured(config: &Config) -> Check {
     problems_check(problems)
 }
 
-fn default_mapped(name: &str) -> Check {
-    match fieldmap::defaults::plan(name) {
-        Ok(_) => Check::yes(format!("default template {name} compiles")),
-        Err(err) => Check::no(err.to_string()),
+/// Compiles the template Send Fulfillment Requests uses: `fulfillment.template`, or the
+/// built-in one.
+fn fulfillment_mapped(config: &Config) -> Check {
+    let template = config.fulfillment.template.as_deref();
+    let compiled = fulfillment::compile_template(&template_choice(config, template));
+    mapped_check(compiled, template, fulfillment::DEFAULT_TEMPLATE)
+}
+
+/// Compiles the template Get Shipments uses: `shipments.template`, or the built-in one.
+fn shipments_mapped(config: &Config) -> Check {
+    let template = config.shipments.template.as_deref();
+    let compiled = shipments::compile_template(&template_choice(config, template));
+    mapped_check(compiled, template, shipments::DEFAULT_TEMPLATE)
+}
+
+fn template_choice(config: &Config, template: Option<&Path>) -> TemplateChoice {
+    match template {
+        Some(path) => TemplateChoice::File(config.resolve(path)),
+        None => TemplateChoice::Default,
+    }
+}
+
+fn mapped_check(
+    compiled: Result<fieldmap::Plan, Error>,
+    template: Option<&Path>,
+    default_name: &str,
+) -> Check {
+    match (compiled, template) {
+        (Ok(_), Some(path)) => Check::yes(format!("template {} compiles", path.display())),
+        (Ok(_), None) => Check::yes(format!("default template {default_name} compiles")),
+        (Err(err), _) => Check::no(err.to_string()),
     }
 }
 
@@ -460,6 +489,58 @@ mod tests {
         assert!(
             fulfillment.contains("; fulfillment.batch_size 0 is outside"),
             "{fulfillment}"
+        );
+    }
+
+    #[tokio::test]
+    async fn mapped_compiles_configured_templates() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("broken.toml"), "[[fields]]\ntarget = 1\n").unwrap();
+        let path = dir.path().join("petra.toml");
+        let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n\
+                    [fulfillment]\ntemplate = \"broken.toml\"\n\
+                    [shipments]\ntemplate = \"missing.toml\"\n";
+        std::fs::write(&path, text).unwrap();
+        let config = Config::load(&path).unwrap();
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &MemoryHistory::new(), &clock)
+            .await
+            .unwrap();
+
+        let fulfillment = &status.operations[1].mapped;
+        let shipments = &status.operations[2].mapped;
+        assert!(!fulfillment.ok, "{fulfillment:?}");
+        assert!(
+            fulfillment.detail.contains("broken.toml"),
+            "{fulfillment:?}"
+        );
+        assert!(!shipments.ok, "{shipments:?}");
+        assert!(shipments.detail.contains("missing.toml"), "{shipments:?}");
+        assert!(
+            status.operations[0].mapped.ok,
+            "{:?}",
+            status.operations[0].mapped
+        );
+    }
+
+    #[tokio::test]
+    async fn mapped_names_default_templates() {
+        let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n";
+        let config = Config::parse(text).unwrap();
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &MemoryHistory::new(), &clock)
+            .await
+            .unwrap();
+
+        assert_eq!(
+            status.operations[1].mapped,
+            Check::yes("default template fulfillment-requests compiles")
+        );
+        assert_eq!(
+            status.operations[2].mapped,
+            Check::yes("default template shipments compiles")
         );
     }
 
