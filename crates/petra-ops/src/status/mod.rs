@@ -1,17 +1,19 @@
 //! Status per operation: Connected (the last Test Connection passed), Configured (the
-//! settings are valid) and Mapped (the template compiles against its schemas).
+//! settings the operation reads are valid) and Mapped (its template compiles against its
+//! schemas).
 
-use std::path::Path;
+mod checks;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::clock::Clock;
-use crate::error::{Error, SettingsProblem};
+use crate::error::Error;
 use crate::history::{last_real_run, Operation, RunHistory, RunRecord, RunStatus};
-use crate::inventory::{GetInventory, TemplateChoice};
-use crate::settings::{Config, Retrieval};
-use crate::{fulfillment, shipments};
+use crate::settings::Config;
+use checks::{
+    configured, fulfillment_configured, fulfillment_mapped, inventory_mapped, shipments_mapped,
+};
 
 /// One yes/no check with the reason behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -286,82 +288,6 @@ fn next_run(
         Some(now)
     } else {
         due.next
-    }
-}
-
-/// Checks the settings `operation` reads, so a problem that stops only another operation
-/// does not mark this one as not configured.
-fn configured(config: &Config, operation: Operation) -> Check {
-    problems_check(config.problems_for(operation))
-}
-
-fn problems_check(problems: Vec<SettingsProblem>) -> Check {
-    if problems.is_empty() {
-        Check::yes("settings are valid")
-    } else {
-        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        Check::no(list.join("; "))
-    }
-}
-
-fn inventory_mapped(config: &Config) -> Check {
-    let source = match config.source.clone().validate_for(Operation::GetInventory) {
-        Ok(source) => source,
-        Err(_) => return Check::no("the source settings are invalid"),
-    };
-    let mut settings = config.inventory.clone();
-    settings.template = settings.template.map(|path| config.resolve(&path));
-    let operation = GetInventory::new(source, settings);
-    let from_api = config.inventory.retrieval == Retrieval::Api;
-    match operation.check_template(from_api) {
-        Ok(()) => Check::yes(match &config.inventory.template {
-            Some(path) => format!("template {} compiles", path.display()),
-            None => "default template compiles".to_owned(),
-        }),
-        Err(err) => Check::no(err.to_string()),
-    }
-}
-
-/// Lists a source that does not fulfill orders first, because that alone stops Send
-/// Fulfillment Requests, and then the problems of the settings it reads.
-fn fulfillment_configured(config: &Config) -> Check {
-    let mut problems: Vec<SettingsProblem> =
-        config.source.fulfillment_problem().into_iter().collect();
-    problems.extend(config.problems_for(Operation::SendFulfillmentRequests));
-    problems_check(problems)
-}
-
-/// Compiles the template Send Fulfillment Requests uses: `fulfillment.template`, or the
-/// built-in one.
-fn fulfillment_mapped(config: &Config) -> Check {
-    let template = config.fulfillment.template.as_deref();
-    let compiled = fulfillment::compile_template(&template_choice(config, template));
-    mapped_check(compiled, template, fulfillment::DEFAULT_TEMPLATE)
-}
-
-/// Compiles the template Get Shipments uses: `shipments.template`, or the built-in one.
-fn shipments_mapped(config: &Config) -> Check {
-    let template = config.shipments.template.as_deref();
-    let compiled = shipments::compile_template(&template_choice(config, template));
-    mapped_check(compiled, template, shipments::DEFAULT_TEMPLATE)
-}
-
-fn template_choice(config: &Config, template: Option<&Path>) -> TemplateChoice {
-    match template {
-        Some(path) => TemplateChoice::File(config.resolve(path)),
-        None => TemplateChoice::Default,
-    }
-}
-
-fn mapped_check(
-    compiled: Result<fieldmap::Plan, Error>,
-    template: Option<&Path>,
-    default_name: &str,
-) -> Check {
-    match (compiled, template) {
-        (Ok(_), Some(path)) => Check::yes(format!("template {} compiles", path.display())),
-        (Ok(_), None) => Check::yes(format!("default template {default_name} compiles")),
-        (Err(err), _) => Check::no(err.to_string()),
     }
 }
 
