@@ -21,11 +21,12 @@ pub fn load_config(path: &Path) -> Result<Config, Failure> {
     Ok(Config::load(path)?)
 }
 
-/// Reads `petra.toml` and checks every setting.
-pub fn load_valid_config(path: &Path) -> Result<Config, Failure> {
+/// Reads `petra.toml` and checks the settings every operation reads (the connection, the
+/// source's name, the store), which is all a connection test needs.
+pub fn load_shared_config(path: &Path) -> Result<Config, Failure> {
     let config = load_config(path)?;
     config
-        .validate()
+        .validate_shared()
         .map_err(|err| Failure::from(err).with_fix(settings_fix(&config.file_name())))?;
     Ok(config)
 }

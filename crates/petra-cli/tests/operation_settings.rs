@@ -1,5 +1,6 @@
 //! A settings problem stops only the operations that read the setting: `petra status`
-//! shows the same per operation, and the commands run or stop to match.
+//! shows the same per operation, the commands run or stop to match, and
+//! `petra connection test` checks only the settings every operation shares.
 
 mod common;
 
@@ -7,7 +8,10 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use common::{closed_port_url, petra, petra_command, read_until, single_json, terminate};
+use common::{
+    closed_port_url, petra, petra_command, read_until, single_json, start_sandbox, terminate,
+};
+use petra_sandbox::{DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
 fn sample_feed() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/data/sample-prodlist.csv")
@@ -160,6 +164,48 @@ fn schedule_stops_on_scheduled_operation_problem() {
     assert!(stderr.contains("source.shipping_methods"), "{stderr}");
     assert!(
         stderr.contains("source.ship_from.state_code is missing"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn connection_test_ignores_shipping_problem() {
+    let (_runtime, sandbox) = start_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[connection]\nbase_url = \"{}\"\n\n[source]\nfulfills_orders = true\n",
+        sandbox.base_url()
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+
+    let output = petra_command(dir.path())
+        .env("PETRA_USERNAME", DEFAULT_USERNAME)
+        .env("PETRA_PASSWORD", DEFAULT_PASSWORD)
+        .args(["connection", "test"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("connected to account"), "{stdout}");
+}
+
+#[test]
+fn connection_test_stops_on_connection_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[connection]\nbase_url = \"{}\"\ntimeout_secs = 0\n",
+        closed_port_url()
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+
+    let output = petra(dir.path(), &["connection", "test"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("connection.timeout_secs must be at least 1"),
         "{stderr}"
     );
 }

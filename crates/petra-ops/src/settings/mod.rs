@@ -202,6 +202,19 @@ impl Config {
             .collect()
     }
 
+    /// Lists the problems that stop every operation: those of the connection, the source's
+    /// name, the store and unknown tables.
+    pub fn shared_problems(&self) -> Vec<SettingsProblem> {
+        self.problems()
+            .into_iter()
+            .filter(|problem| {
+                Operation::ALL
+                    .into_iter()
+                    .all(|operation| stops_operation(&problem.field, operation))
+            })
+            .collect()
+    }
+
     /// Returns an error listing every problem, or nothing when the configuration is valid.
     pub fn validate(&self) -> Result<(), Error> {
         invalid_if_any(self.problems())
@@ -211,6 +224,12 @@ impl Config {
     /// operation may run.
     pub fn validate_for(&self, operation: Operation) -> Result<(), Error> {
         invalid_if_any(self.problems_for(operation))
+    }
+
+    /// Returns an error listing every problem that stops all operations, or nothing when
+    /// the settings they share are valid.
+    pub fn validate_shared(&self) -> Result<(), Error> {
+        invalid_if_any(self.shared_problems())
     }
 
     /// Resolves a path from the file against the folder of `petra.toml`.
@@ -392,6 +411,21 @@ batch_size = 0
                 "source.shipping_methods[1].code"
             ]
         );
+    }
+
+    #[test]
+    fn shared_problems_skip_operation_tables() {
+        let text = "[connection]\nbase_url = \"\"\ntiemout_secs = 3\n\
+                    [inventory]\nbatch_size = 0\n[fulfillment]\nbatch_size = 0\n";
+        let config = Config::parse(text).unwrap();
+
+        let fields: Vec<String> = config
+            .shared_problems()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+
+        assert_eq!(fields, ["connection.tiemout_secs", "connection.base_url"]);
     }
 
     #[test]
