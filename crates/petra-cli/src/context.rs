@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use petra_client::PetraClient;
+use petra_ops::history::Operation;
 use petra_ops::settings::Config;
 use petra_store::SqliteStore;
 
@@ -20,11 +21,22 @@ pub fn load_config(path: &Path) -> Result<Config, Failure> {
     Ok(Config::load(path)?)
 }
 
-/// Reads and validates `petra.toml`.
-pub fn load_valid_config(path: &Path) -> Result<Config, Failure> {
+/// Reads `petra.toml` and checks the settings every operation reads (the connection, the
+/// source's name, the store), which is all a connection test needs.
+pub fn load_shared_config(path: &Path) -> Result<Config, Failure> {
     let config = load_config(path)?;
     config
-        .validate()
+        .validate_shared()
+        .map_err(|err| Failure::from(err).with_fix(settings_fix(&config.file_name())))?;
+    Ok(config)
+}
+
+/// Reads `petra.toml` and checks the settings `operation` reads, the ones `petra status`
+/// judges it by, so a problem that stops only another operation does not stop this one.
+pub fn load_config_for(path: &Path, operation: Operation) -> Result<Config, Failure> {
+    let config = load_config(path)?;
+    config
+        .validate_for(operation)
         .map_err(|err| Failure::from(err).with_fix(settings_fix(&config.file_name())))?;
     Ok(config)
 }

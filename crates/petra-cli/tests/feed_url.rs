@@ -20,15 +20,26 @@ fn write_config(dir: &Path, sandbox: &RunningSandbox, feed_url: &str, retrieval:
 }
 
 async fn petra(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_petra"))
+    petra_as(dir, Some((DEFAULT_USERNAME, DEFAULT_PASSWORD)), args).await
+}
+
+/// Runs `petra args` in `dir` with `login` (username, password) as the connection's
+/// secrets, or with none set.
+async fn petra_as(dir: &Path, login: Option<(&str, &str)>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_petra"));
+    command
         .current_dir(dir)
         .args(args)
         .env_remove("PETRA_CONFIG")
-        .env("PETRA_USERNAME", DEFAULT_USERNAME)
-        .env("PETRA_PASSWORD", DEFAULT_PASSWORD)
-        .output()
-        .await
-        .unwrap()
+        .env_remove("PETRA_USERNAME")
+        .env_remove("PETRA_API_KEY")
+        .env_remove("PETRA_PASSWORD");
+    if let Some((username, password)) = login {
+        command
+            .env("PETRA_USERNAME", username)
+            .env("PETRA_PASSWORD", password);
+    }
+    command.output().await.unwrap()
 }
 
 fn report(output: &Output) -> Value {
@@ -70,6 +81,48 @@ async fn configured_feed_url_downloads() {
     let report = report(&output);
     assert_eq!(output.status.code(), Some(0), "{report}");
     assert_eq!(report["created"], DEFAULT_GENERATED_ROWS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feed_without_login_exits_4() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox, &sandbox.feed_url(), "feed");
+
+    let output = petra_as(dir.path(), None, &["inventory", "run", "--json"]).await;
+
+    let report = report(&output);
+    let error = report["fatal_error"].as_str().unwrap_or_default();
+    assert_eq!(output.status.code(), Some(4), "{report}");
+    assert_eq!(report["fatal_status"], 401, "{report}");
+    assert!(
+        error.contains("requires a login and none was sent"),
+        "{report}"
+    );
+    assert_eq!(report["created"], 0, "{report}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feed_wrong_password_exits_4() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox, &sandbox.feed_url(), "feed");
+    let login = Some((DEFAULT_USERNAME, "wrong-feed-pass-93"));
+
+    let output = petra_as(dir.path(), login, &["inventory", "run", "--json"]).await;
+
+    let report = report(&output);
+    let error = report["fatal_error"].as_str().unwrap_or_default();
+    assert_eq!(output.status.code(), Some(4), "{report}");
+    assert_eq!(report["fatal_status"], 401, "{report}");
+    assert!(
+        error.contains("rejected the connection's username (or API key) and password"),
+        "{report}"
+    );
+    assert!(
+        !report.to_string().contains("wrong-feed-pass-93"),
+        "{report}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,6 @@
 //! Messages for inputs a new user gets wrong: a folder or an empty file as the feed, a
-//! misspelt key in the secrets file, a config path in a missing folder, and the help of
-//! `petra demo`.
+//! misspelt key in the secrets file or in `petra.toml`, a config path in a missing folder,
+//! and the help of `petra demo`.
 
 mod common;
 
@@ -60,6 +60,40 @@ fn misspelt_secret_key_is_named() {
     assert!(stderr.contains("username, api_key, password"), "{stderr}");
     assert!(!stderr.contains("TOML syntax"), "{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
+}
+
+#[test]
+fn misspelt_config_key_listed_with_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[connection]\nbase_url = \"{}\"\ntiemout_secs = 5\n\
+         [source]\nfulfills_orders = true\n\
+         [[source.shipping_methods]]\nname = \"UPS Ground\"\ncode = \"UPSG\"\n\
+         [source.ship_from]\naddress = \"2101 S Hohokam Dr\"\ncity = \"Tempe\"\n\
+         postal_code = \"85282\"\ncountry_code = \"US\"\n\
+         [fulfillment]\nbatch_size = 0\n",
+        closed_port_url()
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+
+    let output = petra(dir.path(), &["orders", "send"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("(3 problems)"), "{stderr}");
+    assert!(
+        stderr
+            .contains("connection.tiemout_secs is not a known key; did you mean \"timeout_secs\"?"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fulfillment.batch_size 0 is outside"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("source.ship_from.state_code is missing"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
 use std::process::Stdio;
 
@@ -14,7 +14,9 @@ use petra_ops::pool::{InventoryPool, ItemStatus};
 use petra_ops::settings::Config;
 use petra_store::SqliteStore;
 
-use common::{closed_port_url, petra, petra_command, single_json, terminate, write_config};
+use common::{
+    closed_port_url, petra, petra_command, read_until, single_json, terminate, write_config,
+};
 
 /// Rows of the large feed: enough that a debug build is still reading when the signal
 /// arrives after the first progress line (100,000 rows read).
@@ -56,19 +58,9 @@ async fn sigterm_stops_import_at_batch() {
         .spawn()
         .unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut before_signal = String::new();
-    loop {
-        let mut line = String::new();
-        let read = stderr.read_line(&mut line).unwrap();
-        assert!(
-            read > 0,
-            "petra ended before a batch was written: {before_signal}"
-        );
-        before_signal.push_str(&line);
-        if line.ends_with(" mapped\n") {
-            break;
-        }
-    }
+    read_until(&mut stderr, "a batch was written", |line| {
+        line.ends_with(" mapped\n")
+    });
     terminate(child.id());
     let mut after_signal = String::new();
     stderr.read_to_string(&mut after_signal).unwrap();

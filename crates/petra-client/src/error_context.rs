@@ -173,3 +173,16 @@ pub(crate) fn without_secrets(url: &Url) -> Url {
     redacted.set_fragment(None);
     redacted
 }
+
+/// Formats an error with its sources, such as "error sending request: ... Connection
+/// refused", because reqwest and the FTP client keep the cause in `source`.
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

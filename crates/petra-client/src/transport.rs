@@ -13,7 +13,9 @@ use url::Url;
 
 use crate::config::ConnectionConfig;
 use crate::error::Error;
-use crate::error_context::{ApiError, AuthHint, Delivery, NotFoundTarget, RequestInfo};
+use crate::error_context::{
+    error_chain, ApiError, AuthHint, Delivery, NotFoundTarget, RequestInfo,
+};
 use crate::ids::PoNumber;
 use crate::rate_limit::SharedLimiter;
 use crate::retry::{self, Decision, Outcome, StopReason};
@@ -176,7 +178,13 @@ impl Transport {
                 let (outcome, delivery) = classify(&source);
                 match retry::decide(&call.method, &outcome, attempt, policy, now) {
                     Decision::RetryAfter(wait) => {
-                        debug!(outcome = ?outcome, wait_ms = millis(wait), error = %source, "retrying");
+                        log_retry(
+                            request_info,
+                            attempt,
+                            policy.max_retries,
+                            &error_chain(&source),
+                            wait,
+                        );
                         return Step::Retry(wait);
                     }
                     Decision::Stop(reason) => {
@@ -201,7 +209,8 @@ impl Transport {
         };
         match retry::decide(&call.method, &outcome, attempt, policy, now) {
             Decision::RetryAfter(wait) => {
-                debug!(status, wait_ms = millis(wait), "retrying");
+                let cause = format!("HTTP {status}");
+                log_retry(request_info, attempt, policy.max_retries, &cause, wait);
                 Step::Retry(wait)
             }
             Decision::Stop(_) if received.status.is_success() => {
@@ -380,6 +389,28 @@ fn classify(error: &reqwest::Error) -> (Outcome<'static>, Delivery) {
     }
 }
 
+/// Logs a failed attempt that will be retried, as feed downloads do, so a long wait on an
+/// unreachable or failing server is never silent. The URL in `request_info` has no user
+/// info or query.
+fn log_retry(
+    request_info: &RequestInfo,
+    attempt: u32,
+    max_retries: u32,
+    cause: &str,
+    wait: Duration,
+) {
+    // The field is named `cause` because the CLI hides warnings with an `error` field by
+    // default, as it prints those failures itself.
+    warn!(
+        attempt,
+        max_attempts = max_retries.saturating_add(1),
+        url = %request_info.url,
+        cause = %cause,
+        delay = ?wait,
+        "Petra API attempt failed; retrying"
+    );
+}
+
 /// Logs why the client gave up, at warn when retries ran out and at debug otherwise.
 fn log_stop(reason: StopReason, error: &Error) {
     match reason {
@@ -390,9 +421,4 @@ fn log_stop(reason: StopReason, error: &Error) {
             debug!(reason = ?reason, error = %error, "request failed");
         }
     }
-}
-
-/// Converts a wait to whole milliseconds for log fields.
-fn millis(wait: Duration) -> u64 {
-    u64::try_from(wait.as_millis()).unwrap_or(u64::MAX)
 }

@@ -139,13 +139,42 @@ async fn http_gives_up_after_retries() {
 }
 
 #[tokio::test]
-async fn http_unauthorized_not_retried() {
+async fn http_connection_login_replaces_url_login() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/ProdList.csv"))
+        .and(wiremock::matchers::basic_auth("dealer", PASSWORD))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(fixture_bytes("basic.csv")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut url = Url::parse(&format!("{}/ProdList.csv", server.uri())).unwrap();
+    url.set_username("old-user").unwrap();
+    url.set_password(Some("old-pass")).unwrap();
+
+    let download = download_feed(&url, Some(&credentials()), &fast_retries(0)).await;
+
+    assert!(download.is_ok(), "{download:?}");
+    let requests = server.received_requests().await.unwrap();
+    let logins = requests[0].headers.get_all("authorization").iter().count();
+    assert_eq!(logins, 1, "{:?}", requests[0].headers);
+}
+
+/// Starts a feed server that rejects every login with 401 and expects exactly one
+/// request, because a rejected login is never retried.
+async fn unauthorized_server() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(401))
         .expect(1)
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn http_unauthorized_not_retried() {
+    let server = unauthorized_server().await;
     let url = Url::parse(&format!("{}/ProdList.csv?token=feedtoken-77", server.uri())).unwrap();
 
     let error = download_feed(&url, Some(&credentials()), &fast_retries(3))
@@ -154,10 +183,50 @@ async fn http_unauthorized_not_retried() {
     let message = error.to_string();
 
     assert!(matches!(error, Error::FeedHttpStatus { status: 401, .. }));
-    assert!(message.contains("username and password"), "{message}");
+    assert!(
+        message.contains("rejected the connection's username (or API key) and password"),
+        "{message}"
+    );
+    assert!(!message.contains("spaces"), "{message}");
+    assert!(!message.contains("whitespace"), "{message}");
     assert!(!message.contains(PASSWORD), "{message}");
     assert!(!message.contains("feedtoken-77"), "{message}");
     assert!(!format!("{error:?}").contains(PASSWORD));
+}
+
+#[tokio::test]
+async fn http_unauthorized_without_login_says_none_sent() {
+    let server = unauthorized_server().await;
+    let url = Url::parse(&format!("{}/ProdList.csv", server.uri())).unwrap();
+
+    let message = download_feed(&url, None, &fast_retries(3))
+        .await
+        .unwrap_err()
+        .to_string();
+
+    assert!(
+        message.contains("requires a login and none was sent"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn http_unauthorized_names_url_login() {
+    let server = unauthorized_server().await;
+    let mut url = Url::parse(&format!("{}/ProdList.csv", server.uri())).unwrap();
+    url.set_username("dealer").unwrap();
+    url.set_password(Some(PASSWORD)).unwrap();
+
+    let message = download_feed(&url, None, &fast_retries(3))
+        .await
+        .unwrap_err()
+        .to_string();
+
+    assert!(
+        message.contains("user and password written in the feed URL"),
+        "{message}"
+    );
+    assert!(!message.contains(PASSWORD), "{message}");
 }
 
 /// Formats an error with every source in its chain, as a CLI or a log line would.

@@ -27,27 +27,7 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, ApiError> {
-        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
-            ApiError::unauthorized("missing Authorization header; send HTTP Basic credentials")
-        })?;
-        let (user, password) = basic_credentials(header.as_bytes()).ok_or_else(|| {
-            ApiError::unauthorized(
-                "malformed Authorization header; expected `Basic base64(user:password)`",
-            )
-        })?;
-
-        let account = state
-            .accounts
-            .iter()
-            .find(|account| {
-                identifies(account, &user) && account.password.expose_secret() == password
-            })
-            .ok_or_else(|| {
-                tracing::debug!("rejected credentials");
-                // The reply states only the fact, because the client adds the advice, as it
-                // does for Petra's own replies.
-                ApiError::unauthorized("invalid credentials")
-            })?;
+        let account = account_of(parts, state)?;
 
         if !account.api_access {
             return Err(ApiError::api_access_disabled(&account.account_id));
@@ -56,6 +36,52 @@ impl FromRequestParts<Arc<AppState>> for Authenticated {
             account_id: account.account_id.clone(),
         })
     }
+}
+
+/// The account a feed download authenticated as. Extracting it checks the credentials
+/// the way the API does (401 on missing or wrong ones), but not API access, because
+/// downloading the feed is not an API call.
+#[derive(Debug, Clone)]
+pub(crate) struct FeedLogin {
+    pub account_id: String,
+}
+
+impl FromRequestParts<Arc<AppState>> for FeedLogin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
+        let account = account_of(parts, state)?;
+        Ok(Self {
+            account_id: account.account_id.clone(),
+        })
+    }
+}
+
+/// Finds the account whose username or API key and password the request's HTTP Basic
+/// credentials name, or rejects the request with 401.
+fn account_of<'a>(parts: &Parts, state: &'a AppState) -> Result<&'a Account, ApiError> {
+    let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
+        ApiError::unauthorized("missing Authorization header; send HTTP Basic credentials")
+    })?;
+    let (user, password) = basic_credentials(header.as_bytes()).ok_or_else(|| {
+        ApiError::unauthorized(
+            "malformed Authorization header; expected `Basic base64(user:password)`",
+        )
+    })?;
+
+    state
+        .accounts
+        .iter()
+        .find(|account| identifies(account, &user) && account.password.expose_secret() == password)
+        .ok_or_else(|| {
+            tracing::debug!("rejected credentials");
+            // The reply states only the fact, because the client adds the advice, as it
+            // does for Petra's own replies.
+            ApiError::unauthorized("invalid credentials")
+        })
 }
 
 fn identifies(account: &Account, user: &str) -> bool {

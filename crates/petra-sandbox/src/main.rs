@@ -127,7 +127,10 @@ async fn run(args: Args) -> Result<(), petra_sandbox::Error> {
 
     let sandbox = Sandbox::start(config).await?;
     println!("Petra sandbox API:  {}", sandbox.base_url());
-    println!("ProdList.csv feed:  {}", sandbox.feed_url());
+    println!(
+        "ProdList.csv feed:  {} (HTTP Basic, the same login as the API)",
+        sandbox.feed_url()
+    );
     println!("Sandbox controls:   {}", sandbox.control_url());
     println!(
         "Account {DEFAULT_ACCOUNT_ID}: user {} or API key, password as configured",

@@ -251,7 +251,7 @@ async fn feed_download_is_csv() {
         .build()
         .unwrap();
 
-    let response = http.get(harness.sandbox.feed_url()).send().await.unwrap();
+    let response = harness.get_feed(&http).send().await.unwrap();
 
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "text/csv");
@@ -269,6 +269,54 @@ async fn feed_download_is_csv() {
 }
 
 #[tokio::test]
+async fn feed_rejects_missing_or_wrong_login() {
+    let harness = Harness::start().await;
+    let feed = harness.sandbox.feed_url();
+
+    let missing = harness.http.get(&feed).send().await.unwrap();
+    let wrong = harness
+        .http
+        .get(&feed)
+        .basic_auth(DEFAULT_USERNAME, Some("not-the-password"))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(missing.status(), 401);
+    assert_eq!(
+        missing.headers()["www-authenticate"],
+        "Basic realm=\"Petra sandbox\""
+    );
+    assert_eq!(error_code(missing).await, "unauthorized");
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(error_code(wrong).await, "unauthorized");
+}
+
+#[tokio::test]
+async fn feed_accepts_api_key_and_disabled_account() {
+    let harness = Harness::start().await;
+    let feed = harness.sandbox.feed_url();
+
+    let by_key = harness
+        .http
+        .get(&feed)
+        .basic_auth(DEFAULT_API_KEY, Some(DEFAULT_PASSWORD))
+        .send()
+        .await
+        .unwrap();
+    let without_api_access = harness
+        .http
+        .get(&feed)
+        .basic_auth(DISABLED_USERNAME, Some(DEFAULT_PASSWORD))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(by_key.status(), 200);
+    assert_eq!(without_api_access.status(), 200);
+}
+
+#[tokio::test]
 async fn feed_download_gzips_on_request() {
     let harness = Harness::start().await;
     let raw = reqwest::Client::builder()
@@ -278,22 +326,22 @@ async fn feed_download_gzips_on_request() {
         .unwrap();
     let decoding = reqwest::Client::builder().no_proxy().build().unwrap();
 
-    let compressed = raw
-        .get(harness.sandbox.feed_url())
+    let compressed = harness
+        .get_feed(&raw)
         .header("accept-encoding", "gzip")
         .send()
         .await
         .unwrap();
-    let plain = raw
-        .get(harness.sandbox.feed_url())
+    let plain = harness
+        .get_feed(&raw)
         .send()
         .await
         .unwrap()
         .bytes()
         .await
         .unwrap();
-    let decoded = decoding
-        .get(harness.sandbox.feed_url())
+    let decoded = harness
+        .get_feed(&decoding)
         .send()
         .await
         .unwrap()

@@ -56,8 +56,8 @@ async fn real_feed_downloads_byte_for_byte() {
         .build()
         .unwrap();
 
-    let body = http
-        .get(harness.sandbox.feed_url())
+    let body = harness
+        .get_feed(&http)
         .send()
         .await
         .unwrap()
@@ -100,8 +100,8 @@ async fn default_catalog_is_generated() {
         .build()
         .unwrap();
 
-    let body = http
-        .get(harness.sandbox.feed_url())
+    let body = harness
+        .get_feed(&http)
         .send()
         .await
         .unwrap()

@@ -431,11 +431,7 @@ async fn truncated_feed_is_detected() {
         .no_gzip()
         .build()
         .unwrap();
-    let response = http
-        .get(client(&sandbox).feed_url().clone())
-        .send()
-        .await
-        .unwrap();
+    let response = common::get_feed(&http, &sandbox).send().await.unwrap();
     let announced = response.content_length().unwrap();
 
     let mut received = Vec::new();

@@ -81,6 +81,7 @@ async fn command_serves_feed_file() {
         .build()
         .unwrap()
         .get(format!("{base_url}/feed/ProdList.csv"))
+        .basic_auth(DEFAULT_USERNAME, Some(DEFAULT_PASSWORD))
         .send()
         .await
         .unwrap()

@@ -182,7 +182,7 @@ async fn truncated_feed_fails_body_read() {
         .build()
         .unwrap();
 
-    let response = http.get(harness.sandbox.feed_url()).send().await.unwrap();
+    let response = harness.get_feed(&http).send().await.unwrap();
 
     assert_eq!(response.status(), 200);
     let announced = response.content_length().unwrap();
@@ -199,12 +199,7 @@ async fn truncated_feed_fails_body_read() {
 async fn truncated_gzip_feed_fails() {
     let harness = with_faults("feed:truncate").await;
 
-    let response = harness
-        .http
-        .get(harness.sandbox.feed_url())
-        .send()
-        .await
-        .unwrap();
+    let response = harness.get_feed(&harness.http).send().await.unwrap();
 
     assert!(response.bytes().await.is_err());
 }

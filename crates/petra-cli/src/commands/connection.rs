@@ -22,7 +22,7 @@ pub struct TestOutcome {
 }
 
 pub async fn test(cli: &Cli) -> Result<Exit, Failure> {
-    let config = context::load_valid_config(&cli.config)?;
+    let config = context::load_shared_config(&cli.config)?;
     let client = context::client(&config)?;
     let store = context::open_store(&config)?;
     let outcome = test_and_record(&config, &client, &store).await?;

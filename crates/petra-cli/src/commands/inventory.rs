@@ -21,7 +21,7 @@ use crate::output;
 use crate::stop;
 
 pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
-    let config = context::load_valid_config(&cli.config)?;
+    let config = context::load_config_for(&cli.config, Operation::GetInventory)?;
     let catalog = match &args.feed {
         Some(feed) => feed_source(&config, feed)?,
         None => configured_source(&config)?,
@@ -70,7 +70,10 @@ pub async fn run_inventory(
     options: RunOptions,
     json: bool,
 ) -> Result<InventoryReport, Failure> {
-    let source = config.source.clone().validate()?;
+    let source = config
+        .source
+        .clone()
+        .validate_for(Operation::GetInventory)?;
     let mut settings = config.inventory.clone();
     settings.template = settings.template.map(|path| config.resolve(&path));
     let mut operation = GetInventory::new(source, settings);

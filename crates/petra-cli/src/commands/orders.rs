@@ -74,7 +74,7 @@ fn parse_state(text: &str) -> Result<OutboxState, String> {
 }
 
 pub async fn run(cli: &Cli, command: &OrdersCommand) -> Result<Exit, Failure> {
-    let config = context::load_valid_config(&cli.config)?;
+    let config = context::load_config_for(&cli.config, Operation::SendFulfillmentRequests)?;
     let store = context::open_store(&config)?;
     match command {
         OrdersCommand::Import(args) => import(cli, &config, &store, args).await,

@@ -9,14 +9,14 @@ use petra_ops::clock::SystemClock;
 use petra_ops::history::Operation;
 use petra_ops::inventory::RunOptions;
 use petra_ops::schedule::{Job, Schedule, ScheduledJob, Scheduler};
-use petra_ops::settings::Config;
+use petra_ops::settings::{stops_operation, Config};
 use petra_store::SqliteStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::cli::Cli;
 use crate::commands::{inventory, orders, shipments};
 use crate::context;
-use crate::failure::{Exit, Failure};
+use crate::failure::{settings_fix, Exit, Failure};
 use crate::output;
 use crate::stop;
 
@@ -29,7 +29,9 @@ pub enum ScheduleCommand {
 
 pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> {
     let ScheduleCommand::Run = command;
-    let config = Arc::new(context::load_valid_config(&cli.config)?);
+    let config = context::load_config(&cli.config)?;
+    validate_scheduled(&config)?;
+    let config = Arc::new(config);
     let store = context::open_store(&config)?;
     let client = context::client(&config)?;
 
@@ -66,6 +68,39 @@ pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> 
         output::print_json(&serde_json::json!({ "stopped": true, "schedules": schedules }));
     }
     Ok(Exit::Success)
+}
+
+/// Checks the settings that the operations with a `schedule` key read, or every setting
+/// when none has one, so a problem of an unscheduled operation does not stop the others.
+fn validate_scheduled(config: &Config) -> Result<(), Failure> {
+    let scheduled: Vec<Operation> = [
+        (Operation::GetInventory, &config.inventory.schedule),
+        (
+            Operation::SendFulfillmentRequests,
+            &config.fulfillment.schedule,
+        ),
+        (Operation::GetShipments, &config.shipments.schedule),
+    ]
+    .into_iter()
+    .filter(|(_, text)| text.is_some())
+    .map(|(operation, _)| operation)
+    .collect();
+
+    let problems: Vec<_> = config
+        .problems()
+        .into_iter()
+        .filter(|problem| {
+            scheduled.is_empty()
+                || scheduled
+                    .iter()
+                    .any(|operation| stops_operation(&problem.field, *operation))
+        })
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let error = petra_ops::Error::InvalidSettings { problems };
+    Err(Failure::from(error).with_fix(settings_fix(&config.file_name())))
 }
 
 /// Parses the schedule of each operation that has one.

@@ -34,7 +34,7 @@ pub struct FetchArgs {
 
 pub async fn run(cli: &Cli, command: &ShipmentsCommand) -> Result<Exit, Failure> {
     let ShipmentsCommand::Fetch(args) = command;
-    let config = context::load_valid_config(&cli.config)?;
+    let config = context::load_config_for(&cli.config, Operation::GetShipments)?;
     let store = context::open_store(&config)?;
     let client = context::client(&config)?;
 
@@ -65,7 +65,10 @@ pub fn fetch_exit(report: &ShipmentsReport) -> Exit {
 
 /// Builds the operation from the settings, with the template path resolved.
 pub fn operation(config: &Config, days: Option<u32>) -> Result<GetShipments, Failure> {
-    let source = config.source.clone().validate()?;
+    let source = config
+        .source
+        .clone()
+        .validate_for(Operation::GetShipments)?;
     let mut settings = config.shipments.clone();
     settings.template = settings.template.map(|path| config.resolve(&path));
     let mut operation = GetShipments::new(source, settings)?;

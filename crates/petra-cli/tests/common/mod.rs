@@ -3,6 +3,7 @@
 // Each test file compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -136,4 +137,23 @@ pub fn terminate(pid: u32) {
         .status()
         .unwrap();
     assert!(status.success(), "kill -TERM {pid} failed");
+}
+
+/// Reads `stderr` line by line up to the first line that `is_last` accepts, and returns
+/// every line read. Fails the test, naming `waiting_for`, when the output ends first.
+pub fn read_until(
+    stderr: &mut impl BufRead,
+    waiting_for: &str,
+    is_last: impl Fn(&str) -> bool,
+) -> String {
+    let mut read_so_far = String::new();
+    loop {
+        let mut line = String::new();
+        let read = stderr.read_line(&mut line).unwrap();
+        assert!(read > 0, "petra ended before {waiting_for}: {read_so_far}");
+        read_so_far.push_str(&line);
+        if is_last(&line) {
+            return read_so_far;
+        }
+    }
 }

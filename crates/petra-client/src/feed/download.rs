@@ -20,7 +20,7 @@ use url::Url;
 
 use super::reader::{ProdListReader, ReaderOptions};
 use crate::error::{FTP_CONNECTING, FTP_LOGGING_IN, FTP_STARTING_TLS};
-use crate::error_context::without_secrets;
+use crate::error_context::{error_chain, without_secrets};
 use crate::{Credentials, Error};
 
 /// Timeouts and retries of a feed download.
@@ -218,19 +218,6 @@ where
     result
 }
 
-/// Formats an error with its sources, such as "... failed: Connection refused", because
-/// the HTTP and FTP errors keep their cause in `source`.
-fn error_chain(error: &Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}
-
 fn is_transient(error: &Error) -> bool {
     match error {
         Error::FeedHttpStatus { status, .. } => *status >= 500 || *status == 408 || *status == 429,
@@ -305,7 +292,16 @@ async fn http_attempt(
         .build()
         .map_err(http_error)?;
 
-    let mut request = client.get(url.clone());
+    // reqwest 0.12 turns a user and password in the URL into an Authorization header, and
+    // `basic_auth` appends a second one. A server that reads one header, as the sandbox and
+    // wiremock read the first, then checks the URL's. The connection's credentials win, as
+    // they do for FTP, so the URL's are dropped when both are set.
+    let mut request_url = url.clone();
+    if credentials.is_some() {
+        let _ = request_url.set_username("");
+        let _ = request_url.set_password(None);
+    }
+    let mut request = client.get(request_url);
     if let Some(credentials) = credentials {
         request = request.basic_auth(
             credentials.login().expose_secret(),
@@ -319,7 +315,7 @@ async fn http_attempt(
             url: shown,
             status: status.as_u16(),
             attempts: 1,
-            hint: status_hint(status.as_u16()),
+            hint: status_hint(status.as_u16(), login_sent(url, credentials)),
         });
     }
 
@@ -360,14 +356,49 @@ async fn http_attempt(
     complete_download(path, received, expected, &shown)
 }
 
-fn status_hint(status: u16) -> &'static str {
-    match status {
-        401 | 403 => {
-            "check the connection's username and password, and that neither has leading or \
-             trailing spaces"
+/// The login an HTTP feed request carried, which decides what to check after a 401.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LoginSent {
+    /// The connection's credentials.
+    Connection,
+    /// The user and password written in the feed URL, which reqwest sends when the
+    /// connection has no credentials.
+    FeedUrl,
+    /// No login at all.
+    Nothing,
+}
+
+fn login_sent(url: &Url, credentials: Option<&Credentials>) -> LoginSent {
+    if credentials.is_some() {
+        LoginSent::Connection
+    } else if !url.username().is_empty() || url.password().is_some() {
+        LoginSent::FeedUrl
+    } else {
+        LoginSent::Nothing
+    }
+}
+
+fn status_hint(status: u16, login: LoginSent) -> &'static str {
+    match (status, login) {
+        (401, LoginSent::Connection) => {
+            "the server rejected the connection's username (or API key) and password; check \
+             that they are the ones Petra issued for this account and that the feed URL is \
+             this account's"
         }
-        404 => "check the connection's feed URL",
-        408 | 429 | 500..=599 => "the server failed or is busy; try again later",
+        (401, LoginSent::FeedUrl) => {
+            "the server rejected the user and password written in the feed URL; correct \
+             them, or remove them and set the connection's credentials"
+        }
+        (401, LoginSent::Nothing) => {
+            "the server requires a login and none was sent; set the connection's username \
+             (or API key) and password"
+        }
+        (403, _) => {
+            "the server refused this login access to the file; check the feed URL, and ask \
+             Petra whether the account may download the feed"
+        }
+        (404, _) => "check the connection's feed URL",
+        (408 | 429 | 500..=599, _) => "the server failed or is busy; try again later",
         _ => "check the connection's feed URL and credentials",
     }
 }

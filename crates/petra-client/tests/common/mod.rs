@@ -1,13 +1,16 @@
 //! Helpers shared by the tests: a mock server with a catch-all that fails the test on
-//! any unexpected request, fixtures, a client configured for fast retries, and the path
-//! of Petra's real ProdList.csv.
+//! any unexpected request, fixtures, a client configured for fast retries, a log capture,
+//! and the path of Petra's real ProdList.csv.
 
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use petra_client::{ConnectionConfig, Credentials, Jitter, PetraClient, RetryPolicy};
+use tracing_subscriber::fmt::MakeWriter;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -88,4 +91,33 @@ pub fn real_feed() -> PathBuf {
         path.display()
     );
     path
+}
+
+/// A `MakeWriter` that appends every log line to one shared buffer.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+impl Captured {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
 }

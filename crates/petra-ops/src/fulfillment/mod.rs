@@ -186,16 +186,7 @@ impl SendFulfillmentRequests {
 
     /// Compiles the template against the merchant request and Petra order schemas.
     pub fn compile(&self) -> Result<fieldmap::Plan, Error> {
-        let loaded = self.template.load(DEFAULT_TEMPLATE)?;
-        fieldmap::compile(
-            &loaded.template,
-            &fieldmap::schemas::merchant_fulfillment_request(),
-            &fieldmap::schemas::fulfillment_request(),
-        )
-        .map_err(|diagnostics| Error::Template {
-            template: loaded.name.clone(),
-            details: diagnostics.to_string(),
-        })
+        compile_template(&self.template)
     }
 
     /// Adds requests to the outbox, held when the review hold is on, and lists the
@@ -474,4 +465,19 @@ fn check_po_numbers(requests: &[FulfillmentRequest]) -> Result<(), Error> {
     let po = PoNumber::new(&requests[positions[0] - 1].fr_number).to_string();
     tracing::warn!(%po, ?positions, "requests share a PO; nothing imported");
     Err(Error::RepeatedPo { po, positions })
+}
+
+/// Compiles `template` (the built-in one for [`TemplateChoice::Default`]) against the
+/// merchant request and Petra order schemas, without building the operation.
+pub fn compile_template(template: &TemplateChoice) -> Result<fieldmap::Plan, Error> {
+    let loaded = template.load(DEFAULT_TEMPLATE)?;
+    fieldmap::compile(
+        &loaded.template,
+        &fieldmap::schemas::merchant_fulfillment_request(),
+        &fieldmap::schemas::fulfillment_request(),
+    )
+    .map_err(|diagnostics| Error::Template {
+        template: loaded.name.clone(),
+        details: diagnostics.to_string(),
+    })
 }

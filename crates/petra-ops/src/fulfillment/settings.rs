@@ -9,7 +9,7 @@ use crate::schedule::Schedule;
 
 /// Settings of Send Fulfillment Requests.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct FulfillmentSettings {
     /// A mapping template file (TOML or JSON); the built-in `fulfillment-requests` when
     /// unset. Relative to `petra.toml`.

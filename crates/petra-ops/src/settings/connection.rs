@@ -21,7 +21,7 @@ pub const PASSWORD_VAR: &str = "PETRA_PASSWORD";
 
 /// The `[connection]` table of `petra.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct ConnectionSettings {
     /// A name for this connection, used in status and run history.
     pub name: String,

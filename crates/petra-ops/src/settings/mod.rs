@@ -2,7 +2,9 @@
 //! store, validated together so one error lists every problem.
 
 mod connection;
+mod operation_scope;
 mod source;
+mod unknown_keys;
 
 use std::path::{Path, PathBuf};
 
@@ -12,10 +14,12 @@ use serde::{Deserialize, Serialize};
 pub use connection::{
     load_credentials, ConnectionSettings, EnvLookup, API_KEY_VAR, PASSWORD_VAR, USERNAME_VAR,
 };
+pub use operation_scope::stops_operation;
 pub use source::{ShipFrom, ShippingMethod, Source, SourceSettings, SourceType};
 
 use crate::error::{Error, SettingsProblem};
 pub use crate::fulfillment::FulfillmentSettings;
+use crate::history::Operation;
 use crate::schedule::Schedule;
 pub use crate::shipments::ShipmentSettings;
 
@@ -32,7 +36,7 @@ pub enum Retrieval {
 
 /// The `[inventory]` table: settings of Get Inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct InventorySettings {
     pub retrieval: Retrieval,
     /// A mapping template file (TOML or JSON); the built-in default when unset.
@@ -96,7 +100,7 @@ impl InventorySettings {
 
 /// The `[store]` table: where the embedded store keeps its database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct StoreSettings {
     /// SQLite database file, relative to `petra.toml`.
     pub path: PathBuf,
@@ -112,7 +116,7 @@ impl Default for StoreSettings {
 
 /// Everything `petra.toml` holds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct Config {
     pub connection: ConnectionSettings,
     pub source: SourceSettings,
@@ -127,6 +131,10 @@ pub struct Config {
     /// `None` for a configuration built in code or parsed from text.
     #[serde(skip)]
     pub file: Option<PathBuf>,
+    /// Keys of the parsed text that no setting reads, such as `connection.tiemout_secs`.
+    /// [`Config::problems`] lists each, so a misspelled key is never silently ignored.
+    #[serde(skip)]
+    pub unknown_keys: Vec<String>,
 }
 
 impl Config {
@@ -145,14 +153,25 @@ impl Config {
         Ok(config)
     }
 
-    /// Parses the TOML text of `petra.toml`.
+    /// Parses the TOML text of `petra.toml`. An unknown key does not fail the parse. It is
+    /// kept in [`Config::unknown_keys`] and reported by [`Config::problems`].
     pub fn parse(text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|err| err.to_string())
+        let (mut config, unknown_keys): (Self, _) =
+            unknown_keys::parse_recording_unknown(text).map_err(|err| err.to_string())?;
+        config.unknown_keys = unknown_keys;
+        Ok(config)
     }
 
-    /// Lists every problem of every table, empty when the configuration is valid.
+    /// Lists every problem of every table, empty when the configuration is valid. Unknown
+    /// keys come first, because a misspelled key often causes another problem, such as a
+    /// required key that reads as missing.
     pub fn problems(&self) -> Vec<SettingsProblem> {
-        let mut problems = self.connection.problems();
+        let mut problems: Vec<SettingsProblem> = self
+            .unknown_keys
+            .iter()
+            .map(|path| unknown_keys::unknown_key_problem(path))
+            .collect();
+        problems.extend(self.connection.problems());
         problems.extend(self.source.problems());
         problems.extend(self.inventory.problems());
         problems.extend(self.fulfillment.problems());
@@ -174,14 +193,43 @@ impl Config {
         problems
     }
 
+    /// Lists the problems that stop `operation`, leaving out those of settings only other
+    /// operations read, such as a shipping method for Get Inventory.
+    pub fn problems_for(&self, operation: Operation) -> Vec<SettingsProblem> {
+        self.problems()
+            .into_iter()
+            .filter(|problem| stops_operation(&problem.field, operation))
+            .collect()
+    }
+
+    /// Lists the problems that stop every operation: those of the connection, the source's
+    /// name, the store and unknown tables.
+    pub fn shared_problems(&self) -> Vec<SettingsProblem> {
+        self.problems()
+            .into_iter()
+            .filter(|problem| {
+                Operation::ALL
+                    .into_iter()
+                    .all(|operation| stops_operation(&problem.field, operation))
+            })
+            .collect()
+    }
+
     /// Returns an error listing every problem, or nothing when the configuration is valid.
     pub fn validate(&self) -> Result<(), Error> {
-        let problems = self.problems();
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::InvalidSettings { problems })
-        }
+        invalid_if_any(self.problems())
+    }
+
+    /// Returns an error listing every problem that stops `operation`, or nothing when the
+    /// operation may run.
+    pub fn validate_for(&self, operation: Operation) -> Result<(), Error> {
+        invalid_if_any(self.problems_for(operation))
+    }
+
+    /// Returns an error listing every problem that stops all operations, or nothing when
+    /// the settings they share are valid.
+    pub fn validate_shared(&self) -> Result<(), Error> {
+        invalid_if_any(self.shared_problems())
     }
 
     /// Resolves a path from the file against the folder of `petra.toml`.
@@ -244,6 +292,14 @@ impl Config {
     }
 }
 
+fn invalid_if_any(problems: Vec<SettingsProblem>) -> Result<(), Error> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidSettings { problems })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,9 +322,124 @@ base_url = "http://127.0.0.1:9/v1"
     }
 
     #[test]
-    fn unknown_key_is_rejected() {
-        let err = Config::parse("[connection]\npassword = \"x\"\n").unwrap_err();
-        assert!(err.contains("password"), "{err}");
+    fn unknown_key_is_a_problem() {
+        let config = Config::parse("[connection]\npassword = \"x\"\n").unwrap();
+
+        let fields: Vec<String> = config.problems().into_iter().map(|p| p.field).collect();
+
+        assert!(
+            fields.contains(&"connection.password".to_owned()),
+            "{fields:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_key_listed_with_other_problems() {
+        let text = r#"
+[connection]
+base_url = "http://127.0.0.1:9/v1"
+tiemout_secs = 5
+[source]
+fulfills_orders = true
+[[source.shipping_methods]]
+name = "UPS Ground"
+code = "UPSG"
+[source.ship_from]
+address = "2101 S Hohokam Dr"
+city = "Tempe"
+stat_code = "AZ"
+postal_code = "85282"
+country_code = "US"
+[inventory]
+batch_size = 0
+"#;
+        let config = Config::parse(text).unwrap();
+
+        let message = config.validate().unwrap_err().to_string();
+
+        assert!(
+            message.starts_with("invalid settings (4 problems):"),
+            "{message}"
+        );
+        assert!(
+            message.contains(
+                "connection.tiemout_secs is not a known key; did you mean \"timeout_secs\"?"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains(
+                "source.ship_from.stat_code is not a known key; did you mean \"state_code\"?"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("source.ship_from.state_code is missing"),
+            "{message}"
+        );
+        assert!(
+            message.contains("inventory.batch_size 0 is outside 1 to 100000"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_come_first() {
+        let text = "[connection]\nbase_ur = \"http://127.0.0.1:9/v1\"\n";
+        let config = Config::parse(text).unwrap();
+
+        let fields: Vec<String> = config.problems().into_iter().map(|p| p.field).collect();
+
+        assert_eq!(fields, ["connection.base_ur", "connection.base_url"]);
+    }
+
+    #[test]
+    fn shipping_method_key_is_checked() {
+        let text = format!(
+            "{MINIMAL}[[source.shipping_methods]]\nname = \"UPS Ground\"\ncode = \"UPSG\"\n\
+             [[source.shipping_methods]]\nname = \"FedEx\"\ncod = \"FDX\"\n"
+        );
+        let config = Config::parse(&text).unwrap();
+
+        let fields: Vec<String> = config.problems().into_iter().map(|p| p.field).collect();
+
+        assert_eq!(config.unknown_keys, ["source.shipping_methods[1].cod"]);
+        assert_eq!(
+            fields,
+            [
+                "source.shipping_methods[1].cod",
+                "source.shipping_methods[1].code"
+            ]
+        );
+    }
+
+    #[test]
+    fn shared_problems_skip_operation_tables() {
+        let text = "[connection]\nbase_url = \"\"\ntiemout_secs = 3\n\
+                    [inventory]\nbatch_size = 0\n[fulfillment]\nbatch_size = 0\n";
+        let config = Config::parse(text).unwrap();
+
+        let fields: Vec<String> = config
+            .shared_problems()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+
+        assert_eq!(fields, ["connection.tiemout_secs", "connection.base_url"]);
+    }
+
+    #[test]
+    fn invalid_toml_still_fails_parse() {
+        let err = Config::parse("[connection\nbase_url = 1\n").unwrap_err();
+
+        assert!(err.contains("line 1"), "{err}");
+    }
+
+    #[test]
+    fn wrong_value_type_still_fails_parse() {
+        let err = Config::parse("[inventory]\nbatch_size = \"many\"\n").unwrap_err();
+
+        assert!(err.contains("batch_size"), "{err}");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::stops_operation;
 use crate::error::{Error, SettingsProblem};
+use crate::history::Operation;
 
 /// The role a source plays for the merchant.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,8 +18,10 @@ pub enum SourceType {
     ProductDataSource,
 }
 
-/// A way the source ships, for example UPS Ground with code `UPSG`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A way the source ships, for example UPS Ground with code `UPSG`. A missing name or
+/// code reads as empty, so validation lists it with every other problem.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ShippingMethod {
     pub name: String,
     pub code: String,
@@ -41,7 +45,7 @@ pub struct ShipFrom {
 
 /// Source settings as written in `petra.toml`, not yet validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct SourceSettings {
     pub name: String,
     #[serde(rename = "type")]
@@ -108,6 +112,21 @@ impl SourceSettings {
     /// in one pass.
     pub fn validate(self) -> Result<Source, Error> {
         let problems = self.problems();
+        if problems.is_empty() {
+            Ok(Source { settings: self })
+        } else {
+            Err(Error::InvalidSettings { problems })
+        }
+    }
+
+    /// Checks the rules that stop `operation`, so Get Inventory and Get Shipments run
+    /// while only a setting of Send Fulfillment Requests, such as `ship_from`, is invalid.
+    pub fn validate_for(self, operation: Operation) -> Result<Source, Error> {
+        let problems: Vec<SettingsProblem> = self
+            .problems()
+            .into_iter()
+            .filter(|problem| stops_operation(&problem.field, operation))
+            .collect();
         if problems.is_empty() {
             Ok(Source { settings: self })
         } else {
@@ -322,6 +341,34 @@ mod tests {
 
         let field = problem.map(|problem| problem.field);
         assert_eq!(field.as_deref(), Some("source.fulfills_orders"));
+    }
+
+    #[test]
+    fn shipping_problem_spares_inventory() {
+        let mut settings = SourceSettings::sample_fulfilling();
+        settings.shipping_methods.clear();
+
+        assert!(settings
+            .clone()
+            .validate_for(Operation::GetInventory)
+            .is_ok());
+        assert!(settings
+            .clone()
+            .validate_for(Operation::GetShipments)
+            .is_ok());
+        assert!(settings
+            .validate_for(Operation::SendFulfillmentRequests)
+            .is_err());
+    }
+
+    #[test]
+    fn missing_name_stops_every_operation() {
+        for operation in Operation::ALL {
+            let mut settings = SourceSettings::sample_fulfilling();
+            settings.name.clear();
+
+            assert!(settings.validate_for(operation).is_err(), "{operation}");
+        }
     }
 
     #[test]

@@ -128,16 +128,7 @@ impl GetShipments {
 
     /// Compiles the template against Petra's shipment schema and the shipment target.
     pub fn compile(&self) -> Result<fieldmap::Plan, Error> {
-        let loaded = self.template.load(DEFAULT_TEMPLATE)?;
-        fieldmap::compile(
-            &loaded.template,
-            &fieldmap::schemas::petra_shipment(),
-            &fieldmap::schemas::shipment(),
-        )
-        .map_err(|diagnostics| Error::Template {
-            template: loaded.name.clone(),
-            details: diagnostics.to_string(),
-        })
+        compile_template(&self.template)
     }
 
     /// Runs Get Shipments once and records it in the history. "No shipments yet" is a
@@ -425,4 +416,19 @@ pub fn ordered_lines(entry: &OutboxEntry) -> Vec<OrderLine> {
             })
         })
         .collect()
+}
+
+/// Compiles `template` (the built-in one for [`TemplateChoice::Default`]) against
+/// Petra's shipment schema and the shipment target, without building the operation.
+pub fn compile_template(template: &TemplateChoice) -> Result<fieldmap::Plan, Error> {
+    let loaded = template.load(DEFAULT_TEMPLATE)?;
+    fieldmap::compile(
+        &loaded.template,
+        &fieldmap::schemas::petra_shipment(),
+        &fieldmap::schemas::shipment(),
+    )
+    .map_err(|diagnostics| Error::Template {
+        template: loaded.name.clone(),
+        details: diagnostics.to_string(),
+    })
 }

@@ -10,7 +10,7 @@ use crate::schedule::Schedule;
 
 /// Settings of Get Shipments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct ShipmentSettings {
     /// Days back from now whose shipments each run fetches.
     pub window_days: u32,

@@ -7,11 +7,19 @@ use axum::http::header::{
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
+use crate::auth::FeedLogin;
 use crate::state::AppState;
 
 /// `GET /v1/feed/ProdList.csv`: the catalog file, gzip-compressed when the request accepts
-/// gzip. Like a dealer's Feed URL, it needs no credentials.
-pub(super) async fn download(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+/// gzip. Like Petra's feed server, it requires the account's HTTP Basic credentials and
+/// returns 401 without them or with wrong ones. An account without API access may still
+/// download it.
+pub(super) async fn download(
+    login: FeedLogin,
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Response {
+    tracing::debug!(account = %login.account_id, "feed download");
     let gzip = accepts_gzip(&headers);
     let body = if gzip {
         state.feed.gzip.clone()

@@ -58,6 +58,11 @@ impl Harness {
             .basic_auth(DEFAULT_USERNAME, Some(DEFAULT_PASSWORD))
     }
 
+    /// Builds a GET of the feed, sent with `http`, with the default account's credentials.
+    pub fn get_feed(&self, http: &Client) -> RequestBuilder {
+        get_feed(http, &self.sandbox)
+    }
+
     /// Builds a POST of an order body with the default account's credentials.
     pub fn post_order(&self, body: &Value) -> RequestBuilder {
         self.http
@@ -132,4 +137,11 @@ pub fn real_feed_path() -> PathBuf {
         path.display()
     );
     path
+}
+
+/// Builds a GET of the sandbox's feed with the default account's credentials, which the
+/// feed requires like the API.
+pub fn get_feed(http: &Client, sandbox: &RunningSandbox) -> RequestBuilder {
+    http.get(sandbox.feed_url())
+        .basic_auth(DEFAULT_USERNAME, Some(DEFAULT_PASSWORD))
 }

@@ -1,5 +1,8 @@
 //! Status per operation: Connected (the last Test Connection passed), Configured (the
-//! settings are valid) and Mapped (the template compiles against its schemas).
+//! settings the operation reads are valid) and Mapped (its template compiles against its
+//! schemas).
+
+mod checks;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -7,8 +10,10 @@ use serde::Serialize;
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::history::{last_real_run, Operation, RunHistory, RunRecord, RunStatus};
-use crate::inventory::GetInventory;
-use crate::settings::{Config, Retrieval};
+use crate::settings::Config;
+use checks::{
+    configured, fulfillment_configured, fulfillment_mapped, inventory_mapped, shipments_mapped,
+};
 
 /// One yes/no check with the reason behind it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -214,23 +219,14 @@ pub async fn status(
         None => Check::no("never tested; run `petra connection test`"),
     };
 
-    let problems = config.problems();
-    let configured = if problems.is_empty() {
-        Check::yes("settings are valid")
-    } else {
-        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        Check::no(list.join("; "))
-    };
-
     let mut operations = Vec::new();
     for operation in Operation::ALL {
         let (configured, mapped) = match operation {
-            Operation::GetInventory => (configured.clone(), inventory_mapped(config)),
-            Operation::SendFulfillmentRequests => (
-                fulfillment_configured(config, &configured),
-                default_mapped("fulfillment-requests"),
-            ),
-            Operation::GetShipments => (configured.clone(), default_mapped("shipments")),
+            Operation::GetInventory => (configured(config, operation), inventory_mapped(config)),
+            Operation::SendFulfillmentRequests => {
+                (fulfillment_configured(config), fulfillment_mapped(config))
+            }
+            Operation::GetShipments => (configured(config, operation), shipments_mapped(config)),
         };
         let read_error = |source| Error::History {
             action: "read the last run",
@@ -295,38 +291,6 @@ fn next_run(
     }
 }
 
-fn inventory_mapped(config: &Config) -> Check {
-    let source = match config.source.clone().validate() {
-        Ok(source) => source,
-        Err(_) => return Check::no("the source settings are invalid"),
-    };
-    let mut settings = config.inventory.clone();
-    settings.template = settings.template.map(|path| config.resolve(&path));
-    let operation = GetInventory::new(source, settings);
-    let from_api = config.inventory.retrieval == Retrieval::Api;
-    match operation.check_template(from_api) {
-        Ok(()) => Check::yes(match &config.inventory.template {
-            Some(path) => format!("template {} compiles", path.display()),
-            None => "default template compiles".to_owned(),
-        }),
-        Err(err) => Check::no(err.to_string()),
-    }
-}
-
-fn fulfillment_configured(config: &Config, configured: &Check) -> Check {
-    match config.source.fulfillment_problem() {
-        Some(problem) => Check::no(problem.to_string()),
-        None => configured.clone(),
-    }
-}
-
-fn default_mapped(name: &str) -> Check {
-    match fieldmap::defaults::plan(name) {
-        Ok(_) => Check::yes(format!("default template {name} compiles")),
-        Err(err) => Check::no(err.to_string()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -370,6 +334,158 @@ mod tests {
 
     fn inventory(status: &Status) -> &OperationStatus {
         &status.operations[0]
+    }
+
+    async fn configured_lines(text: &str) -> Vec<Check> {
+        let config = Config::parse(text).unwrap();
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &MemoryHistory::new(), &clock)
+            .await
+            .unwrap();
+
+        status
+            .operations
+            .into_iter()
+            .map(|operation| operation.configured)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn shipping_problem_stops_only_fulfillment() {
+        let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n\
+                    [source]\nfulfills_orders = true\n\
+                    [source.ship_from]\naddress = \"1 Main St\"\ncity = \"Tempe\"\n\
+                    postal_code = \"85282\"\ncountry_code = \"US\"\n";
+
+        let lines = configured_lines(text).await;
+
+        assert!(lines[0].ok, "{:?}", lines[0]);
+        assert!(!lines[1].ok, "{:?}", lines[1]);
+        assert!(
+            lines[1].detail.contains("source.shipping_methods"),
+            "{:?}",
+            lines[1]
+        );
+        assert!(
+            lines[1].detail.contains("source.ship_from.state_code"),
+            "{:?}",
+            lines[1]
+        );
+        assert!(lines[2].ok, "{:?}", lines[2]);
+    }
+
+    #[tokio::test]
+    async fn inventory_problem_stops_only_inventory() {
+        let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n\
+                    [inventory]\nbatch_size = 0\n[shipments]\nwindow_dys = 3\n";
+
+        let lines = configured_lines(text).await;
+
+        assert_eq!(
+            lines[0].detail,
+            "inventory.batch_size 0 is outside 1 to 100000"
+        );
+        assert!(!lines[1].detail.contains("inventory"), "{:?}", lines[1]);
+        assert!(!lines[1].detail.contains("shipments"), "{:?}", lines[1]);
+        assert!(
+            lines[2]
+                .detail
+                .starts_with("shipments.window_dys is not a known key"),
+            "{:?}",
+            lines[2]
+        );
+    }
+
+    #[tokio::test]
+    async fn non_fulfilling_source_lists_other_problems() {
+        let text = "[connection]\nbase_url = \"\"\n[fulfillment]\nbatch_size = 0\n";
+
+        let lines = configured_lines(text).await;
+
+        let fulfillment = &lines[1].detail;
+        assert!(
+            fulfillment.starts_with("source.fulfills_orders is false"),
+            "{fulfillment}"
+        );
+        assert!(
+            fulfillment.contains("; connection.base_url is missing"),
+            "{fulfillment}"
+        );
+        assert!(
+            fulfillment.contains("; fulfillment.batch_size 0 is outside"),
+            "{fulfillment}"
+        );
+    }
+
+    #[tokio::test]
+    async fn mapped_compiles_configured_templates() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("broken.toml"), "[[fields]]\ntarget = 1\n").unwrap();
+        let path = dir.path().join("petra.toml");
+        let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n\
+                    [fulfillment]\ntemplate = \"broken.toml\"\n\
+                    [shipments]\ntemplate = \"missing.toml\"\n";
+        std::fs::write(&path, text).unwrap();
+        let config = Config::load(&path).unwrap();
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &MemoryHistory::new(), &clock)
+            .await
+            .unwrap();
+
+        let fulfillment = &status.operations[1].mapped;
+        let shipments = &status.operations[2].mapped;
+        assert!(!fulfillment.ok, "{fulfillment:?}");
+        assert!(
+            fulfillment.detail.contains("broken.toml"),
+            "{fulfillment:?}"
+        );
+        assert!(!shipments.ok, "{shipments:?}");
+        assert!(shipments.detail.contains("missing.toml"), "{shipments:?}");
+        assert!(
+            status.operations[0].mapped.ok,
+            "{:?}",
+            status.operations[0].mapped
+        );
+    }
+
+    #[tokio::test]
+    async fn mapped_names_default_templates() {
+        let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n";
+        let config = Config::parse(text).unwrap();
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &MemoryHistory::new(), &clock)
+            .await
+            .unwrap();
+
+        assert_eq!(
+            status.operations[1].mapped,
+            Check::yes("default template fulfillment-requests compiles")
+        );
+        assert_eq!(
+            status.operations[2].mapped,
+            Check::yes("default template shipments compiles")
+        );
+    }
+
+    #[tokio::test]
+    async fn connection_problem_stops_every_operation() {
+        let text = "[connection]\nbase_url = \"\"\n[source]\nfulfills_orders = true\n\
+                    [[source.shipping_methods]]\nname = \"UPS Ground\"\ncode = \"UPSG\"\n\
+                    [source.ship_from]\naddress = \"1 Main St\"\ncity = \"Tempe\"\n\
+                    state_code = \"AZ\"\npostal_code = \"85282\"\ncountry_code = \"US\"\n";
+
+        let lines = configured_lines(text).await;
+
+        for line in &lines {
+            assert!(!line.ok, "{line:?}");
+            assert!(
+                line.detail.starts_with("connection.base_url is missing"),
+                "{line:?}"
+            );
+        }
     }
 
     #[tokio::test]
