@@ -1,14 +1,14 @@
 //! `petra demo --feed` stopped by SIGTERM while the sandbox loads a large feed exits 5
 //! with an error stating that nothing was imported, and creates no store.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::process::Stdio;
 
 use petra_client::feed::{generate, GeneratorOptions};
 
 mod common;
 
-use common::{petra_command, terminate};
+use common::{petra_command, read_until, terminate};
 
 /// Rows of the feed: enough that a debug build is still loading it into the sandbox
 /// when the signal arrives.
@@ -36,14 +36,9 @@ fn sigterm_while_sandbox_loads_feed() {
         .spawn()
         .unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut before_signal = String::new();
-    while !before_signal.contains("into the sandbox") {
-        let read = stderr.read_line(&mut before_signal).unwrap();
-        assert!(
-            read > 0,
-            "petra ended before loading the feed: {before_signal}"
-        );
-    }
+    read_until(&mut stderr, "loading the feed", |line| {
+        line.ends_with("into the sandbox\n")
+    });
     terminate(child.id());
     let mut after_signal = String::new();
     stderr.read_to_string(&mut after_signal).unwrap();
