@@ -1,5 +1,7 @@
 //! The SQLite inventory pool against real database files.
 
+use std::collections::BTreeMap;
+
 use chrono::{TimeZone, Utc};
 use petra_ops::pool::{
     sku_fingerprint, ContentHash, InventoryPool, ItemStatus, PoolItem, UpsertOptions,
@@ -367,4 +369,64 @@ async fn unopenable_path_names_file() {
     let message = SqliteStore::open(&path).unwrap_err().to_string();
 
     assert!(message.contains("no-such-folder"), "{message}");
+}
+
+/// Returns the next value of a xorshift generator, for batches that vary but repeat.
+fn next_random(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+#[tokio::test]
+async fn mixed_batches_match_model() {
+    let (_dir, store) = open();
+    let mut model: BTreeMap<String, u64> = BTreeMap::new();
+    let mut state = 12_345u64;
+
+    // Batches of 1 to 200 items around the 64-row state group, mixing new, stored and
+    // repeated SKUs, with and without row hashes.
+    for round in 0..40 {
+        let len = (next_random(&mut state) % 200) as usize + 1;
+        let mut batch = Vec::new();
+        for _ in 0..len {
+            let sku = format!("S{:04}", next_random(&mut state) % 600);
+            let quantity = next_random(&mut state) % 1000;
+            let mut new_item = item(&sku, quantity, &format!("round {round}"));
+            if next_random(&mut state) % 2 == 0 {
+                let row = format!("{sku}/{quantity}/{round}");
+                new_item = new_item.with_row_hash(ContentHash::of(row.as_bytes()));
+            }
+            batch.push(new_item);
+        }
+        let batch_model: BTreeMap<String, u64> = batch
+            .iter()
+            .map(|item| (item.sku.as_str().to_owned(), item.quantity))
+            .collect();
+        let created = batch_model
+            .keys()
+            .filter(|sku| !model.contains_key(*sku))
+            .count() as u64;
+
+        let outcome = store
+            .upsert_batch(SOURCE, batch, APPLY, now())
+            .await
+            .unwrap();
+
+        assert_eq!(outcome.created, created, "round {round}");
+        model.extend(batch_model);
+        let active = store.count(SOURCE, ItemStatus::Active).await.unwrap();
+        assert_eq!(active, model.len() as u64, "round {round}");
+    }
+
+    for (sku, quantity) in &model {
+        let stored = store.item(SOURCE, sku).await.unwrap().expect("stored");
+        assert_eq!(stored.quantity, *quantity, "{sku}");
+    }
+    let mut fingerprints = store.active_fingerprints(SOURCE).await.unwrap().unwrap();
+    fingerprints.sort_unstable();
+    let mut expected: Vec<u64> = model.keys().map(|sku| sku_fingerprint(sku)).collect();
+    expected.sort_unstable();
+    assert_eq!(fingerprints, expected);
 }

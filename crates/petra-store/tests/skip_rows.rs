@@ -465,3 +465,103 @@ async fn unchanged_reimport_reports_rows_read() {
     assert_eq!(last.read, ROWS);
     assert_eq!(last.records, 0);
 }
+
+/// Imports `records` into a fresh store, so no row is passed over: the reference a
+/// re-import that passes over rows must match.
+async fn full_read(records: &[csv::ByteRecord]) -> InventoryReport {
+    let fresh = Fixture::new();
+    let feed = fresh.write("full.csv", records);
+    fresh.import(&feed, TemplateChoice::Default).await
+}
+
+#[tokio::test]
+async fn repeated_skus_warn_like_full_read() {
+    let fixture = Fixture::new();
+    let feed = fixture.write("feed.csv", &fixture.records);
+    fixture.import(&feed, TemplateChoice::Default).await;
+    // Changed copies of two SKUs, each right after its unchanged original.
+    let first_target = fixture.records[DATA_START + 50].clone();
+    let second_target = fixture.records[DATA_START + 100].clone();
+    let mut repeated = fixture.records.clone();
+    repeated.insert(DATA_START + 101, with_available(&second_target, b"4322"));
+    repeated.insert(DATA_START + 51, with_available(&first_target, b"4321"));
+    let repeated_feed = fixture.write("repeated.csv", &repeated);
+
+    let reimport = fixture
+        .import(&repeated_feed, TemplateChoice::Default)
+        .await;
+    let full = full_read(&repeated).await;
+
+    assert_eq!(fixture.quantity(&first_target[SKU]).await, 4321);
+    assert_eq!(fixture.quantity(&second_target[SKU]).await, 4322);
+    assert_eq!(reimport.warning_count, full.warning_count);
+    assert!(
+        reimport
+            .warnings
+            .iter()
+            .any(|warning| warning.starts_with("2 SKUs appear")),
+        "{:?}",
+        reimport.warnings
+    );
+}
+
+#[tokio::test]
+async fn rejected_later_copy_keeps_earlier() {
+    let fixture = Fixture::new();
+    let feed = fixture.write("feed.csv", &fixture.records);
+    let first = fixture.import(&feed, TemplateChoice::Default).await;
+    // An invalid copy right after the unchanged original is rejected.
+    let target = fixture.records[DATA_START + 50].clone();
+    let mut repeated = fixture.records.clone();
+    repeated.insert(DATA_START + 51, with_available(&target, b"-5"));
+    let repeated_feed = fixture.write("repeated.csv", &repeated);
+
+    let reimport = fixture
+        .import(&repeated_feed, TemplateChoice::Default)
+        .await;
+    let full = full_read(&repeated).await;
+
+    assert_eq!(reimport.rejected, first.rejected + 1);
+    let expected: u64 = std::str::from_utf8(&target[AVAILABLE])
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(fixture.quantity(&target[SKU]).await, expected);
+    assert_eq!(
+        reimport.warning_count, full.warning_count,
+        "{:?}",
+        reimport.warnings
+    );
+}
+
+#[tokio::test]
+async fn archive_keeps_repeated_and_rejected_skus() {
+    let fixture = Fixture::new();
+    let feed = fixture.write("feed.csv", &fixture.records);
+    fixture.import(&feed, TemplateChoice::Default).await;
+    let repeated_target = fixture.records[DATA_START + 50].clone();
+    let rejected_target = fixture.records[DATA_START + 60].clone();
+    let mut records = fixture.records.clone();
+    let removed: Vec<csv::ByteRecord> = [150, 120, 30]
+        .iter()
+        .map(|offset| records.remove(DATA_START + offset))
+        .collect();
+    records.insert(DATA_START + 61, with_available(&rejected_target, b"-5"));
+    records.insert(DATA_START + 51, with_available(&repeated_target, b"4321"));
+    let changed = fixture.write("changed.csv", &records);
+
+    let report = fixture.import(&changed, TemplateChoice::Default).await;
+
+    assert_eq!(report.archived, 3, "{:?}", report.archive);
+    for record in &removed {
+        let sku = std::str::from_utf8(&record[SKU]).unwrap().trim();
+        let item = fixture.store.item("Petra Industries", sku).await.unwrap();
+        assert_eq!(item.unwrap().status, ItemStatus::Archived, "{sku}");
+    }
+    for record in [&repeated_target, &rejected_target] {
+        let sku = std::str::from_utf8(&record[SKU]).unwrap().trim();
+        let item = fixture.store.item("Petra Industries", sku).await.unwrap();
+        assert_eq!(item.unwrap().status, ItemStatus::Active, "{sku}");
+    }
+}

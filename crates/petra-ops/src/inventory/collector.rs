@@ -81,7 +81,7 @@ impl Collector {
             }
             Err((sku, field, value, reason)) => {
                 if let Some(sku) = &sku {
-                    self.seen.insert(sku);
+                    self.seen.insert_rejected(sku);
                 }
                 self.reject(vec![Rejection {
                     line,
@@ -110,7 +110,7 @@ impl Collector {
     pub fn reject_mapping(&mut self, line: u64, error: &RecordError) {
         self.records += 1;
         if let Some(sku) = &error.key {
-            self.seen.insert(sku);
+            self.seen.insert_rejected(sku);
         }
         let rejections = error
             .problems
@@ -131,7 +131,7 @@ impl Collector {
         self.records += 1;
         let sku = error.petra_sku.as_ref().map(|sku| sku.as_str().to_owned());
         if let Some(sku) = &sku {
-            self.seen.insert(sku);
+            self.seen.insert_rejected(sku);
         }
         let rejections = error
             .fields
@@ -155,7 +155,12 @@ impl Collector {
 
     /// Records a warning; only the first ones are kept in full.
     pub fn warn(&mut self, message: String) {
-        self.warning_count += 1;
+        self.warn_many(1, message);
+    }
+
+    /// Records `count` warnings given as one message.
+    pub fn warn_many(&mut self, count: u64, message: String) {
+        self.warning_count += count;
         if self.warnings.len() < MAX_LISTED {
             self.warnings.push(message);
         }

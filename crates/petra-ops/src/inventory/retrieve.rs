@@ -198,12 +198,21 @@ fn read_rows<R: Read>(
     if skipped_rows > 0 {
         tracing::debug!(rows = skipped_rows, "skipped unchanged rows");
     }
-    let repeated = collector.seen.passed_over_then_read();
+    // Counted as one warning per SKU, as a full read warns about each repeated copy.
+    let repeated = collector.seen.passed_over_then_read() as u64;
     if repeated > 0 {
-        collector.warn(format!(
-            "{repeated} SKUs appear more than once in the catalog, each first with a row \
-             unchanged since the last run; the later record of each wins"
-        ));
+        let skus = if repeated == 1 {
+            "SKU appears"
+        } else {
+            "SKUs appear"
+        };
+        collector.warn_many(
+            repeated,
+            format!(
+                "{repeated} {skus} more than once in the catalog, each first with a row \
+                 unchanged since the last run; the later record of each wins"
+            ),
+        );
     }
 
     let completeness = match reader.finish() {

@@ -21,9 +21,12 @@ pub(crate) type Fingerprints = HashSet<u64, FxBuildHasher>;
 /// fingerprint can never archive an item that is present.
 #[derive(Default)]
 pub(crate) struct SeenSkus {
-    /// Fingerprints of the SKUs read or rejected, and, when the pool did not list every
+    /// Fingerprints of the SKUs read and accepted, and, when the pool did not list every
     /// active item, of the SKUs passed over too.
     read: Fingerprints,
+    /// Fingerprints of the SKUs of rejected records. A rejected record still counts its
+    /// SKU as present, but its item keeps the values of an earlier copy.
+    rejected: Fingerprints,
     /// Row hashes of the items active before the run.
     stored: RowHashes,
     /// One bit per entry of `stored`, set when the run passed over that entry's row.
@@ -54,7 +57,7 @@ impl SeenSkus {
             return false;
         };
         let fingerprint = self.stored.entries()[position].fingerprint;
-        if self.read.contains(&fingerprint) || self.is_passed_over(position) {
+        if self.was_read(fingerprint) || self.is_passed_over(position) {
             return false;
         }
 
@@ -70,12 +73,20 @@ impl SeenSkus {
         true
     }
 
-    /// Adds a SKU that was read or rejected, and returns false when it was read earlier.
+    /// Adds the SKU of an accepted record, and returns false when the SKU was read or
+    /// rejected earlier.
     ///
     /// A SKU passed over earlier is not detected here when the pool listed every active
     /// item; [`passed_over_then_read`](Self::passed_over_then_read) counts those.
     pub(crate) fn insert(&mut self, sku: &str) -> bool {
-        self.read.insert(sku_fingerprint(sku))
+        let fingerprint = sku_fingerprint(sku);
+        let rejected = self.rejected.contains(&fingerprint);
+        self.read.insert(fingerprint) && !rejected
+    }
+
+    /// Adds the SKU of a rejected record.
+    pub(crate) fn insert_rejected(&mut self, sku: &str) {
+        self.rejected.insert(sku_fingerprint(sku));
     }
 
     /// Returns whether a SKU was seen. Exact only when [`absent`](Self::absent) returns
@@ -87,7 +98,7 @@ impl SeenSkus {
     /// Returns whether a SKU with this [`sku_fingerprint`] was seen, with the same limit as
     /// [`contains`](Self::contains).
     pub(crate) fn contains_fingerprint(&self, fingerprint: u64) -> bool {
-        self.read.contains(&fingerprint)
+        self.was_read(fingerprint)
     }
 
     /// Counts the items active before the run that the retrieval did not return, or
@@ -125,9 +136,9 @@ impl SeenSkus {
         Some(absent)
     }
 
-    /// Counts the SKUs passed over as unchanged and read again later in the retrieval: SKUs
-    /// repeated in the catalog whose earlier copy is unchanged. The later copy was mapped
-    /// and written, so it wins, but [`insert`](Self::insert) did not report it.
+    /// Counts the SKUs passed over as unchanged and accepted again later in the retrieval:
+    /// SKUs repeated in the catalog whose earlier copy is unchanged. The later copy was
+    /// mapped and written, so it wins, but [`insert`](Self::insert) did not report it.
     pub(crate) fn passed_over_then_read(&self) -> usize {
         if self.read.is_empty() || !self.stored.has_all_active() {
             return 0;
@@ -154,7 +165,12 @@ impl SeenSkus {
         let unhashed = self.stored.unhashed().iter().copied();
         hashed
             .chain(unhashed)
-            .filter(|fingerprint| !self.read.contains(fingerprint))
+            .filter(|fingerprint| !self.was_read(*fingerprint))
+    }
+
+    /// Returns whether a record with this SKU fingerprint was accepted or rejected.
+    fn was_read(&self, fingerprint: u64) -> bool {
+        self.read.contains(&fingerprint) || self.rejected.contains(&fingerprint)
     }
 
     fn is_passed_over(&self, position: usize) -> bool {
@@ -250,6 +266,24 @@ mod tests {
         assert!(seen.pass_over(&hash_of(1)));
 
         assert_eq!(absent_sorted(&seen), vec![6]);
+    }
+
+    #[test]
+    fn rejected_sku_counts_as_seen() {
+        let mut hashes = RowHashes::default();
+        hashes.insert(hash_of(1), "A-1");
+        hashes.insert(hash_of(2), "B-2");
+        hashes.mark_all_active();
+        let mut seen = SeenSkus::new(hashes);
+        assert!(seen.pass_over(&hash_of(1)));
+
+        seen.insert_rejected("A-1");
+        seen.insert_rejected("B-2");
+
+        assert_eq!(seen.passed_over_then_read(), 0);
+        assert!(!seen.pass_over(&hash_of(2)));
+        assert!(!seen.insert("B-2"));
+        assert_eq!(seen.count_absent(), Some(0));
     }
 
     #[test]
