@@ -78,20 +78,37 @@ pub fn progress(json: bool) -> (Option<ProgressBar>, Option<ProgressFn>) {
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         let handle = bar.clone();
         let callback: ProgressFn = Arc::new(move |progress| {
-            handle.set_position(progress.read);
+            // A writer's report may carry an older count than the reader's last one.
+            handle.set_position(handle.position().max(progress.read));
             handle.set_message(format!("{} mapped", progress.records));
         });
         return (Some(bar), Some(callback));
     }
 
-    let last_line = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let steps = Arc::new(ProgressSteps::default());
     let callback: ProgressFn = Arc::new(move |progress| {
-        let step = progress.read / 100_000;
-        if step > last_line.swap(step, std::sync::atomic::Ordering::Relaxed) {
+        if steps.passed_new_step(progress.read) {
             eprintln!("{} rows read, {} mapped", progress.read, progress.records);
         }
     });
     (None, Some(callback))
+}
+
+/// The last 100,000-row step a progress line was printed for.
+#[derive(Default)]
+struct ProgressSteps {
+    last: std::sync::atomic::AtomicU64,
+}
+
+impl ProgressSteps {
+    /// Returns true when `read` rows reach a step no earlier call reached. The reader and
+    /// the writer both report, so a call may carry an older count than the one before.
+    fn passed_new_step(&self, read: u64) -> bool {
+        let step = read / 100_000;
+        step > self
+            .last
+            .fetch_max(step, std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// Returns the host and port of a downloaded feed's URL, or `None` when the catalog came
@@ -187,5 +204,23 @@ pub fn print_report(report: &InventoryReport) {
             "  ... {} more warnings (--json lists them)",
             report.warning_count - 5
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_step_prints_once() {
+        let steps = ProgressSteps::default();
+
+        assert!(!steps.passed_new_step(99_999));
+        assert!(steps.passed_new_step(100_000));
+        assert!(steps.passed_new_step(200_000));
+        // A writer's report that carries an older count prints nothing.
+        assert!(!steps.passed_new_step(150_000));
+        assert!(!steps.passed_new_step(210_000));
+        assert!(steps.passed_new_step(300_000));
     }
 }

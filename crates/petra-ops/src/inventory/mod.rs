@@ -162,7 +162,8 @@ impl GetInventory {
         self
     }
 
-    /// Calls `progress` after every batch written and every [`READ_STEP`] rows read.
+    /// Calls `progress` after every batch written and every [`READ_STEP`] rows read, from
+    /// the writer's and the reader's threads (see [`ProgressFn`]).
     pub fn with_progress(mut self, progress: ProgressFn) -> Self {
         self.progress = Some(progress);
         self

@@ -14,6 +14,9 @@ pub struct Progress {
 
 /// A callback that receives [`Progress`] after each batch written and every
 /// [`READ_STEP`] rows read.
+///
+/// The reader and the writer call it from their own threads, so two calls may overlap,
+/// and a call may carry a smaller `read` than the call before it.
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
 /// Rows read between two calls from the reader. A re-import may pass over every row
@@ -36,10 +39,14 @@ impl ProgressCounts {
         }
     }
 
-    /// Records that `total` rows were read, and reports every [`READ_STEP`] rows.
+    /// Records that `total` rows were read, and reports every [`READ_STEP`] rows. The
+    /// count is stored for every row, so the writer's reports carry it too.
     pub(crate) fn rows_read(&self, total: u64) {
-        if self.callback.is_some() && total % READ_STEP == 0 {
-            self.read.store(total, Ordering::Relaxed);
+        if self.callback.is_none() {
+            return;
+        }
+        self.read.store(total, Ordering::Relaxed);
+        if total % READ_STEP == 0 {
             self.report();
         }
     }

@@ -186,7 +186,11 @@ fn read_rows<R: Read>(
             }
         };
         if let Some(batch) = full {
-            match batches.send_blocking(batch) {
+            let sent = batches.send_blocking(batch);
+            if sent != Sent::Taken {
+                batches.progress.rows_read_now(rows_read);
+            }
+            match sent {
                 Sent::Taken => {}
                 Sent::TakenThenStop => return interrupted(collector, skipped_rows, last_line),
                 Sent::WriterGone => return stopped(collector, skipped_rows),
@@ -354,7 +358,11 @@ pub(crate) async fn read_api(
                 }
             };
             let Some(batch) = full else { continue };
-            match batches.send(batch).await {
+            let sent = batches.send(batch).await;
+            if sent != Sent::Taken {
+                batches.progress.rows_read_now(position);
+            }
+            match sent {
                 Sent::Taken => {}
                 Sent::TakenThenStop => {
                     completeness = Err(format!(
