@@ -43,8 +43,10 @@ fn main() -> ExitCode {
     };
 
     let result = runtime.block_on(run(&cli));
-    // A demo stopped while the sandbox loads its catalog leaves that read on a blocking
-    // thread. It writes nothing, so the process does not wait for it.
+    // Every command awaits its own blocking work before it returns, so after any command
+    // the only work that can remain is a demo's catalog read that a stop signal
+    // abandoned. It writes nothing, so the process does not wait for it. Work added
+    // later that writes on a blocking thread must be awaited before `run` returns.
     runtime.shutdown_timeout(Duration::from_secs(1));
     match result {
         Ok(exit) => {

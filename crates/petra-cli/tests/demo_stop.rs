@@ -47,7 +47,7 @@ fn sigterm_while_sandbox_loads_feed() {
 
     assert_eq!(output.status.code(), Some(5), "{stdout}\n{after_signal}");
     assert!(
-        after_signal.contains("while the sandbox was loading the feed"),
+        after_signal.contains("while the sandbox was loading its catalog"),
         "{after_signal}"
     );
     assert!(!stdout.contains("sandbox listening"), "{stdout}");

@@ -51,7 +51,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         () = stop.cancelled() => {
             return Err(Failure::new(
                 Exit::Incomplete,
-                "stopped by a signal while the sandbox was loading the feed; nothing was imported",
+                "stopped by a signal while the sandbox was loading its catalog; nothing was imported",
             )
             .with_fix("run petra demo again"))
         }
