@@ -2,8 +2,9 @@
 //!
 //! A first import creates every item, and one `INSERT` per state row cost about 0.4 of
 //! the writer's 5 CPU µs per item in statement overhead: binding, stepping and resetting.
-//! Writing 1,000,000 new items through `upsert_batch` took 4.78 to 5.19 µs per item
-//! before and 4.53 to 4.67 µs after, alternated in one run on a 2-core machine.
+//! In a one-off bench (not kept) on a 2-core machine, writing 1,000,000 new items through
+//! `upsert_batch` took 4.78 to 5.19 µs per item before and 4.53 to 4.67 µs after,
+//! alternated. `cargo bench -p petra-store --bench write_only` measures the writer.
 
 use std::sync::OnceLock;
 

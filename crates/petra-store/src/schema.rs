@@ -95,10 +95,10 @@ const PAGE_BYTES: i64 = 4096;
 
 /// WAL pages written before SQLite copies them into the database: 64 MiB of 4 KiB pages,
 /// where SQLite's default is 1,000. Each of these checkpoints waits for two fsyncs and
-/// copies a page written several times only once. Writing 1,000,000 new items through
-/// `upsert_batch` took 4.18 to 4.24 CPU µs per item with this value and 4.29 to 4.51
-/// with the default. Wall time was 4.8 to 6.8 s against 5.1 to 8.4 s, in one run on a
-/// 2-core machine that alternated the two.
+/// copies a page written several times only once. In a one-off bench (not kept) on a
+/// 2-core machine, writing 1,000,000 new items through `upsert_batch` took 4.18 to 4.24
+/// CPU µs per item with this value and 4.29 to 4.51 with the default, alternated. The
+/// WAL file keeps the largest size it reached, about this plus one batch.
 const WAL_CHECKPOINT_PAGES: i64 = 16_384;
 
 /// Bytes of the database file SQLite may read through mmap. Zero, because mapped pages
@@ -116,8 +116,11 @@ pub(crate) fn tune(conn: &Connection) -> Result<(), Error> {
     conn.pragma_update(None, "page_size", PAGE_BYTES)
         .map_err(Error::sqlite("set page_size"))?;
     switch_to_wal(conn)?;
-    // In WAL mode NORMAL is still crash-safe for the database; a power loss can only drop
-    // the last transactions, which the next run writes again.
+    // In WAL mode NORMAL keeps the database consistent through any crash. It syncs the WAL
+    // only at a checkpoint, so a power loss or an OS crash (not a killed process) can roll
+    // back the transactions since the last one, up to WAL_CHECKPOINT_PAGES. The next run
+    // writes them again, and a fulfillment request sent again keeps its PO, which Petra
+    // answers with 409 and the run matches.
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(Error::sqlite("set synchronous"))?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)
