@@ -10,6 +10,11 @@ use super::report::{Rejection, MAX_LISTED};
 use super::seen::SeenSkus;
 use crate::pool::{ContentHash, PoolItem, RowHashes};
 
+/// The warning for a SKU repeated in the catalog, given at the later record's line.
+pub(crate) fn repeated_sku_warning(line: u64, sku: &str) -> String {
+    format!("line {line}: SKU {sku} appears more than once in the catalog; the later record wins")
+}
+
 /// Positions of the fields the pool needs in the plan's output.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct KeyFields {
@@ -57,17 +62,14 @@ impl Collector {
         self.records += 1;
         match pool_item(mapped, self.keys) {
             Ok(mut item) => {
-                if self.seen.insert(item.sku.as_str()) {
+                if self.seen.insert(item.sku.as_str(), line) {
                     if let Some(row_hash) = row_hash {
                         item = item.with_row_hash(row_hash);
                     }
                 } else {
                     // A repeated SKU keeps no row hash, so a later run maps every copy
                     // again and the later record still wins.
-                    self.warn(format!(
-                        "line {line}: SKU {} appears more than once in the catalog; the later record wins",
-                        item.sku
-                    ));
+                    self.warn(repeated_sku_warning(line, item.sku.as_str()));
                     // The later copy replaces an earlier one still in the batch, so the
                     // pool writes the SKU once and runs of the same file settle. A copy
                     // in a batch already sent has been written.
@@ -155,12 +157,7 @@ impl Collector {
 
     /// Records a warning; only the first ones are kept in full.
     pub fn warn(&mut self, message: String) {
-        self.warn_many(1, message);
-    }
-
-    /// Records `count` warnings given as one message.
-    pub fn warn_many(&mut self, count: u64, message: String) {
-        self.warning_count += count;
+        self.warning_count += 1;
         if self.warnings.len() < MAX_LISTED {
             self.warnings.push(message);
         }

@@ -13,7 +13,7 @@ use petra_client::feed::{FeedDownload, ProdListReader};
 use petra_client::PetraApi;
 
 use super::batches::{Batches, Sent};
-use super::collector::Collector;
+use super::collector::{repeated_sku_warning, Collector};
 use super::failure::FailureKind;
 use super::records::{ApiLayout, ApiVariantRecord, ProdListRecord};
 use super::skip::RowHasher;
@@ -202,21 +202,10 @@ fn read_rows<R: Read>(
     if skipped_rows > 0 {
         tracing::debug!(rows = skipped_rows, "skipped unchanged rows");
     }
-    // Counted as one warning per SKU, as a full read warns about each repeated copy.
-    let repeated = collector.seen.passed_over_then_read() as u64;
-    if repeated > 0 {
-        let skus = if repeated == 1 {
-            "SKU appears"
-        } else {
-            "SKUs appear"
-        };
-        collector.warn_many(
-            repeated,
-            format!(
-                "{repeated} {skus} more than once in the catalog, each first with a row \
-                 unchanged since the last run; the later record of each wins"
-            ),
-        );
+    // A full read warns about these when it reads the later copy; a pass-over learns
+    // of them only at the end.
+    for repeated in collector.seen.passed_over_then_read() {
+        collector.warn(repeated_sku_warning(repeated.line, &repeated.sku));
     }
 
     let completeness = match reader.finish() {

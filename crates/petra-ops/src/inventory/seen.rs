@@ -1,7 +1,7 @@
 //! The SKUs a retrieval returned: rows passed over as unchanged, and records read or
 //! rejected.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rustc_hash::FxBuildHasher;
 
@@ -32,6 +32,22 @@ pub(crate) struct SeenSkus {
     stored: RowHashes,
     /// One bit per entry of `stored`, set when the run passed over that entry's row.
     passed_over: Vec<u64>,
+    /// A bit per fingerprint hash, about 8 per stored entry, set for the SKUs passed over.
+    /// A SKU accepted later whose bit is set may have been passed over, so its line is
+    /// kept in `maybe_repeated`.
+    passed_filter: Vec<u64>,
+    /// Line and SKU of the accepted records whose `passed_filter` bit was set. At most one
+    /// bit in eight is set, so at most about one in eight other accepted records land
+    /// here too, and this stays small.
+    maybe_repeated: HashMap<u64, (u64, String), FxBuildHasher>,
+}
+
+/// A SKU whose unchanged row was passed over and which a later record repeated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RepeatedSku {
+    /// Line of the later record, which was written.
+    pub(crate) line: u64,
+    pub(crate) sku: String,
 }
 
 impl SeenSkus {
@@ -64,8 +80,12 @@ impl SeenSkus {
 
         if self.passed_over.is_empty() {
             self.passed_over = vec![0; self.stored.len().div_ceil(64)];
+            let filter_bits = (self.stored.len() * 8).next_power_of_two().max(64);
+            self.passed_filter = vec![0; filter_bits / 64];
         }
         self.passed_over[position / 64] |= 1 << (position % 64);
+        let bit = self.filter_bit(fingerprint);
+        self.passed_filter[bit / 64] |= 1 << (bit % 64);
         // Without a list of every active item, the archive step checks listed SKUs one by
         // one, so it needs this SKU in the set.
         if !self.stored.has_all_active() {
@@ -74,15 +94,23 @@ impl SeenSkus {
         true
     }
 
-    /// Adds the SKU of an accepted record, and returns false when the SKU was read or
-    /// rejected earlier.
+    /// Adds the SKU of an accepted record from feed line `line`, and returns false when
+    /// the SKU was read or rejected earlier.
     ///
     /// A SKU passed over earlier is not detected here when the pool listed every active
-    /// item; [`passed_over_then_read`](Self::passed_over_then_read) counts those.
-    pub(crate) fn insert(&mut self, sku: &str) -> bool {
+    /// item; [`passed_over_then_read`](Self::passed_over_then_read) lists those.
+    pub(crate) fn insert(&mut self, sku: &str, line: u64) -> bool {
         let fingerprint = sku_fingerprint(sku);
         let rejected = self.rejected.contains(&fingerprint);
-        self.read.insert(fingerprint) && !rejected
+        let first = self.read.insert(fingerprint) && !rejected;
+        if first && !self.passed_filter.is_empty() {
+            let bit = self.filter_bit(fingerprint);
+            if self.passed_filter[bit / 64] & (1 << (bit % 64)) != 0 {
+                self.maybe_repeated
+                    .insert(fingerprint, (line, sku.to_owned()));
+            }
+        }
+        first
     }
 
     /// Adds the SKU of a rejected record.
@@ -137,21 +165,35 @@ impl SeenSkus {
         Some(absent)
     }
 
-    /// Counts the SKUs passed over as unchanged and accepted again later in the retrieval:
-    /// SKUs repeated in the catalog whose earlier copy is unchanged. The later copy was
-    /// mapped and written, so it wins, but [`insert`](Self::insert) did not report it.
-    pub(crate) fn passed_over_then_read(&self) -> usize {
-        if self.read.is_empty() || !self.stored.has_all_active() {
-            return 0;
+    /// Lists the SKUs passed over as unchanged and accepted again later in the retrieval,
+    /// in line order: SKUs repeated in the catalog whose earlier copy is unchanged. The
+    /// later copy was mapped and written, so it wins, but [`insert`](Self::insert) did
+    /// not report it.
+    pub(crate) fn passed_over_then_read(&self) -> Vec<RepeatedSku> {
+        if self.maybe_repeated.is_empty() || !self.stored.has_all_active() {
+            return Vec::new();
         }
-        self.stored
+        let mut repeated: Vec<RepeatedSku> = self
+            .stored
             .entries()
             .iter()
             .enumerate()
-            .filter(|&(position, entry)| {
-                self.is_passed_over(position) && self.read.contains(&entry.fingerprint)
+            .filter(|&(position, _)| self.is_passed_over(position))
+            .filter_map(|(_, entry)| self.maybe_repeated.get(&entry.fingerprint))
+            .map(|(line, sku)| RepeatedSku {
+                line: *line,
+                sku: sku.clone(),
             })
-            .count()
+            .collect();
+        repeated.sort_by_key(|repeat| repeat.line);
+        repeated
+    }
+
+    /// Returns the bit of `passed_filter` for a fingerprint. XXH3 spreads the low bits
+    /// evenly.
+    fn filter_bit(&self, fingerprint: u64) -> usize {
+        let bits = self.passed_filter.len() * 64;
+        (fingerprint as usize) & (bits - 1)
     }
 
     /// Returns the fingerprints of the stored items neither passed over nor read.
@@ -232,9 +274,9 @@ mod tests {
         hashes.mark_all_active();
         let mut seen = SeenSkus::new(hashes);
 
-        assert!(seen.insert("A-1"));
+        assert!(seen.insert("A-1", 10));
         assert!(!seen.pass_over(&hash_of(1)));
-        assert!(!seen.insert("A-1"));
+        assert!(!seen.insert("A-1", 11));
     }
 
     #[test]
@@ -247,7 +289,7 @@ mod tests {
         assert!(seen.pass_over(&hash_of(0)));
         assert!(seen.pass_over(&hash_of(2)));
         seen.read.insert(30);
-        assert!(seen.insert("NO-HASH-READ"));
+        assert!(seen.insert("NO-HASH-READ", 10));
 
         let mut expected = vec![10, sku_fingerprint("NO-HASH")];
         expected.sort_unstable();
@@ -281,9 +323,9 @@ mod tests {
         seen.insert_rejected("A-1");
         seen.insert_rejected("B-2");
 
-        assert_eq!(seen.passed_over_then_read(), 0);
+        assert!(seen.passed_over_then_read().is_empty());
         assert!(!seen.pass_over(&hash_of(2)));
-        assert!(!seen.insert("B-2"));
+        assert!(!seen.insert("B-2", 12));
         assert_eq!(seen.count_absent(), Some(0));
     }
 
@@ -297,10 +339,17 @@ mod tests {
         assert!(seen.pass_over(&hash_of(1)));
         assert!(seen.pass_over(&hash_of(2)));
 
-        assert!(seen.insert("A-1"));
-        assert!(seen.insert("NEW"));
+        assert!(seen.insert("NEW", 20));
+        assert!(seen.insert("A-1", 30));
 
-        assert_eq!(seen.passed_over_then_read(), 1);
+        let repeated = seen.passed_over_then_read();
+        assert_eq!(
+            repeated,
+            vec![RepeatedSku {
+                line: 30,
+                sku: "A-1".to_owned()
+            }]
+        );
     }
 
     #[test]
@@ -315,8 +364,8 @@ mod tests {
         assert!(seen.count_absent().is_none());
         assert!(seen.contains("A-1"));
         assert!(!seen.contains("B-2"));
-        assert!(!seen.insert("A-1"));
-        assert_eq!(seen.passed_over_then_read(), 0);
+        assert!(!seen.insert("A-1", 10));
+        assert!(seen.passed_over_then_read().is_empty());
     }
 
     #[test]
@@ -325,7 +374,7 @@ mod tests {
 
         assert!(!seen.has_row_hashes());
         assert!(!seen.pass_over(&hash_of(1)));
-        assert!(seen.insert("A-1"));
+        assert!(seen.insert("A-1", 10));
         assert!(seen.contains("A-1"));
         assert!(seen.absent().is_none());
     }
