@@ -45,6 +45,9 @@ pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> 
             )),
         );
     }
+    // Installed before the schedule is printed, so a stop signal sent by someone who saw
+    // that output ends the scheduler cleanly.
+    let stop = stop::on_signals();
     for job in &jobs {
         eprintln!("{}: {}", job.operation, job.schedule);
     }
@@ -56,7 +59,7 @@ pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> 
         &store,
         &SystemClock,
     );
-    scheduler.run(stop::on_signals()).await?;
+    scheduler.run(stop).await?;
 
     if cli.json {
         let schedules: Vec<serde_json::Value> = schedules(&config)
