@@ -63,6 +63,9 @@ pub struct Failure {
     /// Findings of the command before it failed, such as a connection test outcome. With
     /// `--json` they go into the one error document, so stdout never contains two.
     pub details: Option<serde_json::Value>,
+    /// True when the command already printed its report on stdout, so only the line on
+    /// stderr is written, also with `--json`.
+    pub after_report: bool,
 }
 
 impl Failure {
@@ -72,6 +75,23 @@ impl Failure {
             message: message.into(),
             fix: None,
             details: None,
+            after_report: false,
+        }
+    }
+
+    /// Builds the failure of a run whose report is already on stdout: the one line for
+    /// stderr, with the report's `cause`, so a job that keeps only stderr still sees why.
+    pub fn after_report(exit: Exit, cause: &str) -> Self {
+        let what = match exit {
+            Exit::Connection => {
+                "Petra or the feed server could not be reached or rejected the credentials"
+            }
+            Exit::Incomplete => "the run did not finish its work",
+            _ => "the run failed",
+        };
+        Self {
+            after_report: true,
+            ..Self::new(exit, format!("{what} (exit {}): {cause}", exit as u8))
         }
     }
 

@@ -56,7 +56,7 @@ fn main() -> ExitCode {
             exit.into()
         }
         Err(failure) => {
-            if cli.json {
+            if cli.json && !failure.after_report {
                 output::print_json(&failure.to_json());
             }
             eprintln!("error: {failure}");

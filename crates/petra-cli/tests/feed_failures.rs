@@ -180,6 +180,27 @@ fn ftp_rejected_login_exits_4() {
 }
 
 #[test]
+fn rejected_login_error_line_has_cause() {
+    let output = run_with_rejected_login(true);
+    let report = single_json(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let error = report["fatal_error"].as_str().unwrap_or_default();
+    let last_line = stderr.lines().last().unwrap_or_default();
+
+    // A job that keeps only stderr still learns which login was rejected.
+    assert_eq!(
+        last_line,
+        format!(
+            "error: Petra or the feed server could not be reached or rejected the \
+             credentials (exit 4): {error}"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
+    assert!(!stderr.contains("wrong-ftp-pass-77"), "{stderr}");
+}
+
+#[test]
 fn ftp_rejected_login_text_has_fix() {
     let output = run_with_rejected_login(false);
     let stdout = String::from_utf8_lossy(&output.stdout);

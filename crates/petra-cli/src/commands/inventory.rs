@@ -43,7 +43,23 @@ pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
     } else {
         output::print_report(&report);
     }
-    Ok(exit_for(&report))
+    let exit = exit_for(&report);
+    match failure_cause(exit, &report) {
+        Some(cause) => Err(Failure::after_report(exit, cause)),
+        None => Ok(exit),
+    }
+}
+
+/// Returns the report's reason for exit 4 or 5: the rejected login or the error that
+/// ended the retrieval.
+fn failure_cause(exit: Exit, report: &InventoryReport) -> Option<&str> {
+    if !matches!(exit, Exit::Connection | Exit::Incomplete) {
+        return None;
+    }
+    report
+        .fatal_error
+        .as_deref()
+        .or(report.retrieval_error.as_deref())
 }
 
 /// The exit code of a finished run: rejected credentials or a retrieval that never
