@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use bit_vec::BitVec;
 use rustc_hash::FxBuildHasher;
 
 use crate::pool::{sku_fingerprint, ContentHash, RowHashes};
@@ -31,11 +32,12 @@ pub(crate) struct SeenSkus {
     /// Row hashes of the items active before the run.
     stored: RowHashes,
     /// One bit per entry of `stored`, set when the run passed over that entry's row.
-    passed_over: Vec<u64>,
-    /// A bit per fingerprint hash, about 8 per stored entry, set for the SKUs passed over.
-    /// A SKU accepted later whose bit is set may have been passed over, so its line is
-    /// kept in `maybe_repeated`.
-    passed_filter: Vec<u64>,
+    /// Empty until the first row is passed over.
+    passed_over: BitVec,
+    /// A bit per fingerprint hash, about 8 per stored entry and a power of two, set for
+    /// the SKUs passed over. A SKU accepted later whose bit is set may have been passed
+    /// over, so its line is kept in `maybe_repeated`.
+    passed_filter: BitVec,
     /// Line and SKU of the accepted records whose `passed_filter` bit was set. At most one
     /// bit in eight is set, so at most about one in eight other accepted records land
     /// here too, and this stays small.
@@ -79,13 +81,13 @@ impl SeenSkus {
         }
 
         if self.passed_over.is_empty() {
-            self.passed_over = vec![0; self.stored.len().div_ceil(64)];
-            let filter_bits = (self.stored.len() * 8).next_power_of_two().max(64);
-            self.passed_filter = vec![0; filter_bits / 64];
+            self.passed_over = BitVec::from_elem(self.stored.len(), false);
+            let filter_bits = (self.stored.len() * 8).next_power_of_two();
+            self.passed_filter = BitVec::from_elem(filter_bits, false);
         }
-        self.passed_over[position / 64] |= 1 << (position % 64);
+        self.passed_over.set(position, true);
         let bit = self.filter_bit(fingerprint);
-        self.passed_filter[bit / 64] |= 1 << (bit % 64);
+        self.passed_filter.set(bit, true);
         // Without a list of every active item, the archive step checks listed SKUs one by
         // one, so it needs this SKU in the set.
         if !self.stored.has_all_active() {
@@ -103,12 +105,11 @@ impl SeenSkus {
         let fingerprint = sku_fingerprint(sku);
         let rejected = self.rejected.contains(&fingerprint);
         let first = self.read.insert(fingerprint) && !rejected;
-        if first && !self.passed_filter.is_empty() {
-            let bit = self.filter_bit(fingerprint);
-            if self.passed_filter[bit / 64] & (1 << (bit % 64)) != 0 {
-                self.maybe_repeated
-                    .insert(fingerprint, (line, sku.to_owned()));
-            }
+        let maybe_passed =
+            !self.passed_filter.is_empty() && self.passed_filter[self.filter_bit(fingerprint)];
+        if first && maybe_passed {
+            self.maybe_repeated
+                .insert(fingerprint, (line, sku.to_owned()));
         }
         first
     }
@@ -192,8 +193,7 @@ impl SeenSkus {
     /// Returns the bit of `passed_filter` for a fingerprint. XXH3 spreads the low bits
     /// evenly.
     fn filter_bit(&self, fingerprint: u64) -> usize {
-        let bits = self.passed_filter.len() * 64;
-        (fingerprint as usize) & (bits - 1)
+        (fingerprint as usize) & (self.passed_filter.len() - 1)
     }
 
     /// Returns the fingerprints of the stored items neither passed over nor read.
@@ -217,9 +217,7 @@ impl SeenSkus {
     }
 
     fn is_passed_over(&self, position: usize) -> bool {
-        self.passed_over
-            .get(position / 64)
-            .is_some_and(|word| word & (1 << (position % 64)) != 0)
+        self.passed_over.get(position).unwrap_or(false)
     }
 }
 
@@ -237,6 +235,17 @@ mod tests {
         let mut hashes = RowHashes::default();
         for index in 0..count {
             hashes.insert_fingerprint(hash_of(index), index * 10);
+        }
+        hashes.mark_all_active();
+        hashes
+    }
+
+    /// Stored items with the SKUs `skus`, item `i` with the row hash of `i + 1`, listed
+    /// completely.
+    fn stored_skus(skus: &[&str]) -> RowHashes {
+        let mut hashes = RowHashes::default();
+        for (index, sku) in (1..).zip(skus) {
+            hashes.insert(hash_of(index), sku);
         }
         hashes.mark_all_active();
         hashes
@@ -269,10 +278,7 @@ mod tests {
 
     #[test]
     fn row_of_sku_read_earlier_is_read() {
-        let mut hashes = RowHashes::default();
-        hashes.insert(hash_of(1), "A-1");
-        hashes.mark_all_active();
-        let mut seen = SeenSkus::new(hashes);
+        let mut seen = SeenSkus::new(stored_skus(&["A-1"]));
 
         assert!(seen.insert("A-1", 10));
         assert!(!seen.pass_over(&hash_of(1)));
@@ -313,11 +319,7 @@ mod tests {
 
     #[test]
     fn rejected_sku_counts_as_seen() {
-        let mut hashes = RowHashes::default();
-        hashes.insert(hash_of(1), "A-1");
-        hashes.insert(hash_of(2), "B-2");
-        hashes.mark_all_active();
-        let mut seen = SeenSkus::new(hashes);
+        let mut seen = SeenSkus::new(stored_skus(&["A-1", "B-2"]));
         assert!(seen.pass_over(&hash_of(1)));
 
         seen.insert_rejected("A-1");
@@ -331,11 +333,7 @@ mod tests {
 
     #[test]
     fn passed_over_then_read_is_counted() {
-        let mut hashes = RowHashes::default();
-        hashes.insert(hash_of(1), "A-1");
-        hashes.insert(hash_of(2), "B-2");
-        hashes.mark_all_active();
-        let mut seen = SeenSkus::new(hashes);
+        let mut seen = SeenSkus::new(stored_skus(&["A-1", "B-2"]));
         assert!(seen.pass_over(&hash_of(1)));
         assert!(seen.pass_over(&hash_of(2)));
 
