@@ -1,14 +1,11 @@
 //! `petra demo --feed` stopped by SIGTERM while the sandbox loads a large feed exits 5
 //! with an error stating that nothing was imported, and creates no store.
 
-use std::io::{BufReader, Read};
-use std::process::Stdio;
-
 use petra_client::feed::{generate, GeneratorOptions};
 
 mod common;
 
-use common::{petra_command, read_until, terminate};
+use common::{petra_command, terminate_after, Terminated};
 
 /// Rows of the feed: enough that a debug build is still loading it into the sandbox
 /// when the signal arrives.
@@ -28,21 +25,15 @@ fn sigterm_while_sandbox_loads_feed() {
     )
     .unwrap();
 
-    let mut child = petra_command(dir.path())
-        .args(["demo", "--feed"])
-        .arg(&feed)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    read_until(&mut stderr, "loading the feed", |line| {
+    let mut command = petra_command(dir.path());
+    command.args(["demo", "--feed"]).arg(&feed);
+    let Terminated {
+        output,
+        after_signal,
+        ..
+    } = terminate_after(command, "loading the feed", |line| {
         line.ends_with("into the sandbox\n")
     });
-    terminate(child.id());
-    let mut after_signal = String::new();
-    stderr.read_to_string(&mut after_signal).unwrap();
-    let output = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
 
     assert_eq!(output.status.code(), Some(5), "{stdout}\n{after_signal}");

@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::io::{BufReader, Read};
 use std::path::Path;
-use std::process::Stdio;
 
 use petra_client::feed::{generate, GeneratorOptions};
 use petra_ops::history::{Operation, RunHistory, RunStatus};
@@ -15,7 +13,7 @@ use petra_ops::settings::Config;
 use petra_store::SqliteStore;
 
 use common::{
-    closed_port_url, petra, petra_command, read_until, single_json, terminate, write_config,
+    closed_port_url, petra, petra_command, single_json, terminate_after, write_config, Terminated,
 };
 
 /// Rows of the large feed: enough that a debug build is still reading when the signal
@@ -51,20 +49,15 @@ async fn sigterm_stops_import_at_batch() {
 
     // --allow-mass-archive leaves the incomplete retrieval as the only reason not to
     // archive the old items.
-    let mut child = petra_command(dir.path())
-        .args(["inventory", "run", "--allow-mass-archive", "--feed", &feed])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    read_until(&mut stderr, "a batch was written", |line| {
+    let mut command = petra_command(dir.path());
+    command.args(["inventory", "run", "--allow-mass-archive", "--feed", &feed]);
+    let Terminated {
+        output,
+        after_signal,
+        ..
+    } = terminate_after(command, "a batch was written", |line| {
         line.ends_with(" mapped\n")
     });
-    terminate(child.id());
-    let mut after_signal = String::new();
-    stderr.read_to_string(&mut after_signal).unwrap();
-    let output = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
 
     assert_eq!(output.status.code(), Some(5), "{stdout}\n{after_signal}");

@@ -4,12 +4,10 @@
 
 mod common;
 
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 use common::{
-    closed_port_url, petra, petra_command, read_until, single_json, start_sandbox, terminate,
+    closed_port_url, petra, petra_command, single_json, start_sandbox, terminate_after, Terminated,
 };
 use petra_sandbox::{DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
@@ -128,22 +126,20 @@ fn schedule_runs_despite_shipping_problem() {
     let tables = "[inventory]\nretrieval = \"feed\"\nschedule = \"every 1 hours\"\n";
     write_shipping_problem_config_with(dir.path(), &feed, tables);
 
-    let mut child = petra_command(dir.path())
+    let mut command = petra_command(dir.path());
+    command
         .env("PETRA_USERNAME", "dealer")
         .env("PETRA_PASSWORD", "schedule-pass-52")
-        .args(["schedule", "run"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let before_signal = read_until(&mut stderr, "the scheduler started", |line| {
+        .args(["schedule", "run"]);
+    let Terminated {
+        output,
+        before_signal,
+        ..
+    } = terminate_after(command, "the scheduler started", |line| {
         line.starts_with("Get Inventory: ")
     });
-    terminate(child.id());
-    let status = child.wait().unwrap();
 
-    assert_eq!(status.code(), Some(0), "{before_signal}");
+    assert_eq!(output.status.code(), Some(0), "{before_signal}");
 }
 
 #[test]

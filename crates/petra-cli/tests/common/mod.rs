@@ -3,9 +3,9 @@
 // Each test file compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
-use std::io::BufRead;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use petra_sandbox::{CatalogSource, RunningSandbox, Sandbox, SandboxConfig, DEFAULT_USERNAME};
 
@@ -155,5 +155,39 @@ pub fn read_until(
         if is_last(&line) {
             return read_so_far;
         }
+    }
+}
+
+/// A `petra` run stopped by SIGTERM: its output, and its stderr before and after the
+/// signal. `output.stderr` is empty, because stderr was read into the two halves.
+pub struct Terminated {
+    pub output: Output,
+    pub before_signal: String,
+    pub after_signal: String,
+}
+
+/// Runs `command` with piped output, sends SIGTERM once a stderr line is accepted by
+/// `is_last` (see [`read_until`]), and waits for the process to end.
+pub fn terminate_after(
+    mut command: Command,
+    waiting_for: &str,
+    is_last: impl Fn(&str) -> bool,
+) -> Terminated {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let before_signal = read_until(&mut stderr, waiting_for, is_last);
+    terminate(child.id());
+
+    let mut after_signal = String::new();
+    stderr.read_to_string(&mut after_signal).unwrap();
+    let output = child.wait_with_output().unwrap();
+    Terminated {
+        output,
+        before_signal,
+        after_signal,
     }
 }
