@@ -80,7 +80,7 @@ impl Failure {
     }
 
     /// Builds the failure of a run whose report is already on stdout: the one line for
-    /// stderr, with the report's `cause`, so a job that keeps only stderr still sees why.
+    /// stderr, with the report's `cause`, so a job that keeps only stderr gets the reason.
     pub fn after_report(exit: Exit, cause: &str) -> Self {
         let what = match exit {
             Exit::Connection => {

@@ -119,8 +119,8 @@ pub(crate) fn tune(conn: &Connection) -> Result<(), Error> {
     // In WAL mode NORMAL keeps the database consistent through any crash. It syncs the WAL
     // only at a checkpoint, so a power loss or an OS crash (not a killed process) can roll
     // back the transactions since the last one, up to WAL_CHECKPOINT_PAGES. The next run
-    // writes them again, and a fulfillment request sent again keeps its PO, which Petra
-    // answers with 409 and the run matches.
+    // writes them again. A fulfillment request sent again keeps its PO, so Petra rejects
+    // it with 409 and the run matches it to the order Petra already has.
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(Error::sqlite("set synchronous"))?;
     conn.pragma_update(None, "cache_size", -CACHE_KIB)

@@ -134,7 +134,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         outln!();
         if orders.is_some() {
             // The order half runs on the sandbox's clock, so its shipments fall in the
-            // window the sandbox ships in; the rest of the status uses this machine's.
+            // window the sandbox ships in. The rest of the status uses this machine's.
             outln!(
                 "Send Fulfillment Requests and Get Shipments ran on the sandbox clock, now {}; \
                  the other times are this machine's clock",

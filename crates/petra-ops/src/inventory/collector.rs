@@ -10,7 +10,8 @@ use super::report::{Rejection, MAX_LISTED};
 use super::seen::SeenSkus;
 use crate::pool::{ContentHash, PoolItem, RowHashes};
 
-/// The warning for a SKU repeated in the catalog, given at the later record's line.
+/// Returns the warning for a SKU repeated in the catalog, given at the later record's
+/// line.
 pub(crate) fn repeated_sku_warning(line: u64, sku: &str) -> String {
     format!("line {line}: SKU {sku} appears more than once in the catalog; the later record wins")
 }

@@ -39,8 +39,9 @@ impl ProgressCounts {
         }
     }
 
-    /// Records that `total` rows were read, and reports every [`READ_STEP`] rows. The
-    /// count is stored for every row, so the writer's reports carry it too.
+    /// Records that `total` rows were read, and reports every [`READ_STEP`] rows. When a
+    /// callback is set, the count is stored for every row, so the writer's reports carry
+    /// it too.
     pub(crate) fn rows_read(&self, total: u64) {
         if self.callback.is_none() {
             return;
