@@ -7,30 +7,14 @@ use serde_json::Value;
 
 mod common;
 
-use common::{petra_command, real_feed, single_json};
+use common::{petra_command, real_feed, single_json, write_feed_without};
 
 const ITEMS: u64 = 2_387;
 
 /// Writes the real feed without the data rows whose index (0-based) `drop` accepts.
 fn derived_feed(dir: &Path, name: &str, drop: impl Fn(usize) -> bool) -> PathBuf {
-    let bytes = std::fs::read(real_feed()).unwrap();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes.as_slice());
-    let mut writer = csv::WriterBuilder::new()
-        .flexible(true)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    for (index, record) in reader.byte_records().enumerate() {
-        let record = record.unwrap();
-        // The first three records are the two preamble lines and the header.
-        if index < 3 || !drop(index - 3) {
-            writer.write_byte_record(&record).unwrap();
-        }
-    }
     let path = dir.join(name);
-    std::fs::write(&path, writer.into_inner().unwrap()).unwrap();
+    write_feed_without(&real_feed(), &path, drop);
     path
 }
 

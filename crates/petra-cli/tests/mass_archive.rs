@@ -12,7 +12,7 @@ use petra_ops::pool::{InventoryPool, ItemStatus};
 use petra_ops::settings::Config;
 use petra_store::SqliteStore;
 
-use common::{closed_port_url, petra, single_json, write_config};
+use common::{closed_port_url, petra, single_json, write_config, write_feed_without};
 
 const FULL_ROWS: u64 = 1_000;
 /// The first rows of the same generated feed: 40% of the items are absent, above the
@@ -158,4 +158,84 @@ async fn refused_dry_run_says_nothing_written() {
     assert_eq!(output.status.code(), Some(6), "{stdout}");
     assert!(stdout.contains("(a dry run writes nothing)"), "{stdout}");
     assert!(!stdout.contains("are saved"), "{stdout}");
+}
+
+/// Runs `petra --json inventory run` with `extra` arguments and returns the exit code and
+/// the report.
+fn run_feed(dir: &Path, feed: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let feed = feed.display().to_string();
+    let mut args = vec!["--json", "inventory", "run", "--feed", &feed];
+    args.extend_from_slice(extra);
+    let output = petra(dir, &args);
+    (output.status.code(), single_json(&output))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusal_outlasts_its_own_creates() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &closed_port_url());
+    let full = dir.path().join("full.csv");
+    write_feed(&full, FULL_ROWS);
+    // The store holds the first 100 items; the next feed has only the other 900, so all
+    // 100 are absent. Once its 900 are created, 100 is 10% of the active items.
+    let old = dir.path().join("old.csv");
+    let other = dir.path().join("other.csv");
+    write_feed_without(&full, &old, |row| row >= 100);
+    write_feed_without(&full, &other, |row| row < 100);
+    let truncated = dir.path().join("truncated.csv");
+    let mut bytes = std::fs::read(&other).unwrap();
+    bytes.truncate(bytes.len() - 2);
+    std::fs::write(&truncated, bytes).unwrap();
+
+    let (code, _) = run_feed(dir.path(), &old, &[]);
+    assert_eq!(code, Some(0));
+    let (code, refused) = run_feed(dir.path(), &other, &[]);
+    assert_eq!(code, Some(6), "{refused}");
+    assert_eq!(refused["created"], 900, "{refused}");
+    assert_eq!(refused["archive"]["guard_base"], 100, "{refused}");
+
+    // Neither an incomplete run nor a dry run makes an archive decision, so the refusal is
+    // still pending.
+    let (code, incomplete) = run_feed(dir.path(), &truncated, &[]);
+    assert_eq!(code, Some(5), "{incomplete}");
+    let (code, dry) = run_feed(dir.path(), &other, &["--dry-run"]);
+    assert_eq!(code, Some(6), "{dry}");
+
+    let (code, again) = run_feed(dir.path(), &other, &[]);
+    let reason = again["archive"]["reason"].as_str().unwrap_or_default();
+    assert_eq!(code, Some(6), "{again}");
+    assert_eq!(again["archived"], 0, "{again}");
+    assert!(reason.contains("100 of 1000 active items"), "{reason}");
+    assert!(
+        reason.contains("the 100 items active then (100.0%)"),
+        "{reason}"
+    );
+    let (store, source) = open_store(dir.path());
+    assert_eq!(
+        store.count(&source, ItemStatus::Active).await.unwrap(),
+        1_000
+    );
+
+    let (code, allowed) = run_feed(dir.path(), &other, &["--allow-mass-archive"]);
+    assert_eq!(code, Some(0), "{allowed}");
+    assert_eq!(allowed["archived"], 100, "{allowed}");
+    let (code, after) = run_feed(dir.path(), &other, &[]);
+    assert_eq!(code, Some(0), "{after}");
+    assert_eq!(after["archive"]["action"], "applied", "{after}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusal_lets_a_small_shrink_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let shrunk = imported_store(dir.path());
+    let full = dir.path().join("full.csv");
+    let nearly_full = dir.path().join("nearly-full.csv");
+    write_feed_without(&full, &nearly_full, |row| row % 100 == 0);
+
+    let (code, refused) = run_feed(dir.path(), Path::new(&shrunk), &[]);
+    assert_eq!(code, Some(6), "{refused}");
+    let (code, recovered) = run_feed(dir.path(), &nearly_full, &[]);
+
+    assert_eq!(code, Some(0), "{recovered}");
+    assert_eq!(recovered["archived"], 10, "{recovered}");
 }

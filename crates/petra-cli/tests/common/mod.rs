@@ -45,6 +45,28 @@ pub fn real_feed() -> PathBuf {
     path
 }
 
+/// Copies the ProdList.csv at `from` to `to` without the data rows whose index (0-based)
+/// `drop` accepts. Rows are CSV records, so quoted fields with line breaks stay whole.
+pub fn write_feed_without(from: &Path, to: &Path, drop: impl Fn(usize) -> bool) {
+    let bytes = std::fs::read(from).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for (index, record) in reader.byte_records().enumerate() {
+        let record = record.unwrap();
+        // The first three records are the two preamble lines and the header.
+        if index < 3 || !drop(index - 3) {
+            writer.write_byte_record(&record).unwrap();
+        }
+    }
+    std::fs::write(to, writer.into_inner().unwrap()).unwrap();
+}
+
 /// Runs `petra --json args` in `dir` with the sandbox's username and `password`, and
 /// returns the exit code and the one JSON document on stdout.
 pub fn run_json(dir: &Path, password: &str, args: &[&str]) -> (Option<i32>, serde_json::Value) {

@@ -49,6 +49,7 @@ pub(crate) async fn archive_absent(
                 would_archive: inputs.retrieval.is_ok().then_some(candidates),
                 reason,
                 mass_archive: false,
+                guard_base: None,
             })
         }
         ArchiveDecision::RefuseMassArchive(reason) => {
@@ -56,6 +57,7 @@ pub(crate) async fn archive_absent(
                 would_archive: Some(candidates),
                 reason,
                 mass_archive: true,
+                guard_base: Some(inputs.guard_base()),
             })
         }
         ArchiveDecision::Archive if dry_run || candidates == 0 => {

@@ -1,6 +1,22 @@
 //! The archive guard: a pure decision on whether a run may archive what its retrieval
 //! did not contain.
 
+use chrono::{DateTime, Utc};
+
+/// A mass archive that an earlier run refused, with no run archiving since.
+///
+/// The refused run still applied its upserts. Had it created many items, the next run
+/// would measure the same absent items against a larger catalog and archive them, so a
+/// refusal stays pending: later runs measure against no more than the active items the
+/// refused run measured against, until a run archives or finds nothing absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingRefusal {
+    /// When the refused run started.
+    pub at: DateTime<Utc>,
+    /// Active items the refused run measured the guard against.
+    pub active: u64,
+}
+
 /// Inputs of the archive guard.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArchiveInputs<'a> {
@@ -17,6 +33,19 @@ pub struct ArchiveInputs<'a> {
     /// Largest fraction of `active` a run may archive without `allow_mass_archive`.
     pub max_fraction: f64,
     pub allow_mass_archive: bool,
+    /// A refusal of an earlier run that no run has resolved since, if any.
+    pub pending_refusal: Option<PendingRefusal>,
+}
+
+impl ArchiveInputs<'_> {
+    /// The active items the guard's fraction is measured against: those of this run, or
+    /// fewer when an earlier refusal is pending.
+    pub fn guard_base(&self) -> u64 {
+        match self.pending_refusal {
+            Some(pending) => pending.active.min(self.active),
+            None => self.active,
+        }
+    }
 }
 
 /// The guard's verdict.
@@ -54,18 +83,33 @@ pub fn decide(inputs: &ArchiveInputs<'_>) -> ArchiveDecision {
         return ArchiveDecision::Archive;
     }
 
-    let limit = inputs.max_fraction * inputs.active as f64;
+    let base = inputs.guard_base();
+    let limit = inputs.max_fraction * base as f64;
     if inputs.candidates as f64 > limit && !inputs.allow_mass_archive {
-        let percent = 100.0 * inputs.candidates as f64 / inputs.active.max(1) as f64;
-        return ArchiveDecision::RefuseMassArchive(format!(
-            "archiving {} of {} active items ({percent:.1}%) exceeds the archive guard of {:.0}%; \
-             if the catalog really shrank, run again with --allow-mass-archive",
-            inputs.candidates,
-            inputs.active,
-            inputs.max_fraction * 100.0
-        ));
+        return ArchiveDecision::RefuseMassArchive(mass_archive_reason(inputs, base));
     }
     ArchiveDecision::Archive
+}
+
+fn mass_archive_reason(inputs: &ArchiveInputs<'_>, base: u64) -> String {
+    let percent = 100.0 * inputs.candidates as f64 / base.max(1) as f64;
+    let guard = inputs.max_fraction * 100.0;
+    let fix = "if the catalog really shrank, run again with --allow-mass-archive";
+    match inputs.pending_refusal {
+        Some(pending) if base < inputs.active => format!(
+            "archiving {} of {} active items exceeds the archive guard of {guard:.0}%: a run \
+             at {} refused a mass archive and no run has archived since, so the guard counts \
+             the {base} items active then ({percent:.1}%), not those created since; {fix}",
+            inputs.candidates,
+            inputs.active,
+            pending.at.format("%Y-%m-%d %H:%M:%S UTC"),
+        ),
+        _ => format!(
+            "archiving {} of {} active items ({percent:.1}%) exceeds the archive guard of \
+             {guard:.0}%; {fix}",
+            inputs.candidates, inputs.active,
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -81,6 +125,7 @@ mod tests {
             candidates: 100,
             max_fraction: 0.20,
             allow_mass_archive: false,
+            pending_refusal: None,
         }
     }
 
@@ -174,6 +219,75 @@ mod tests {
         let inputs = ArchiveInputs {
             active: 0,
             candidates: 0,
+            ..inputs()
+        };
+        assert_eq!(decide(&inputs), ArchiveDecision::Archive);
+    }
+
+    fn pending(active: u64) -> Option<PendingRefusal> {
+        Some(PendingRefusal {
+            at: "2026-12-01T06:00:00Z".parse().unwrap(),
+            active,
+        })
+    }
+
+    #[test]
+    fn pending_refusal_ignores_new_items() {
+        // 250 of 250 items were refused; the refused run then created 2,387 items.
+        let inputs = ArchiveInputs {
+            active: 2_637,
+            candidates: 250,
+            pending_refusal: pending(250),
+            ..inputs()
+        };
+        let decision = decide(&inputs);
+        assert!(
+            matches!(decision, ArchiveDecision::RefuseMassArchive(_)),
+            "{decision:?}"
+        );
+        let reason = refused(decision);
+        assert!(reason.contains("250 of 2637"), "{reason}");
+        assert!(reason.contains("2026-12-01 06:00:00 UTC"), "{reason}");
+        assert!(
+            reason.contains("the 250 items active then (100.0%)"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn pending_refusal_allows_small_shrink() {
+        let inputs = ArchiveInputs {
+            active: 2_637,
+            candidates: 3,
+            pending_refusal: pending(2_000),
+            ..inputs()
+        };
+        assert_eq!(decide(&inputs), ArchiveDecision::Archive);
+    }
+
+    #[test]
+    fn pending_refusal_never_raises_the_base() {
+        let inputs = ArchiveInputs {
+            active: 1_000,
+            candidates: 300,
+            pending_refusal: pending(5_000),
+            ..inputs()
+        };
+        assert_eq!(inputs.guard_base(), 1_000);
+        let reason = refused(decide(&inputs));
+        assert!(
+            reason.contains("300 of 1000 active items (30.0%)"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn allow_flag_lifts_pending_refusal() {
+        let inputs = ArchiveInputs {
+            active: 2_637,
+            candidates: 250,
+            pending_refusal: pending(250),
+            allow_mass_archive: true,
             ..inputs()
         };
         assert_eq!(decide(&inputs), ArchiveDecision::Archive);

@@ -13,6 +13,7 @@
 //! - `progress`: the counts passed to the progress callback.
 //! - `skip`: skipping feed rows identical to the rows stored items came from.
 //! - `archive`: archiving absent items after the guard allowed it.
+//! - `pending_refusal`: a mass archive an earlier run refused, read from the history.
 
 mod archive;
 mod batches;
@@ -20,6 +21,7 @@ mod collector;
 mod failure;
 mod fields_json;
 pub mod guard;
+mod pending_refusal;
 mod progress;
 mod records;
 pub mod report;
@@ -51,7 +53,7 @@ use crate::history::{record_run_end, record_run_start, Operation, RunHistory};
 use crate::pool::{BatchOutcome, InventoryPool, ItemStatus, PoolItem, UpsertOptions};
 use crate::settings::{InventorySettings, Source};
 use batches::Batches;
-use guard::ArchiveInputs;
+use guard::{ArchiveInputs, PendingRefusal};
 use progress::ProgressCounts;
 use retrieve::{FeedInput, Retrieved};
 
@@ -232,7 +234,16 @@ impl GetInventory {
         .await?;
         tracing::info!(from = %catalog.describe(), "Get Inventory started");
 
-        let result = self.execute(run_id, catalog, pool, clock, options).await;
+        let result = match pending_refusal::find(history, self.source.name(), run_id).await {
+            Ok(pending) => {
+                self.execute(run_id, catalog, pool, clock, options, pending)
+                    .await
+            }
+            Err(source) => Err(Error::History {
+                action: "read the earlier runs for a refused mass archive",
+                source,
+            }),
+        };
 
         let finished_at = clock.now();
         record_run_end(
@@ -266,6 +277,7 @@ impl GetInventory {
         pool: &dyn InventoryPool,
         clock: &dyn Clock,
         options: RunOptions,
+        pending_refusal: Option<PendingRefusal>,
     ) -> Result<InventoryReport, Error> {
         let started = Instant::now();
         let started_at = clock.now();
@@ -393,6 +405,7 @@ impl GetInventory {
                 candidates: 0,
                 max_fraction: self.settings.archive_guard,
                 allow_mass_archive: options.allow_mass_archive,
+                pending_refusal,
             },
             options.dry_run,
             clock.now(),

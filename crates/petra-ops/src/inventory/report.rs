@@ -36,6 +36,12 @@ pub enum ArchiveOutcome {
         /// the retrieval was incomplete or empty.
         #[serde(default)]
         mass_archive: bool,
+        /// Active items the guard measured against when it refused a mass archive. Later
+        /// runs measure against no more than this until a run archives or finds nothing
+        /// absent, so the items a refused run created do not let the next run archive
+        /// what it refused.
+        #[serde(default)]
+        guard_base: Option<u64>,
     },
 }
 
