@@ -7,7 +7,7 @@ use serde_json::Value;
 
 mod common;
 
-use common::{petra_command, real_feed, single_json, write_feed_without};
+use common::{error_lines, petra_command, real_feed, single_json, write_feed_without};
 
 const ITEMS: u64 = 2_387;
 
@@ -109,6 +109,35 @@ fn truncated_feed_archives_nothing() {
 
     assert_eq!(count(&document, "archived"), 0);
     assert_eq!(document["report"]["archive"]["action"], "refused");
+}
+
+#[test]
+fn truncated_feed_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(real_feed()).unwrap();
+    let truncated = dir.path().join("truncated.csv");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+
+    let output = petra_command(dir.path())
+        .args(["demo", "--json", "--feed"])
+        .arg(&truncated)
+        .output()
+        .unwrap();
+    let document = single_json(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let error = document["report"]["retrieval_error"]
+        .as_str()
+        .unwrap_or_default();
+
+    assert_eq!(output.status.code(), Some(5), "{document}");
+    assert!(!error.is_empty(), "{document}");
+    assert_eq!(error_lines(&stderr), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "the run did not finish its work (exit 5): {error}"
+        )),
+        "{stderr}"
+    );
 }
 
 #[test]

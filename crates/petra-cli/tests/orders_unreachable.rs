@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use petra_sandbox::{FaultConfig, RunningSandbox, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
-use common::{closed_port_url, run_json, start_sample_sandbox, write_config};
+use common::{closed_port_url, error_lines, run_json, start_sample_sandbox, write_config};
 
 /// Writes two orders for a sandbox SKU and imports them into the outbox.
 fn import_orders(dir: &Path) {
@@ -70,10 +70,17 @@ fn closed_port_text_says_unreachable() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
 
     assert_eq!(output.status.code(), Some(4), "{stdout}");
     assert!(stdout.contains("no request reached Petra"), "{stdout}");
     assert!(stdout.contains("Connection refused"), "{stdout}");
+    assert_eq!(error_lines(&stderr), 1, "{stderr}");
+    assert!(
+        stderr.contains("(exit 4): no request reached Petra ("),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Connection refused"), "{stderr}");
 }
 
 #[test]
@@ -106,10 +113,11 @@ fn wait_for_fault(sandbox: &RunningSandbox, count: u64) {
 }
 
 /// Starts `petra orders send --json` one request at a time, stops the sandbox while the
-/// first order waits in its latency fault, and returns the exit code and the report. The
+/// first order waits in its latency fault, and returns the exit code, the report and
+/// stderr. The
 /// first order still gets its reply because the sandbox lets requests in flight finish,
 /// and the next ones find the port closed.
-fn send_while_sandbox_stops(dir: &Path) -> (Option<i32>, serde_json::Value) {
+fn send_while_sandbox_stops(dir: &Path) -> (Option<i32>, serde_json::Value, String) {
     let (runtime, sandbox) = start_sample_sandbox();
     let faults: FaultConfig = "orders.create:latency=1000".parse().unwrap();
     sandbox.set_faults(faults).unwrap();
@@ -134,14 +142,15 @@ fn send_while_sandbox_stops(dir: &Path) -> (Option<i32>, serde_json::Value) {
     runtime.block_on(sandbox.shutdown());
 
     let output = child.wait_with_output().unwrap();
-    (output.status.code(), common::single_json(&output))
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), common::single_json(&output), stderr)
 }
 
 #[test]
 fn partial_connect_failure_exits_5() {
     let dir = tempfile::tempdir().unwrap();
 
-    let (code, report) = send_while_sandbox_stops(dir.path());
+    let (code, report, _) = send_while_sandbox_stops(dir.path());
 
     assert_eq!(code, Some(5), "{report}");
     assert_eq!(report["submitted"], 1, "{report}");
@@ -151,10 +160,26 @@ fn partial_connect_failure_exits_5() {
 }
 
 #[test]
+fn partial_connect_failure_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let (_, _, stderr) = send_while_sandbox_stops(dir.path());
+
+    assert_eq!(error_lines(&stderr), 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: the run did not finish its work (exit 5): 1 request not sent because \
+             the connection failed"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn partial_connect_failure_names_cause() {
     let dir = tempfile::tempdir().unwrap();
 
-    let (_, report) = send_while_sandbox_stops(dir.path());
+    let (_, report, _) = send_while_sandbox_stops(dir.path());
     let second = &report["results"][1];
 
     assert_eq!(second["state"], "pending", "{report}");

@@ -6,7 +6,7 @@ mod common;
 
 use petra_sandbox::{FaultConfig, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
-use common::{closed_port_url, run_json, start_sandbox, write_config};
+use common::{closed_port_url, error_lines, run_json, start_sandbox, write_config};
 
 #[test]
 fn closed_port_fetch_exits_4() {
@@ -44,9 +44,13 @@ fn closed_port_fetch_text() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
 
     assert_eq!(output.status.code(), Some(4), "{stdout}");
     assert!(stdout.contains("no request reached Petra"), "{stdout}");
+    assert_eq!(error_lines(&stderr), 1, "{stderr}");
+    assert!(stderr.contains("(exit 4): "), "{stderr}");
+    assert!(stderr.contains("Connection refused"), "{stderr}");
     assert!(stdout.contains("connection.base_url"), "{stdout}");
     assert!(!stdout.contains("run again to fetch the rest"), "{stdout}");
 }
@@ -64,4 +68,33 @@ fn server_error_fetch_exits_5() {
     assert_eq!(code, Some(5), "{report}");
     assert_eq!(report["petra_unreachable"], false, "{report}");
     assert_eq!(report["complete"], false, "{report}");
+}
+
+#[test]
+fn server_error_fetch_error_line() {
+    let (_runtime, sandbox) = start_sandbox();
+    let faults: FaultConfig = "shipments:503".parse().unwrap();
+    sandbox.set_faults(faults).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox.base_url());
+
+    let output = common::petra_command(dir.path())
+        .env("PETRA_USERNAME", DEFAULT_USERNAME)
+        .env("PETRA_PASSWORD", DEFAULT_PASSWORD)
+        .args(["--json", "shipments", "fetch"])
+        .output()
+        .unwrap();
+    let report = common::single_json(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let error = report["retrieval_error"].as_str().unwrap_or_default();
+
+    assert_eq!(output.status.code(), Some(5), "{report}");
+    assert!(!error.is_empty(), "{report}");
+    assert_eq!(error_lines(&stderr), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "the run did not finish its work (exit 5): {error}"
+        )),
+        "{stderr}"
+    );
 }

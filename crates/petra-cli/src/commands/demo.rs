@@ -147,9 +147,15 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     // A stop signal during the order half ends the demo early, which is not a success.
     let exit = inventory::exit_for(&report);
     if exit == Exit::Success && stop.is_cancelled() {
-        return Ok(Exit::Incomplete);
+        return Err(Failure::after_report(
+            Exit::Incomplete,
+            "interrupted by a stop signal before the demo's orders and shipments finished",
+        ));
     }
-    Ok(exit)
+    match inventory::failure_cause(exit, &report) {
+        Some(cause) => Err(Failure::after_report(exit, cause)),
+        None => Ok(exit),
+    }
 }
 
 /// Starts the sandbox with the --feed file as its catalog, or the generated sample.

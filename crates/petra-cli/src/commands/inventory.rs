@@ -52,7 +52,7 @@ pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
 
 /// Returns the report's reason for exit 4 or 5: the rejected login or the error that
 /// ended the retrieval.
-fn failure_cause(exit: Exit, report: &InventoryReport) -> Option<&str> {
+pub fn failure_cause(exit: Exit, report: &InventoryReport) -> Option<&str> {
     if !matches!(exit, Exit::Connection | Exit::Incomplete) {
         return None;
     }

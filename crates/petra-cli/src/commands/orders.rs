@@ -82,7 +82,11 @@ pub async fn run(cli: &Cli, command: &OrdersCommand) -> Result<Exit, Failure> {
             let client = context::client(&config)?;
             let report = send(&config, &client, &store, &SystemClock, stop::on_signals()).await?;
             print_send_report(&report, cli.json);
-            Ok(send_exit(&report))
+            let exit = send_exit(&report);
+            match send_failure_cause(&report) {
+                Some(cause) if exit != Exit::Success => Err(Failure::after_report(exit, &cause)),
+                _ => Ok(exit),
+            }
         }
         OrdersCommand::List(args) => list(cli, &config, &store, args.state).await,
         OrdersCommand::Release(args) => release(cli, &config, &store, &args.po).await,
@@ -248,6 +252,52 @@ pub fn send_exit(report: &SendReport) -> Exit {
         Exit::Success
     } else {
         Exit::Incomplete
+    }
+}
+
+/// Returns why a send did not succeed, for the one line on stderr: the rejected login, or
+/// what the run left for the next one and the first connection error.
+pub fn send_failure_cause(report: &SendReport) -> Option<String> {
+    if let Some(error) = &report.fatal_error {
+        return Some(error.clone());
+    }
+
+    let mut parts = Vec::new();
+    if report.petra_unreachable {
+        let error = report
+            .results
+            .iter()
+            .find_map(|result| result.error.as_deref());
+        parts.push(match error {
+            Some(error) => format!("no request reached Petra ({error})"),
+            None => "no request reached Petra".to_owned(),
+        });
+    }
+    if report.interrupted {
+        parts.push("interrupted by a stop signal".to_owned());
+    }
+    if report.unknown > 0 {
+        parts.push(format!(
+            "{} with an unknown outcome",
+            requests(report.unknown)
+        ));
+    }
+    if report.not_sent > 0 && !report.petra_unreachable {
+        parts.push(format!(
+            "{} not sent because the connection failed",
+            requests(report.not_sent)
+        ));
+    }
+    if report.deferred > 0 {
+        parts.push(format!("{} deferred", requests(report.deferred)));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+fn requests(count: u64) -> String {
+    match count {
+        1 => "1 request".to_owned(),
+        count => format!("{count} requests"),
     }
 }
 

@@ -152,6 +152,15 @@ pub fn write_config(dir: &Path, base_url: &str) {
     std::fs::write(dir.join("petra.toml"), config).unwrap();
 }
 
+/// Counts the lines of `stderr` that `petra` wrote as its error line, leaving out log
+/// lines, whose causes may contain `error: ` too.
+pub fn error_lines(stderr: &str) -> usize {
+    stderr
+        .lines()
+        .filter(|line| line.starts_with("error: "))
+        .count()
+}
+
 /// Sends SIGTERM to the process `pid`, as systemd or `kill` does.
 pub fn terminate(pid: u32) {
     let status = Command::new("kill")
