@@ -2,20 +2,21 @@
 
 use tokio_util::sync::CancellationToken;
 
-/// Returns a token cancelled at the first SIGINT or SIGTERM. Operations watching it end
+/// Returns a token cancelled at the first SIGINT or SIGTERM, which also writes `notice`
+/// on stderr: what the command does before it exits. Operations watching the token end
 /// their current batch and record where they stopped; a second signal is not needed.
 ///
 /// The handlers are registered before this returns, so a signal that arrives at any
 /// later point cancels the token instead of ending the process. Must be called inside
 /// the Tokio runtime.
-pub fn on_signals() -> CancellationToken {
+pub fn on_signals(notice: &'static str) -> CancellationToken {
     let token = CancellationToken::new();
     let cancel = token.clone();
     let signals = Signals::register();
     tokio::spawn(async move {
         signals.wait().await;
-        tracing::info!("stop signal received; finishing the current batch");
-        eprintln!("stopping after the current batch");
+        tracing::info!(notice, "stop signal received");
+        eprintln!("{notice}");
         cancel.cancel();
     });
     token

@@ -42,5 +42,10 @@ fn sigterm_while_sandbox_loads_feed() {
         "{after_signal}"
     );
     assert!(!stdout.contains("sandbox listening"), "{stdout}");
+    assert!(
+        after_signal.contains("stopping the demo after its current step"),
+        "{after_signal}"
+    );
+    assert!(!after_signal.contains("current batch"), "{after_signal}");
     assert!(!dir.path().join("petra-demo.sqlite").exists());
 }

@@ -63,7 +63,8 @@ async fn sigterm_stops_import_at_batch() {
     assert_eq!(output.status.code(), Some(5), "{stdout}\n{after_signal}");
     assert!(stdout.contains("  interrupted: "), "{stdout}");
     assert!(
-        after_signal.contains("stopping after the current batch"),
+        after_signal
+            .contains("stopping after the current batch; the records read so far are saved"),
         "{after_signal}"
     );
 

@@ -134,12 +134,17 @@ fn schedule_runs_despite_shipping_problem() {
     let Terminated {
         output,
         before_signal,
-        ..
+        after_signal,
     } = terminate_after(command, "the scheduler started", |line| {
         line.starts_with("Get Inventory: ")
     });
 
     assert_eq!(output.status.code(), Some(0), "{before_signal}");
+    assert!(
+        after_signal.contains("stopping the scheduler after the run in progress, if any"),
+        "{after_signal}"
+    );
+    assert!(!after_signal.contains("current batch"), "{after_signal}");
 }
 
 #[test]

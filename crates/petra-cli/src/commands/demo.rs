@@ -42,7 +42,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     }
 
     // Installed first, because loading a large --feed into the sandbox takes a while.
-    let stop = stop::on_signals();
+    let stop = stop::on_signals("stopping the demo after its current step");
     if let (Some(feed), false) = (&args.feed, cli.json) {
         eprintln!("loading {} into the sandbox", feed.display());
     }

@@ -30,7 +30,9 @@ pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
     let options = RunOptions {
         dry_run: args.dry_run,
         allow_mass_archive: args.allow_mass_archive,
-        stop: stop::on_signals(),
+        stop: stop::on_signals(
+            "stopping after the current batch; the records read so far are saved",
+        ),
     };
 
     // A dry run takes the lock too, because it reads the pool that a real run writes.

@@ -80,7 +80,9 @@ pub async fn run(cli: &Cli, command: &OrdersCommand) -> Result<Exit, Failure> {
         OrdersCommand::Import(args) => import(cli, &config, &store, args).await,
         OrdersCommand::Send => {
             let client = context::client(&config)?;
-            let report = send(&config, &client, &store, &SystemClock, stop::on_signals()).await?;
+            let stop =
+                stop::on_signals("stopping after the requests already sent get their replies");
+            let report = send(&config, &client, &store, &SystemClock, stop).await?;
             print_send_report(&report, cli.json);
             let exit = send_exit(&report);
             match send_failure_cause(&report) {

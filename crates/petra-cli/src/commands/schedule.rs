@@ -47,7 +47,7 @@ pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> 
     }
     // Installed before the schedule is printed, so a stop signal sent by someone who saw
     // that output ends the scheduler cleanly.
-    let stop = stop::on_signals();
+    let stop = stop::on_signals("stopping the scheduler after the run in progress, if any");
     for job in &jobs {
         eprintln!("{}: {}", job.operation, job.schedule);
     }

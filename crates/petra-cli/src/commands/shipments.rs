@@ -44,7 +44,7 @@ pub async fn run(cli: &Cli, command: &ShipmentsCommand) -> Result<Exit, Failure>
         &store,
         &SystemClock,
         args.days,
-        stop::on_signals(),
+        stop::on_signals("stopping after the current batch of shipments"),
     )
     .await?;
     print_report(&report, cli.json);
