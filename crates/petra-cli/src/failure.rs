@@ -40,8 +40,9 @@ impl Exit {
                  is left for the next run",
             ),
             Exit::ArchiveGuard => Some(
-                "the archive guard refused a mass archive (exit 6); check the feed, then \
-                 run again with --allow-mass-archive",
+                "the archive guard refused a mass archive (exit 6); check the catalog the \
+                 run read (the report on stdout names it), then run again with \
+                 --allow-mass-archive",
             ),
             Exit::Success | Exit::Failure | Exit::Usage | Exit::Config => None,
         }

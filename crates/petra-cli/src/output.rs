@@ -174,8 +174,13 @@ pub fn print_report(report: &InventoryReport) {
         } else {
             "the created, updated and re-activated items are saved"
         };
+        let retrieved = if report.from_api() {
+            "the catalog the Petra API returned"
+        } else {
+            "the feed"
+        };
         outln!(
-            "  fix: check the feed; if the catalog really shrank, run again with \
+            "  fix: check {retrieved}; if the catalog really shrank, run again with \
              --allow-mass-archive ({saved})"
         );
     }

@@ -64,8 +64,8 @@ async fn refused_mass_archive_exits_6() {
     );
     assert_eq!(
         stderr.trim(),
-        "error: the archive guard refused a mass archive (exit 6); check the feed, then run \
-         again with --allow-mass-archive"
+        "error: the archive guard refused a mass archive (exit 6); check the catalog the run \
+         read (the report on stdout names it), then run again with --allow-mass-archive"
     );
 
     let (store, source) = open_store(dir.path());

@@ -73,6 +73,7 @@ async fn stop_token_ends_feed_at_once() {
 
     assert!(report.interrupted, "{report:?}");
     assert_eq!(report.records, 0, "{report:?}");
+    assert!(!report.from_api(), "{}", report.retrieved_from);
     assert_eq!(report.created, 0, "{report:?}");
     assert_eq!(report.stopped_after, None, "{report:?}");
     assert!(error.contains("interrupted by a stop signal;"), "{error}");
@@ -147,4 +148,5 @@ async fn stop_token_ends_api_after_batch() {
     assert_eq!(report.stopped_after, Some(BATCH as u64), "{report:?}");
     assert!(error.contains("after catalog position 100"), "{error}");
     assert!(!report.succeeded(), "{report:?}");
+    assert!(report.from_api(), "{}", report.retrieved_from);
 }

@@ -180,9 +180,10 @@ impl Job for CliJob {
                 if report.mass_archive_refused() {
                     tracing::warn!(
                         run_id = %report.run_id,
+                        retrieved_from = %report.retrieved_from,
                         "the archive guard refused to archive more than inventory.archive_guard \
-                         of the active items; check the feed, then run `petra inventory run \
-                         --allow-mass-archive`"
+                         of the active items; check the catalog it read, then run `petra \
+                         inventory run --allow-mass-archive`"
                     );
                 }
                 serde_json::json!({

@@ -78,7 +78,7 @@ impl CatalogSource {
     fn describe(&self) -> String {
         match self {
             Self::Api(api) => format!(
-                "the Petra API ({})",
+                "{API_ORIGIN} ({})",
                 api.feed_url().origin().ascii_serialization()
             ),
             Self::FeedFile(path) => path.display().to_string(),
@@ -86,6 +86,9 @@ impl CatalogSource {
         }
     }
 }
+
+/// The start of `InventoryReport::retrieved_from` for a catalog read from the API.
+pub(crate) const API_ORIGIN: &str = "the Petra API";
 
 /// Returns `url` without the user, password, query and fragment, which may carry secrets.
 fn without_secrets(url: &Url) -> String {

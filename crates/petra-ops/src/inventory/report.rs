@@ -108,6 +108,11 @@ impl InventoryReport {
         self.retrieval_complete && !self.mass_archive_refused()
     }
 
+    /// Reports whether the catalog came from the Petra API rather than a feed.
+    pub fn from_api(&self) -> bool {
+        self.retrieved_from.starts_with(super::API_ORIGIN)
+    }
+
     /// Reports whether the archive guard refused to archive more than its fraction of the
     /// active items.
     pub fn mass_archive_refused(&self) -> bool {
