@@ -1,6 +1,6 @@
 //! Messages for inputs a new user gets wrong: a folder or an empty file as the feed, a
-//! misspelt key in the secrets file or in `petra.toml`, a config path in a missing folder,
-//! and the help of `petra demo`.
+//! misspelt key in the secrets file or in `petra.toml`, values of the wrong type in
+//! `petra.toml`, a config path in a missing folder, and the help of `petra demo`.
 
 mod common;
 
@@ -93,6 +93,42 @@ fn misspelt_config_key_listed_with_others() {
     assert!(
         stderr.contains("source.ship_from.state_code is missing"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn wrong_value_types_listed_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[connection]\nbase_url = \"{}\"\ntimeout_secs = \"30\"\n\
+         [inventory]\nbatch_size = \"many\"\n[fulfillment]\nconcurrency = -1\n",
+        closed_port_url()
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+
+    let run = petra(dir.path(), &["inventory", "run"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let status = petra(dir.path(), &["status"]);
+    let stdout = String::from_utf8_lossy(&status.stdout);
+
+    assert_eq!(run.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("(2 problems)"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "connection.timeout_secs has an invalid value: invalid type: string \"30\", \
+             expected a whole number of 0 or more"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("inventory.batch_size has an invalid value"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("fulfillment.concurrency"), "{stderr}");
+    assert_eq!(status.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("fulfillment.concurrency has an invalid value"),
+        "{stdout}"
     );
 }
 
