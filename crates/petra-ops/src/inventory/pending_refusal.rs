@@ -8,34 +8,40 @@ use super::report::ArchiveOutcome;
 use crate::history::{Operation, RunHistory, RunRecord};
 use crate::pool::PoolError;
 
-/// Runs of the history read back. A refusal followed by this many runs without an archive
-/// decision (say, every retrieval incomplete) is no longer pending.
-const RUNS_READ: usize = 64;
+/// Runs of the history read back: a few first, since the newest run usually decided,
+/// then more. A refusal followed by the larger number of runs without an archive decision
+/// (say, every retrieval incomplete) is no longer pending.
+const RUNS_READ: [usize; 2] = [8, 64];
 
 /// Returns the pending mass-archive refusal of `source`, if any.
 ///
 /// Reading back from the newest run, dry runs and runs that made no archive decision (an
 /// incomplete retrieval, archiving switched off, an error) are passed over. The first
 /// decision found settles it: a refused mass archive is pending, and an archive applied
-/// (of zero items too) resolves any earlier refusal. `current` is the run asking, already recorded as
-/// running.
+/// (of zero items too) resolves any earlier refusal. `current` is the run asking, already
+/// recorded as running.
 pub(crate) async fn find(
     history: &dyn RunHistory,
     source: &str,
     current: Uuid,
 ) -> Result<Option<PendingRefusal>, PoolError> {
-    let runs = history
-        .recent_runs(Operation::GetInventory, source, RUNS_READ)
-        .await?;
+    for limit in RUNS_READ {
+        let runs = history
+            .recent_runs(Operation::GetInventory, source, limit)
+            .await?;
 
-    for run in runs
-        .iter()
-        .filter(|run| run.run_id != current && !run.dry_run)
-    {
-        match archive_decision(run) {
-            Some(Decision::Refused(pending)) => return Ok(Some(pending)),
-            Some(Decision::Applied) => return Ok(None),
-            None => {}
+        for run in runs
+            .iter()
+            .filter(|run| run.run_id != current && !run.dry_run)
+        {
+            match archive_decision(run) {
+                Some(Decision::Refused(pending)) => return Ok(Some(pending)),
+                Some(Decision::Applied) => return Ok(None),
+                None => {}
+            }
+        }
+        if runs.len() < limit {
+            break;
         }
     }
     Ok(None)
@@ -149,6 +155,17 @@ mod tests {
                 active: 250,
             })
         );
+    }
+
+    #[tokio::test]
+    async fn refusal_found_past_first_page() {
+        let mut runs = vec![(false, Some(mass_refusal(Some(250))))];
+        runs.extend((0..20).map(|_| (false, Some(incomplete()))));
+        let (history, current) = history(&runs).await;
+
+        let pending = find(&history, SOURCE, current).await.unwrap();
+
+        assert_eq!(pending.map(|refusal| refusal.active), Some(250));
     }
 
     #[tokio::test]
