@@ -212,6 +212,34 @@ fn write(statement: &mut Statement<'_>, params: impl rusqlite::Params) -> Result
         .map_err(Error::sqlite("write an item"))
 }
 
+/// Runs `write` with SQLite's foreign-key checks off, and switches them on again
+/// whatever `write` returns.
+///
+/// The checks cost about 12% of the writer's instructions, because each created item
+/// looked up its source and each state row its item. Under callgrind, `write_only` at
+/// 50,000 rows counted 2.020 billion instructions in `upsert_in` with them and 1.771
+/// billion without. At 1,000,000 rows the writer took 4.21 to 4.36 CPU µs per item with
+/// them and 3.97 to 4.12 without, alternated on a loaded 2-core machine. A batch takes the source id from
+/// `inventory_sources` and each state row's item id from the insert before it, so
+/// neither can be missing; `SqliteStore::integrity_check` runs `foreign_key_check` to
+/// show it. The pragma has no effect inside a transaction, so it is set around one.
+fn without_foreign_key_checks<T>(
+    conn: &mut Connection,
+    write: impl FnOnce(&mut Connection) -> Result<T, Error>,
+) -> Result<T, Error> {
+    conn.pragma_update(None, "foreign_keys", false)
+        .map_err(Error::sqlite("switch foreign-key checks off"))?;
+
+    let written = write(conn);
+
+    let restored = conn
+        .pragma_update(None, "foreign_keys", true)
+        .map_err(Error::sqlite("switch foreign-key checks on"));
+    let value = written?;
+    restored?;
+    Ok(value)
+}
+
 fn upsert_in(
     conn: &mut Connection,
     source: &str,
@@ -221,11 +249,23 @@ fn upsert_in(
 ) -> Result<BatchOutcome, Error> {
     sort_by_sku(&mut items);
     let now = timestamp(now);
+    without_foreign_key_checks(conn, |conn| {
+        upsert_transaction(conn, source, &items, options, &now)
+    })
+}
+
+fn upsert_transaction(
+    conn: &mut Connection,
+    source: &str,
+    items: &[PoolItem],
+    options: UpsertOptions,
+    now: &str,
+) -> Result<BatchOutcome, Error> {
     let tx = conn.transaction().map_err(Error::sqlite("begin a batch"))?;
     let source_id = add_source(&tx, source)?;
     let outcome = {
         let mut statements = BatchStatements::prepare(&tx)?;
-        upsert_items(&tx, &mut statements, source_id, &items, options, &now)?
+        upsert_items(&tx, &mut statements, source_id, items, options, now)?
     };
     tx.commit().map_err(Error::sqlite("commit a batch"))?;
     Ok(outcome)
@@ -660,5 +700,42 @@ impl InventoryPool for SqliteStore {
         Ok(self
             .with_conn(move |conn| set_status_in(conn, &UNARCHIVE, &source, &skus, now))
             .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checks_on(conn: &Connection) -> bool {
+        conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn checks_off_only_while_writing() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+
+        let during = without_foreign_key_checks(&mut conn, |conn| Ok(checks_on(conn))).unwrap();
+
+        assert!(!during);
+        assert!(checks_on(&conn));
+    }
+
+    #[test]
+    fn failed_write_restores_checks() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+
+        let result: Result<(), Error> = without_foreign_key_checks(&mut conn, |_| {
+            Err(Error::InvalidRow {
+                what: "SKU",
+                value: "A1".to_owned(),
+            })
+        });
+
+        assert!(result.is_err());
+        assert!(checks_on(&conn));
     }
 }

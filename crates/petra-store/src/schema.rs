@@ -131,6 +131,10 @@ pub(crate) fn tune(conn: &Connection) -> Result<(), Error> {
         .map_err(Error::sqlite("set temp_store"))?;
     conn.pragma_update(None, "mmap_size", MMAP_BYTES)
         .map_err(Error::sqlite("set mmap_size"))?;
+    // On whatever SQLite build rusqlite links. Inventory batches switch the checks off
+    // for their own transaction, for speed, and on again after it.
+    conn.pragma_update(None, "foreign_keys", true)
+        .map_err(Error::sqlite("set foreign_keys"))?;
     conn.set_prepared_statement_cache_capacity(32);
     Ok(())
 }

@@ -88,8 +88,9 @@ impl SqliteStore {
         work(&mut guard);
     }
 
-    /// Checks the database file with `PRAGMA integrity_check` and returns SQLite's
-    /// findings, empty when the file is sound.
+    /// Checks the database file with `PRAGMA integrity_check` and every reference between
+    /// tables with `PRAGMA foreign_key_check`, and returns the findings, empty when the
+    /// file is sound.
     pub async fn integrity_check(&self) -> Result<Vec<String>, Error> {
         self.with_conn(|conn| {
             let mut statement = conn
@@ -98,10 +99,29 @@ impl SqliteStore {
             let rows = statement
                 .query_map([], |row| row.get::<_, String>(0))
                 .map_err(Error::sqlite("run integrity_check"))?;
-            let findings: Vec<String> = rows
+            let mut findings: Vec<String> = rows
                 .collect::<Result<_, _>>()
                 .map_err(Error::sqlite("run integrity_check"))?;
-            Ok(findings.into_iter().filter(|line| line != "ok").collect())
+            findings.retain(|line| line != "ok");
+
+            let mut statement = conn
+                .prepare("PRAGMA foreign_key_check")
+                .map_err(Error::sqlite("run foreign_key_check"))?;
+            let rows = statement
+                .query_map([], |row| {
+                    let table: String = row.get(0)?;
+                    let rowid: Option<i64> = row.get(1)?;
+                    let parent: String = row.get(2)?;
+                    Ok(format!(
+                        "row {} of {table} refers to a missing row of {parent}",
+                        rowid.map_or("?".to_owned(), |id| id.to_string())
+                    ))
+                })
+                .map_err(Error::sqlite("run foreign_key_check"))?;
+            for finding in rows {
+                findings.push(finding.map_err(Error::sqlite("run foreign_key_check"))?);
+            }
+            Ok(findings)
         })
         .await
     }

@@ -429,4 +429,30 @@ async fn mixed_batches_match_model() {
     let mut expected: Vec<u64> = model.keys().map(|sku| sku_fingerprint(sku)).collect();
     expected.sort_unstable();
     assert_eq!(fingerprints, expected);
+    assert_eq!(store.integrity_check().await.unwrap(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn integrity_check_finds_missing_item() {
+    let (dir, store) = open();
+    store
+        .upsert_batch(SOURCE, vec![item("A1", 3, "lamp")], APPLY, now())
+        .await
+        .unwrap();
+    // A state row whose item does not exist, written past the checks as a bug would.
+    let conn = rusqlite::Connection::open(dir.path().join("petra.sqlite")).unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF; \
+         INSERT INTO inventory_item_state \
+         (item_id, source_id, active, sku_fingerprint, content_hash) \
+         VALUES (999, 1, 1, 0, x'00');",
+    )
+    .unwrap();
+
+    let findings = store.integrity_check().await.unwrap();
+
+    assert_eq!(
+        findings,
+        ["row 999 of inventory_item_state refers to a missing row of inventory_items"]
+    );
 }
