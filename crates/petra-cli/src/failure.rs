@@ -88,6 +88,7 @@ impl Failure {
                 "Petra or the feed server could not be reached or rejected the credentials"
             }
             Exit::Incomplete => "the run did not finish its work",
+            Exit::ArchiveGuard => "the archive guard refused a mass archive",
             _ => "the run failed",
         };
         Self {

@@ -114,20 +114,19 @@ fn wrong_value_types_listed_together() {
     assert_eq!(run.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("(2 problems)"), "{stderr}");
     assert!(
-        stderr.contains(
-            "connection.timeout_secs has an invalid value: invalid type: string \"30\", \
-             expected a whole number of 0 or more"
-        ),
+        stderr
+            .contains("connection.timeout_secs is invalid: string \"30\", expected a whole number"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("inventory.batch_size has an invalid value"),
+        stderr.contains("inventory.batch_size is invalid: string \"many\""),
         "{stderr}"
     );
     assert!(!stderr.contains("fulfillment.concurrency"), "{stderr}");
     assert_eq!(status.status.code(), Some(0), "{stdout}");
     assert!(
-        stdout.contains("fulfillment.concurrency has an invalid value"),
+        stdout
+            .contains("fulfillment.concurrency is invalid: integer `-1`, expected a whole number"),
         "{stdout}"
     );
 }

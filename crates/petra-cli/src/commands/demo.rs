@@ -153,7 +153,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         ));
     }
     match inventory::failure_cause(exit, &report) {
-        Some(cause) => Err(Failure::after_report(exit, cause)),
+        Some(cause) => Err(Failure::after_report(exit, &cause)),
         None => Ok(exit),
     }
 }

@@ -7,7 +7,9 @@ use petra_client::feed::DownloadOptions;
 use petra_client::Credentials;
 use petra_ops::clock::SystemClock;
 use petra_ops::history::Operation;
-use petra_ops::inventory::{CatalogSource, GetInventory, InventoryReport, RunOptions};
+use petra_ops::inventory::{
+    ArchiveOutcome, CatalogSource, GetInventory, InventoryReport, RunOptions,
+};
 use petra_ops::schedule::lock_name;
 use petra_ops::settings::{Config, Retrieval};
 use petra_store::SqliteStore;
@@ -47,21 +49,28 @@ pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
     }
     let exit = exit_for(&report);
     match failure_cause(exit, &report) {
-        Some(cause) => Err(Failure::after_report(exit, cause)),
+        Some(cause) => Err(Failure::after_report(exit, &cause)),
         None => Ok(exit),
     }
 }
 
-/// Returns the report's reason for exit 4 or 5: the rejected login or the error that
-/// ended the retrieval.
-pub fn failure_cause(exit: Exit, report: &InventoryReport) -> Option<&str> {
-    if !matches!(exit, Exit::Connection | Exit::Incomplete) {
-        return None;
+/// Returns the report's reason for exit 4, 5 or 6: the rejected login, the error that
+/// ended the retrieval, or the archive guard's reason with the catalog it read.
+pub fn failure_cause(exit: Exit, report: &InventoryReport) -> Option<String> {
+    match exit {
+        Exit::Connection | Exit::Incomplete => report
+            .fatal_error
+            .as_deref()
+            .or(report.retrieval_error.as_deref())
+            .map(str::to_owned),
+        Exit::ArchiveGuard => match &report.archive {
+            ArchiveOutcome::Refused { reason, .. } => {
+                Some(format!("{}: {reason}", report.retrieved_from))
+            }
+            _ => None,
+        },
+        Exit::Success | Exit::Failure | Exit::Usage | Exit::Config => None,
     }
-    report
-        .fatal_error
-        .as_deref()
-        .or(report.retrieval_error.as_deref())
 }
 
 /// The exit code of a finished run: rejected credentials or a retrieval that never

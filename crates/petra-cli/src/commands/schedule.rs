@@ -47,7 +47,8 @@ pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> 
     }
     // Installed before the schedule is printed, so a stop signal sent by someone who saw
     // that output ends the scheduler cleanly.
-    let stop = stop::on_signals("stopping the scheduler after the run in progress, if any");
+    let stop =
+        stop::on_signals("stopping the scheduler; a run in progress ends after its current batch");
     for job in &jobs {
         eprintln!("{}: {}", job.operation, job.schedule);
     }

@@ -97,12 +97,13 @@ fn mass_archive_reason(inputs: &ArchiveInputs<'_>, base: u64) -> String {
     let fix = "if the catalog really shrank, run again with --allow-mass-archive";
     match inputs.pending_refusal {
         Some(pending) if base < inputs.active => format!(
-            "archiving {} of {} active items exceeds the archive guard of {guard:.0}%: a run \
-             at {} refused a mass archive and no run has archived since, so the guard counts \
-             the {base} items active then ({percent:.1}%), not those created since; {fix}",
+            "archiving {} items is {percent:.1}% of the {base} items that were active when a \
+             run at {} refused a mass archive, over the archive guard of {guard:.0}%; the {} \
+             items active now include those created since, which do not count until a run \
+             archives; {fix}",
             inputs.candidates,
-            inputs.active,
             pending.at.format("%Y-%m-%d %H:%M:%S UTC"),
+            inputs.active,
         ),
         _ => format!(
             "archiving {} of {} active items ({percent:.1}%) exceeds the archive guard of \
@@ -246,12 +247,12 @@ mod tests {
             "{decision:?}"
         );
         let reason = refused(decision);
-        assert!(reason.contains("250 of 2637"), "{reason}");
-        assert!(reason.contains("2026-12-01 06:00:00 UTC"), "{reason}");
         assert!(
-            reason.contains("the 250 items active then (100.0%)"),
+            reason.starts_with("archiving 250 items is 100.0% of the 250 items"),
             "{reason}"
         );
+        assert!(reason.contains("2026-12-01 06:00:00 UTC"), "{reason}");
+        assert!(reason.contains("the 2637 items active now"), "{reason}");
     }
 
     #[test]

@@ -415,7 +415,9 @@ impl GetInventory {
         )
         .await
         .map_err(pool_error("archive absent items"))?;
-        if let ArchiveOutcome::Refused { reason, .. } = &archive {
+        // A stopped run refuses to archive because it was stopped, which the info event
+        // below says; the warning is for refusals that need a person.
+        if let (ArchiveOutcome::Refused { reason, .. }, false) = (&archive, interrupted) {
             tracing::warn!(%reason, "archive rejected by the guard");
         }
         if interrupted {

@@ -57,17 +57,28 @@ fn read<T: DeserializeOwned>(document: Table) -> Result<T, String> {
 fn problem(field: String, message: &str) -> SettingsProblem {
     SettingsProblem {
         field,
-        reason: format!("has an invalid value: {}", plain_types(message)),
+        reason: format!("is invalid: {}", plain_types(without_kind(message))),
     }
 }
 
+/// Drops serde's "invalid type: " or "invalid value: " in front of a message, which the
+/// problem's own "is invalid" already says.
+fn without_kind(message: &str) -> &str {
+    ["invalid type: ", "invalid value: "]
+        .iter()
+        .find_map(|kind| message.strip_prefix(kind))
+        .unwrap_or(message)
+}
+
 /// Rust's names for the numbers serde expected, and the words a person reads instead.
+/// The settings check their own ranges after parsing, so only the upper limit of the
+/// smallest types is named here.
 const TYPE_NAMES: [(&str, &str); 9] = [
-    ("expected u8", "expected a whole number from 0 to 255"),
-    ("expected u16", "expected a whole number from 0 to 65535"),
-    ("expected u32", "expected a whole number of 0 or more"),
-    ("expected u64", "expected a whole number of 0 or more"),
-    ("expected usize", "expected a whole number of 0 or more"),
+    ("expected u8", "expected a whole number up to 255"),
+    ("expected u16", "expected a whole number up to 65535"),
+    ("expected u32", "expected a whole number"),
+    ("expected u64", "expected a whole number"),
+    ("expected usize", "expected a whole number"),
     ("expected i32", "expected a whole number"),
     ("expected i64", "expected a whole number"),
     ("expected f32", "expected a number"),
@@ -92,7 +103,7 @@ mod tests {
     fn rust_number_types_read_as_words() {
         assert_eq!(
             plain_types("invalid type: string \"30\", expected u64"),
-            "invalid type: string \"30\", expected a whole number of 0 or more"
+            "invalid type: string \"30\", expected a whole number"
         );
         assert_eq!(
             plain_types("invalid type: boolean `true`, expected f64"),

@@ -433,7 +433,7 @@ batch_size = 0
         );
         assert_eq!(
             batch_size,
-            Some("has an invalid value: invalid type: string \"many\", expected a whole number of 0 or more")
+            Some("is invalid: string \"many\", expected a whole number")
         );
         assert_eq!(
             config.inventory.batch_size,
