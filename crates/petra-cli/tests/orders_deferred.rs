@@ -77,6 +77,35 @@ fn lost_replies_budget_exits_5() {
 }
 
 #[test]
+fn server_errors_keep_their_cause() {
+    let (_runtime, sandbox) = start_sample_sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path(), &sandbox, 1);
+    let faults: FaultConfig = "orders.create:503".parse().unwrap();
+    sandbox.set_faults(faults).unwrap();
+
+    let output = common::petra_command(dir.path())
+        .env("PETRA_USERNAME", DEFAULT_USERNAME)
+        .env("PETRA_PASSWORD", DEFAULT_PASSWORD)
+        .args(["--json", "orders", "send"])
+        .output()
+        .unwrap();
+    let report = common::single_json(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let error = report["results"][0]["error"].as_str().unwrap_or_default();
+
+    assert_eq!(output.status.code(), Some(5), "{report}");
+    assert_eq!(report["deferred"], 1, "{report}");
+    assert!(error.contains("503"), "{error}");
+    assert!(
+        error.ends_with("; Petra has no order under this PO"),
+        "{error}"
+    );
+    assert!(stderr.contains("1 request deferred (LATER-1: "), "{stderr}");
+    assert!(stderr.contains("503"), "{stderr}");
+}
+
+#[test]
 fn deferred_text_names_count() {
     let (_runtime, sandbox) = start_sample_sandbox();
     let dir = tempfile::tempdir().unwrap();

@@ -291,7 +291,12 @@ pub fn send_failure_cause(report: &SendReport) -> Option<String> {
         ));
     }
     if report.deferred > 0 {
-        parts.push(format!("{} deferred", requests(report.deferred)));
+        let first = report.results.iter().find(|result| result.deferred);
+        let example = first.and_then(|result| Some((&result.po_number, result.error.as_deref()?)));
+        parts.push(match example {
+            Some((po, error)) => format!("{} deferred ({po}: {error})", requests(report.deferred)),
+            None => format!("{} deferred", requests(report.deferred)),
+        });
     }
     (!parts.is_empty()).then(|| parts.join(", "))
 }

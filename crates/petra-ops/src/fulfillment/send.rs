@@ -199,7 +199,7 @@ impl Submitter<'_> {
 
             retries += 1;
             if retries > self.max_retries {
-                warn!(po = %po, retries, %error, "left pending for the next run");
+                warn!(po = %po, attempts = retries, %error, "left pending for the next run");
                 result.deferred = true;
                 return Ok(Ended::Done(finish(result, &entry)));
             }
@@ -316,8 +316,13 @@ impl Submitter<'_> {
             Err(petra_client::Error::NotFound { .. }) => {
                 result.reconciled = true;
                 debug!(po = %po, "lookup found no order; sending again");
-                self.requeue(&po, "Petra has no order under this PO", true)
-                    .await
+                // The error that made the outcome unknown stays in front, so a request
+                // left pending still shows why its sending failed.
+                let error = match &entry.last_error {
+                    Some(cause) => format!("{cause}; Petra has no order under this PO"),
+                    None => "Petra has no order under this PO".to_owned(),
+                };
+                self.requeue(&po, &error, true).await
             }
             Err(error) => {
                 let error = with_root_cause(&error);
