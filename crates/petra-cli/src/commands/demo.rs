@@ -185,7 +185,11 @@ async fn start_sandbox(args: &DemoArgs) -> Result<petra_sandbox::RunningSandbox,
     match Sandbox::start(sandbox_config(catalog)).await {
         Ok(sandbox) => Ok(sandbox),
         Err(err) if args.feed.is_some() => {
-            eprintln!("warning: the sandbox cannot serve the feed ({err}); it serves the generated sample, so the sample orders will be rejected");
+            eprintln!(
+                "warning: the sandbox cannot serve the feed ({err}); it serves the generated \
+                 sample instead, so if the import completes, the demo's orders for the feed's \
+                 SKUs will be rejected"
+            );
             Sandbox::start(sandbox_config(generated))
                 .await
                 .map_err(start_error)

@@ -96,10 +96,14 @@ impl LastRun {
         let (done, problems, summary) = match run.operation {
             Operation::GetInventory => {
                 let (records, rejected) = (count("records"), count("rejected"));
+                let archived = match count("archived") {
+                    0 => String::new(),
+                    archived => format!(", {archived} archived"),
+                };
                 (
                     records.saturating_sub(rejected),
                     rejected,
-                    format!("{records} records, {rejected} rejected"),
+                    format!("{records} records, {rejected} rejected{archived}"),
                 )
             }
             Operation::SendFulfillmentRequests => {
@@ -624,6 +628,15 @@ mod tests {
             status: RunStatus::Failed,
             ..finished_run(operation, report)
         }
+    }
+
+    #[test]
+    fn inventory_summary_counts_archived() {
+        let report = serde_json::json!({ "records": 2137, "rejected": 0, "archived": 250 });
+
+        let run = LastRun::from_record(&finished_run(Operation::GetInventory, report));
+
+        assert_eq!(run.summary, "2137 records, 0 rejected, 250 archived");
     }
 
     #[test]
