@@ -135,11 +135,15 @@ fn schedule_runs_despite_shipping_problem() {
         output,
         before_signal,
         after_signal,
-    } = terminate_after(command, "the scheduler started", |line| {
-        line.starts_with("Get Inventory: ")
+    } = terminate_after(command, "the first run finished", |line| {
+        line.starts_with("Get Inventory finished: ")
     });
 
     assert_eq!(output.status.code(), Some(0), "{before_signal}");
+    assert!(
+        before_signal.contains("Get Inventory finished: {\"created\":"),
+        "{before_signal}"
+    );
     assert!(
         after_signal
             .contains("stopping the scheduler; a run in progress ends after its current batch"),

@@ -224,6 +224,9 @@ impl Job for CliJob {
                 serde_json::json!({ "fetched": report.fetched, "new": report.new, "unmatched": report.unmatched.len(), "interrupted": report.interrupted })
             }
         };
+        // The scheduler logs only warnings by default, so one line per finished run shows
+        // an operator that it works.
+        eprintln!("{} finished: {summary}", self.operation);
         Ok(summary)
     }
 }
