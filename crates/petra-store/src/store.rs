@@ -70,9 +70,7 @@ impl SqliteStore {
     {
         let conn = Arc::clone(&self.conn);
         tokio::task::spawn_blocking(move || {
-            // A panic while holding the lock cannot leave a half-applied transaction,
-            // because SQLite rolls back whatever was not committed.
-            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut guard = conn.lock().unwrap_or_else(recover);
             work(&mut guard)
         })
         .await?
@@ -81,10 +79,7 @@ impl SqliteStore {
     /// Runs `work` with the connection on the calling thread, for `Drop` code that
     /// cannot await. Keep `work` short.
     pub(crate) fn with_conn_blocking(&self, work: impl FnOnce(&mut Connection)) {
-        let mut guard = self
-            .conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self.conn.lock().unwrap_or_else(recover);
         work(&mut guard);
     }
 
@@ -127,7 +122,51 @@ impl SqliteStore {
     }
 }
 
+/// Takes the connection back after a panic while it was held.
+///
+/// The panic cannot leave a half-applied transaction, because SQLite rolls back whatever
+/// was not committed. It can leave the foreign-key checks off if it came inside an
+/// inventory batch, so they are switched on again; the lock stays poisoned, so this runs
+/// on every later call, and it costs one pragma.
+fn recover(
+    poisoned: std::sync::PoisonError<std::sync::MutexGuard<'_, Connection>>,
+) -> std::sync::MutexGuard<'_, Connection> {
+    let guard = poisoned.into_inner();
+    if let Err(error) = guard.pragma_update(None, "foreign_keys", true) {
+        tracing::warn!(%error, "cannot switch foreign-key checks on after a panic");
+    }
+    guard
+}
+
 /// Formats a time as stored: RFC 3339 in UTC with milliseconds, so text order is time order.
 pub(crate) fn timestamp(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checks_on(conn: &Connection) -> Result<bool, Error> {
+        conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))
+            .map_err(Error::sqlite("read foreign_keys"))
+    }
+
+    #[tokio::test]
+    async fn panic_with_checks_off_restores_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path().join("petra.sqlite")).unwrap();
+
+        let panicked = store
+            .with_conn(|conn| -> Result<(), Error> {
+                conn.pragma_update(None, "foreign_keys", false)
+                    .map_err(Error::sqlite("switch foreign_keys off"))?;
+                panic!("a bug inside a batch");
+            })
+            .await;
+        let on = store.with_conn(|conn| checks_on(conn)).await.unwrap();
+
+        assert!(matches!(panicked, Err(Error::Worker(_))));
+        assert!(on);
+    }
 }
