@@ -136,12 +136,12 @@ fn schedule_runs_despite_shipping_problem() {
         before_signal,
         after_signal,
     } = terminate_after(command, "the first run finished", |line| {
-        line.starts_with("Get Inventory finished: ")
+        line.starts_with("Get Inventory succeeded: ") || line.starts_with("Get Inventory failed: ")
     });
 
     assert_eq!(output.status.code(), Some(0), "{before_signal}");
     assert!(
-        before_signal.contains("Get Inventory finished: {\"created\":"),
+        before_signal.contains("Get Inventory succeeded: {\"archived\":0,\"created\":"),
         "{before_signal}"
     );
     assert!(
@@ -213,4 +213,56 @@ fn connection_test_stops_on_connection_problem() {
         stderr.contains("connection.timeout_secs must be at least 1"),
         "{stderr}"
     );
+}
+
+#[test]
+fn schedule_stops_on_wrong_type_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[connection]\nbase_url = \"{}\"\n[inventory]\nschedule = 2\n\
+         [shipments]\nschedule = \"every 2 hours\"\n",
+        closed_port_url()
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+
+    let mut child = petra_command(dir.path())
+        .env("PETRA_USERNAME", "dealer")
+        .env("PETRA_PASSWORD", "schedule-pass-52")
+        .args(["schedule", "run"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A scheduler that left inventory out would run shipments until stopped.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let started = child.try_wait().unwrap().is_none();
+    if started {
+        common::terminate(child.id());
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert!(!started, "the scheduler started: {stderr}");
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("inventory.schedule is invalid"), "{stderr}");
+}
+
+#[test]
+fn status_stops_on_wrong_type_store_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[connection]\nbase_url = \"{}\"\n[store]\npath = 5\n",
+        closed_port_url()
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+
+    let output = petra(dir.path(), &["status"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("store.path is invalid"), "{stderr}");
+    assert!(!dir.path().join("petra.sqlite").exists());
 }

@@ -98,7 +98,7 @@ fn server_errors_keep_their_cause() {
     assert_eq!(report["deferred"], 1, "{report}");
     assert!(error.contains("503"), "{error}");
     assert!(
-        error.ends_with("; Petra has no order under this PO"),
+        error.ends_with("; a later PO lookup found no order"),
         "{error}"
     );
     assert!(stderr.contains("1 request deferred (LATER-1: "), "{stderr}");

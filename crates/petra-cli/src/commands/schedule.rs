@@ -74,6 +74,21 @@ pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> 
     Ok(Exit::Success)
 }
 
+/// Reports whether the operation's `schedule` key is set but had a value of the wrong
+/// type, which parsing set aside: the operation is meant to be scheduled, so its problems
+/// must stop the scheduler instead of leaving the operation out.
+fn has_invalid_schedule(config: &Config, operation: Operation) -> bool {
+    let key = match operation {
+        Operation::GetInventory => "inventory.schedule",
+        Operation::SendFulfillmentRequests => "fulfillment.schedule",
+        Operation::GetShipments => "shipments.schedule",
+    };
+    config
+        .invalid_values
+        .iter()
+        .any(|problem| problem.field == key)
+}
+
 /// Checks the settings that the operations with a `schedule` key read, or every setting
 /// when none has one, so a problem of an unscheduled operation does not stop the others.
 fn validate_scheduled(config: &Config) -> Result<(), Failure> {
@@ -86,7 +101,7 @@ fn validate_scheduled(config: &Config) -> Result<(), Failure> {
         (Operation::GetShipments, &config.shipments.schedule),
     ]
     .into_iter()
-    .filter(|(_, text)| text.is_some())
+    .filter(|(operation, text)| text.is_some() || has_invalid_schedule(config, *operation))
     .map(|(operation, _)| operation)
     .collect();
 
@@ -188,9 +203,12 @@ impl Job for CliJob {
                     );
                 }
                 serde_json::json!({
+                    "succeeded": report.succeeded(),
                     "records": report.records,
                     "created": report.created,
                     "updated": report.updated,
+                    "archived": report.archived,
+                    "retrieval_complete": report.retrieval_complete,
                     "interrupted": report.interrupted,
                     "mass_archive_refused": report.mass_archive_refused(),
                 })
@@ -207,7 +225,13 @@ impl Job for CliJob {
                         stop,
                     })
                     .await?;
-                serde_json::json!({ "submitted": report.submitted, "rejected": report.rejected, "unknown": report.unknown, "interrupted": report.interrupted })
+                serde_json::json!({
+                    "succeeded": report.succeeded(),
+                    "submitted": report.submitted,
+                    "rejected": report.rejected,
+                    "unknown": report.unknown,
+                    "interrupted": report.interrupted,
+                })
             }
             Operation::GetShipments => {
                 let report = shipments::operation(config, None)
@@ -221,12 +245,23 @@ impl Job for CliJob {
                         stop,
                     })
                     .await?;
-                serde_json::json!({ "fetched": report.fetched, "new": report.new, "unmatched": report.unmatched.len(), "interrupted": report.interrupted })
+                serde_json::json!({
+                    "succeeded": report.succeeded(),
+                    "fetched": report.fetched,
+                    "new": report.new,
+                    "unmatched": report.unmatched.len(),
+                    "interrupted": report.interrupted,
+                })
             }
         };
         // The scheduler logs only warnings by default, so one line per finished run shows
-        // an operator that it works.
-        eprintln!("{} finished: {summary}", self.operation);
+        // an operator that it works, and whether the run did all its work.
+        let outcome = if summary["succeeded"] == true {
+            "succeeded"
+        } else {
+            "failed"
+        };
+        eprintln!("{} {outcome}: {summary}", self.operation);
         Ok(summary)
     }
 }

@@ -8,6 +8,19 @@ use crate::output::outln;
 
 pub async fn run(cli: &Cli) -> Result<Exit, Failure> {
     let config = context::load_config(&cli.config)?;
+    // An invalid store path would open, and create, the default store instead.
+    let store_problems: Vec<_> = config
+        .invalid_values
+        .iter()
+        .filter(|problem| problem.field.starts_with("store."))
+        .cloned()
+        .collect();
+    if !store_problems.is_empty() {
+        let invalid = petra_ops::Error::InvalidSettings {
+            problems: store_problems,
+        };
+        return Err(invalid.into());
+    }
     let store = context::open_store(&config)?;
     print(&config, &store, cli.json).await?;
     Ok(Exit::Success)

@@ -319,7 +319,7 @@ impl Submitter<'_> {
                 // The error that made the outcome unknown stays in front, so a request
                 // left pending still shows why its sending failed.
                 let error = match &entry.last_error {
-                    Some(cause) => format!("{cause}; Petra has no order under this PO"),
+                    Some(cause) => format!("{cause}; a later PO lookup found no order"),
                     None => "Petra has no order under this PO".to_owned(),
                 };
                 self.requeue(&po, &error, true).await

@@ -237,7 +237,13 @@ impl GetInventory {
         .await?;
         tracing::info!(from = %catalog.describe(), "Get Inventory started");
 
-        let result = match pending_refusal::find(history, self.source.name(), run_id).await {
+        // With archiving off the guard decides nothing, so the history is not read.
+        let pending = if self.settings.archive {
+            pending_refusal::find(history, self.source.name(), run_id).await
+        } else {
+            Ok(None)
+        };
+        let result = match pending {
             Ok(pending) => {
                 self.execute(run_id, catalog, pool, clock, options, pending)
                     .await

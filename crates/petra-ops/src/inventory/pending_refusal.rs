@@ -9,9 +9,10 @@ use crate::history::{Operation, RunHistory, RunRecord};
 use crate::pool::PoolError;
 
 /// Runs of the history read back: a few first, since the newest run usually decided,
-/// then more. A refusal followed by the larger number of runs without an archive decision
-/// (say, every retrieval incomplete) is no longer pending.
-const RUNS_READ: [usize; 2] = [8, 64];
+/// then eight times as many each time, dry runs included. A refusal older than the
+/// largest read, 4,096 runs without an archive decision, is no longer pending, and the
+/// lookup logs a warning when it reaches that far.
+const RUNS_READ: [usize; 5] = [8, 64, 512, 2_048, 4_096];
 
 /// Returns the pending mass-archive refusal of `source`, if any.
 ///
@@ -41,9 +42,15 @@ pub(crate) async fn find(
             }
         }
         if runs.len() < limit {
-            break;
+            return Ok(None);
         }
     }
+
+    tracing::warn!(
+        runs = RUNS_READ[RUNS_READ.len() - 1],
+        "no archive decision in the newest runs of the history; a mass archive refused \
+         before them is no longer pending"
+    );
     Ok(None)
 }
 
@@ -166,6 +173,17 @@ mod tests {
         let pending = find(&history, SOURCE, current).await.unwrap();
 
         assert_eq!(pending.map(|refusal| refusal.active), Some(250));
+    }
+
+    #[tokio::test]
+    async fn refusal_outlasts_many_dry_runs() {
+        let mut runs = vec![(false, Some(mass_refusal(Some(100))))];
+        runs.extend((0..100).map(|_| (true, Some(applied()))));
+        let (history, current) = history(&runs).await;
+
+        let pending = find(&history, SOURCE, current).await.unwrap();
+
+        assert_eq!(pending.map(|refusal| refusal.active), Some(100));
     }
 
     #[tokio::test]

@@ -87,6 +87,10 @@ const TYPE_NAMES: [(&str, &str); 9] = [
 
 /// Replaces the Rust type a serde message names at its end with plain words.
 fn plain_types(message: &str) -> String {
+    // A table of settings reads as `struct ShipFrom`, for example.
+    if let Some(start) = message.find("expected struct ") {
+        return format!("{}expected a table", &message[..start]);
+    }
     for (rust, plain) in TYPE_NAMES {
         if let Some(start) = message.strip_suffix(rust) {
             return format!("{start}{plain}");
@@ -108,6 +112,10 @@ mod tests {
         assert_eq!(
             plain_types("invalid type: boolean `true`, expected f64"),
             "invalid type: boolean `true`, expected a number"
+        );
+        assert_eq!(
+            plain_types("invalid type: string \"Tempe AZ\", expected struct ShipFrom"),
+            "invalid type: string \"Tempe AZ\", expected a table"
         );
         assert_eq!(
             plain_types("unknown variant `ftp`, expected `api` or `feed`"),

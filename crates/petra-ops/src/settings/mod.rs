@@ -195,6 +195,7 @@ impl Config {
             .map(|path| unknown_keys::unknown_key_problem(path))
             .collect();
         problems.extend(self.invalid_values.iter().cloned());
+        let checked_from = problems.len();
         problems.extend(self.connection.problems());
         problems.extend(self.source.problems());
         problems.extend(self.inventory.problems());
@@ -214,7 +215,26 @@ impl Config {
                 reason: "is missing but inventory.retrieval is \"feed\"; set the feed URL or use retrieval = \"api\"".into(),
             });
         }
+
+        // A key set aside for its type was checked with its default, so a finding such as
+        // "is missing" about it or its entries would contradict the file.
+        let checked = problems.split_off(checked_from);
+        problems.extend(
+            checked
+                .into_iter()
+                .filter(|problem| !self.covered_by_invalid_value(&problem.field)),
+        );
         problems
+    }
+
+    /// Reports whether `field` is a key set aside for its type, or inside one.
+    fn covered_by_invalid_value(&self, field: &str) -> bool {
+        self.invalid_values.iter().any(|invalid| {
+            let key = invalid.field.as_str();
+            field.strip_prefix(key).is_some_and(|rest| {
+                rest.is_empty() || rest.starts_with('.') || rest.starts_with('[')
+            })
+        })
     }
 
     /// Lists the problems that stop `operation`, leaving out those of settings only other
@@ -438,6 +458,24 @@ batch_size = 0
         assert_eq!(
             config.inventory.batch_size,
             InventorySettings::default().batch_size
+        );
+    }
+
+    #[test]
+    fn wrong_type_not_also_missing() {
+        let text = "[connection]\nbase_url = 5\n[source]\nfulfills_orders = true\n\
+                    shipping_methods = \"UPSG\"\nship_from = \"Tempe AZ\"\n";
+        let config = Config::parse(text).unwrap();
+
+        let fields: Vec<String> = config.problems().into_iter().map(|p| p.field).collect();
+
+        assert_eq!(
+            fields,
+            [
+                "connection.base_url",
+                "source.ship_from",
+                "source.shipping_methods"
+            ]
         );
     }
 

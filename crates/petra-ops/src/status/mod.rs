@@ -98,6 +98,7 @@ impl LastRun {
                 let (records, rejected) = (count("records"), count("rejected"));
                 let archived = match count("archived") {
                     0 => String::new(),
+                    archived if run.dry_run => format!(", {archived} would be archived"),
                     archived => format!(", {archived} archived"),
                 };
                 (
@@ -637,6 +638,22 @@ mod tests {
         let run = LastRun::from_record(&finished_run(Operation::GetInventory, report));
 
         assert_eq!(run.summary, "2137 records, 0 rejected, 250 archived");
+    }
+
+    #[test]
+    fn dry_run_summary_would_archive() {
+        let report = serde_json::json!({ "records": 2137, "rejected": 0, "archived": 250 });
+        let dry_run = RunRecord {
+            dry_run: true,
+            ..finished_run(Operation::GetInventory, report)
+        };
+
+        let run = LastRun::from_record(&dry_run);
+
+        assert_eq!(
+            run.summary,
+            "2137 records, 0 rejected, 250 would be archived"
+        );
     }
 
     #[test]
