@@ -83,13 +83,23 @@ impl Failure {
     /// Builds the failure of a run whose report is already on stdout: the one line for
     /// stderr, with the report's `cause`, so a job that keeps only stderr gets the reason.
     pub fn after_report(exit: Exit, cause: &str) -> Self {
+        Self::after_report_from(exit, cause, "Petra or the feed server")
+    }
+
+    /// Builds the failure of a run that talks to the Petra API only, such as a send or a
+    /// fetch, like [`Failure::after_report`] but without naming a feed server.
+    pub fn after_api_report(exit: Exit, cause: &str) -> Self {
+        Self::after_report_from(exit, cause, "Petra")
+    }
+
+    fn after_report_from(exit: Exit, cause: &str, server: &str) -> Self {
         let what = match exit {
             Exit::Connection => {
-                "Petra or the feed server could not be reached or rejected the credentials"
+                format!("{server} could not be reached or rejected the credentials")
             }
-            Exit::Incomplete => "the run did not finish its work",
-            Exit::ArchiveGuard => "the archive guard refused a mass archive",
-            _ => "the run failed",
+            Exit::Incomplete => "the run did not finish its work".to_owned(),
+            Exit::ArchiveGuard => "the archive guard refused a mass archive".to_owned(),
+            _ => "the run failed".to_owned(),
         };
         Self {
             after_report: true,

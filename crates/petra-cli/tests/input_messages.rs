@@ -126,7 +126,7 @@ fn wrong_value_types_listed_together() {
     assert_eq!(status.status.code(), Some(0), "{stdout}");
     assert!(
         stdout
-            .contains("fulfillment.concurrency is invalid: integer `-1`, expected a whole number"),
+            .contains("fulfillment.concurrency is invalid: integer `-1`, expected a whole number that is not negative"),
         "{stdout}"
     );
 }

@@ -207,6 +207,10 @@ async fn refusal_outlasts_its_own_creates() {
     let (code, again) = run_feed(dir.path(), &other, &[]);
     let reason = again["archive"]["reason"].as_str().unwrap_or_default();
     assert_eq!(code, Some(6), "{again}");
+    assert_eq!(
+        again["archive"]["refused_at"], refused["archive"]["refused_at"],
+        "{again}"
+    );
     assert_eq!(again["archived"], 0, "{again}");
     assert!(
         reason.starts_with("archiving 100 items is 100.0% of the 100 items that were active"),

@@ -141,7 +141,7 @@ fn schedule_runs_despite_shipping_problem() {
 
     assert_eq!(output.status.code(), Some(0), "{before_signal}");
     assert!(
-        before_signal.contains("Get Inventory succeeded: {\"archived\":0,\"created\":"),
+        before_signal.contains("Get Inventory succeeded: {\"archived\":0,\"cause\":null,"),
         "{before_signal}"
     );
     assert!(
@@ -265,4 +265,37 @@ fn status_stops_on_wrong_type_store_path() {
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("store.path is invalid"), "{stderr}");
     assert!(!dir.path().join("petra.sqlite").exists());
+}
+
+#[test]
+fn failed_scheduled_run_names_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[connection]\nbase_url = \"{}\"\ntimeout_secs = 2\n\
+         [inventory]\nschedule = \"every 1 hours\"\n",
+        closed_port_url()
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+
+    let mut command = petra_command(dir.path());
+    command
+        .env("PETRA_USERNAME", "dealer")
+        .env("PETRA_PASSWORD", "schedule-pass-52")
+        .args(["schedule", "run"]);
+    let Terminated {
+        output,
+        before_signal,
+        ..
+    } = terminate_after(command, "the first run failed", |line| {
+        line.starts_with("Get Inventory ")
+            && (line.contains(" failed: ") || line.contains(" succeeded: "))
+    });
+    let line = before_signal
+        .lines()
+        .find(|line| line.starts_with("Get Inventory failed: "))
+        .unwrap_or_default();
+
+    assert_eq!(output.status.code(), Some(0), "{before_signal}");
+    assert!(line.contains("\"cause\":\""), "{before_signal}");
+    assert!(line.contains("Connection refused"), "{before_signal}");
 }

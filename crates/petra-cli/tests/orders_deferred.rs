@@ -141,6 +141,7 @@ fn deferred_order_sent_once_later() {
     assert_eq!(code, Some(0), "{report}");
     assert_eq!(report["submitted"], 1, "{report}");
     assert_eq!(report["deferred"], 0, "{report}");
+    assert_eq!(report["stopped_after"], serde_json::Value::Null, "{report}");
     let stored = sandbox.admin().po("LATER-1").map(|record| record.stored);
     assert_eq!(stored, Some(1), "{report}");
 }

@@ -86,7 +86,9 @@ pub async fn run(cli: &Cli, command: &OrdersCommand) -> Result<Exit, Failure> {
             print_send_report(&report, cli.json);
             let exit = send_exit(&report);
             match send_failure_cause(&report) {
-                Some(cause) if exit != Exit::Success => Err(Failure::after_report(exit, &cause)),
+                Some(cause) if exit != Exit::Success => {
+                    Err(Failure::after_api_report(exit, &cause))
+                }
                 _ => Ok(exit),
             }
         }

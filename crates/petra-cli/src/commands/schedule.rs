@@ -202,8 +202,10 @@ impl Job for CliJob {
                          inventory run --allow-mass-archive`"
                     );
                 }
+                let cause = inventory::failure_cause(inventory::exit_for(&report), &report);
                 serde_json::json!({
                     "succeeded": report.succeeded(),
+                    "cause": cause,
                     "records": report.records,
                     "created": report.created,
                     "updated": report.updated,
@@ -225,8 +227,10 @@ impl Job for CliJob {
                         stop,
                     })
                     .await?;
+                let cause = orders::send_failure_cause(&report).filter(|_| !report.succeeded());
                 serde_json::json!({
                     "succeeded": report.succeeded(),
+                    "cause": cause,
                     "submitted": report.submitted,
                     "rejected": report.rejected,
                     "unknown": report.unknown,
@@ -245,8 +249,10 @@ impl Job for CliJob {
                         stop,
                     })
                     .await?;
+                let cause = shipments::fetch_failure_cause(&report).filter(|_| !report.succeeded());
                 serde_json::json!({
                     "succeeded": report.succeeded(),
+                    "cause": cause,
                     "fetched": report.fetched,
                     "new": report.new,
                     "unmatched": report.unmatched.len(),

@@ -50,14 +50,14 @@ pub async fn run(cli: &Cli, command: &ShipmentsCommand) -> Result<Exit, Failure>
     print_report(&report, cli.json);
     let exit = fetch_exit(&report);
     match fetch_failure_cause(&report) {
-        Some(cause) if exit != Exit::Success => Err(Failure::after_report(exit, cause)),
+        Some(cause) if exit != Exit::Success => Err(Failure::after_api_report(exit, cause)),
         _ => Ok(exit),
     }
 }
 
 /// Returns why a fetch did not succeed, for the one line on stderr: the rejected login,
 /// the error that cut the listing short, or the stop signal.
-fn fetch_failure_cause(report: &ShipmentsReport) -> Option<&str> {
+pub fn fetch_failure_cause(report: &ShipmentsReport) -> Option<&str> {
     let stopped = report
         .interrupted
         .then_some("interrupted by a stop signal; the next fetch reads the window again");

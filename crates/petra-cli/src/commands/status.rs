@@ -8,16 +8,15 @@ use crate::output::outln;
 
 pub async fn run(cli: &Cli) -> Result<Exit, Failure> {
     let config = context::load_config(&cli.config)?;
-    // An invalid store path would open, and create, the default store instead.
-    let store_problems: Vec<_> = config
+    // An invalid store path would open, and create, the default store instead. Without
+    // the store there is no status to print, so every problem of the file is listed.
+    let store_invalid = config
         .invalid_values
         .iter()
-        .filter(|problem| problem.field.starts_with("store."))
-        .cloned()
-        .collect();
-    if !store_problems.is_empty() {
+        .any(|problem| problem.field.starts_with("store."));
+    if store_invalid {
         let invalid = petra_ops::Error::InvalidSettings {
-            problems: store_problems,
+            problems: config.problems(),
         };
         return Err(invalid.into());
     }

@@ -420,7 +420,8 @@ impl SendFulfillmentRequests {
             not_sent: results.iter().filter(|result| result.not_sent).count() as u64,
             deferred: results.iter().filter(|result| result.deferred).count() as u64,
             interrupted: context.stop.is_cancelled(),
-            stopped_after,
+            // Only a stopped run has a place where it stopped.
+            stopped_after: stopped_after.filter(|_| context.stop.is_cancelled()),
             fatal_error,
             fatal_status,
             petra_unreachable,

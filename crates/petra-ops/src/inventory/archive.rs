@@ -50,6 +50,7 @@ pub(crate) async fn archive_absent(
                 reason,
                 mass_archive: false,
                 guard_base: None,
+                refused_at: None,
             })
         }
         ArchiveDecision::RefuseMassArchive(reason) => {
@@ -58,6 +59,7 @@ pub(crate) async fn archive_absent(
                 reason,
                 mass_archive: true,
                 guard_base: Some(inputs.guard_base()),
+                refused_at: Some(inputs.refused_at(now)),
             })
         }
         ArchiveDecision::Archive if dry_run || candidates == 0 => {

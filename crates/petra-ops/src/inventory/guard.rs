@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 /// refused run measured against, until a run archives or finds nothing absent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PendingRefusal {
-    /// When the refused run started.
+    /// When the first refusal of the chain was made.
     pub at: DateTime<Utc>,
     /// Active items the refused run measured the guard against.
     pub active: u64,
@@ -44,6 +44,15 @@ impl ArchiveInputs<'_> {
         match self.pending_refusal {
             Some(pending) => pending.active.min(self.active),
             None => self.active,
+        }
+    }
+
+    /// Returns when the refusal the guard base comes from was made: at the pending
+    /// refusal when its count is the base, or `now`.
+    pub fn refused_at(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        match self.pending_refusal {
+            Some(pending) if pending.active <= self.active => pending.at,
+            _ => now,
         }
     }
 }
@@ -280,6 +289,31 @@ mod tests {
             reason.contains("300 of 1000 active items (30.0%)"),
             "{reason}"
         );
+    }
+
+    #[test]
+    fn repeated_refusal_keeps_first_time() {
+        let now = "2026-12-02T06:00:00Z".parse().unwrap();
+        let from_pending = ArchiveInputs {
+            active: 2_637,
+            candidates: 250,
+            pending_refusal: pending(250),
+            ..inputs()
+        };
+        let own = ArchiveInputs {
+            active: 1_000,
+            candidates: 300,
+            pending_refusal: pending(5_000),
+            ..inputs()
+        };
+
+        assert_eq!(
+            from_pending.refused_at(now),
+            "2026-12-01T06:00:00Z"
+                .parse::<chrono::DateTime<Utc>>()
+                .unwrap()
+        );
+        assert_eq!(own.refused_at(now), now);
     }
 
     #[test]

@@ -70,9 +70,10 @@ fn archive_decision(run: &RunRecord) -> Option<Decision> {
         ArchiveOutcome::Refused {
             mass_archive: true,
             guard_base: Some(active),
+            refused_at,
             ..
         } => Some(Decision::Refused(PendingRefusal {
-            at: run.started_at,
+            at: refused_at.unwrap_or(run.started_at),
             active,
         })),
         ArchiveOutcome::Refused { .. } | ArchiveOutcome::Disabled => None,
@@ -184,6 +185,20 @@ mod tests {
         let pending = find(&history, SOURCE, current).await.unwrap();
 
         assert_eq!(pending.map(|refusal| refusal.active), Some(100));
+    }
+
+    #[tokio::test]
+    async fn refusal_keeps_first_time() {
+        let mut repeated = mass_refusal(Some(250));
+        repeated["archive"]["refused_at"] = json!("2026-11-30T06:00:00Z");
+        let (history, current) = history(&[(false, Some(repeated))]).await;
+
+        let pending = find(&history, SOURCE, current).await.unwrap();
+
+        assert_eq!(
+            pending.map(|refusal| refusal.at),
+            Some("2026-11-30T06:00:00Z".parse().unwrap())
+        );
     }
 
     #[tokio::test]

@@ -42,6 +42,10 @@ pub enum ArchiveOutcome {
         /// what it refused.
         #[serde(default)]
         guard_base: Option<u64>,
+        /// When the refusal that `guard_base` comes from was made: this run, or the
+        /// earlier run whose refusal is still pending.
+        #[serde(default)]
+        refused_at: Option<DateTime<Utc>>,
     },
 }
 

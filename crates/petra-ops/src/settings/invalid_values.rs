@@ -76,9 +76,18 @@ fn without_kind(message: &str) -> &str {
 const TYPE_NAMES: [(&str, &str); 9] = [
     ("expected u8", "expected a whole number up to 255"),
     ("expected u16", "expected a whole number up to 65535"),
-    ("expected u32", "expected a whole number"),
-    ("expected u64", "expected a whole number"),
-    ("expected usize", "expected a whole number"),
+    (
+        "expected u32",
+        "expected a whole number that is not negative",
+    ),
+    (
+        "expected u64",
+        "expected a whole number that is not negative",
+    ),
+    (
+        "expected usize",
+        "expected a whole number that is not negative",
+    ),
     ("expected i32", "expected a whole number"),
     ("expected i64", "expected a whole number"),
     ("expected f32", "expected a number"),
@@ -107,7 +116,7 @@ mod tests {
     fn rust_number_types_read_as_words() {
         assert_eq!(
             plain_types("invalid type: string \"30\", expected u64"),
-            "invalid type: string \"30\", expected a whole number"
+            "invalid type: string \"30\", expected a whole number that is not negative"
         );
         assert_eq!(
             plain_types("invalid type: boolean `true`, expected f64"),
