@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 /// A mass archive that an earlier run refused, with no run archiving since.
 ///
 /// The refused run still applied its upserts. Had it created many items, the next run
-/// would measure the same absent items against a larger catalog and archive them, so a
-/// refusal stays pending: later runs measure against no more than the active items the
-/// refused run measured against, until a run archives or finds nothing absent.
+/// would measure the same absent items against a larger catalog and archive them. So a
+/// refusal stays pending until a run archives or finds nothing absent, and until then
+/// runs measure against no more than the active items the refused run measured against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PendingRefusal {
     /// When the first refusal of the chain was made.
