@@ -6,8 +6,8 @@ use clap::{Args, Subcommand};
 use petra_client::{PetraApi, PoNumber};
 use petra_ops::clock::{Clock, SystemClock};
 use petra_ops::fulfillment::{
-    read_requests_file, FulfillmentRequests, OutboxState, ReleaseOutcome, SendContext,
-    SendFulfillmentRequests, SendReport,
+    read_requests_file, FulfillmentRequests, OutboxState, ReleaseOutcome, RequestResult,
+    SendContext, SendFulfillmentRequests, SendReport,
 };
 use petra_ops::history::Operation;
 use petra_ops::schedule::{lock_name, OperationLocks};
@@ -268,14 +268,12 @@ pub fn send_failure_cause(report: &SendReport) -> Option<String> {
 
     let mut parts = Vec::new();
     if report.petra_unreachable {
-        let error = report
+        let detail = report
             .results
             .iter()
-            .find_map(|result| result.error.as_deref());
-        parts.push(match error {
-            Some(error) => format!("no request reached Petra ({error})"),
-            None => "no request reached Petra".to_owned(),
-        });
+            .find_map(|result| result.error.as_deref())
+            .map_or(String::new(), |error| format!(" ({error})"));
+        parts.push(format!("no request reached Petra{detail}"));
     }
     if report.interrupted {
         parts.push("interrupted by a stop signal".to_owned());
@@ -294,11 +292,15 @@ pub fn send_failure_cause(report: &SendReport) -> Option<String> {
     }
     if report.deferred > 0 {
         let first = report.results.iter().find(|result| result.deferred);
-        let example = first.and_then(|result| Some((&result.po_number, result.error.as_deref()?)));
-        parts.push(match example {
-            Some((po, error)) => format!("{} deferred ({po}: {error})", requests(report.deferred)),
-            None => format!("{} deferred", requests(report.deferred)),
-        });
+        let detail = match first {
+            Some(RequestResult {
+                po_number,
+                error: Some(error),
+                ..
+            }) => format!(" ({po_number}: {error})"),
+            _ => String::new(),
+        };
+        parts.push(format!("{} deferred{detail}", requests(report.deferred)));
     }
     (!parts.is_empty()).then(|| parts.join(", "))
 }

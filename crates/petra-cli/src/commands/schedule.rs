@@ -74,35 +74,37 @@ pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> 
     Ok(Exit::Success)
 }
 
-/// Reports whether the operation's `schedule` key is set but had a value of the wrong
-/// type, which parsing set aside: the operation is meant to be scheduled, so its problems
-/// must stop the scheduler instead of leaving the operation out.
-fn has_invalid_schedule(config: &Config, operation: Operation) -> bool {
-    let key = match operation {
-        Operation::GetInventory => "inventory.schedule",
-        Operation::SendFulfillmentRequests => "fulfillment.schedule",
-        Operation::GetShipments => "shipments.schedule",
-    };
-    config
-        .invalid_values
-        .iter()
-        .any(|problem| problem.field == key)
-}
-
 /// Checks the settings that the operations with a `schedule` key read, or every setting
 /// when none has one, so a problem of an unscheduled operation does not stop the others.
 fn validate_scheduled(config: &Config) -> Result<(), Failure> {
     let scheduled: Vec<Operation> = [
-        (Operation::GetInventory, &config.inventory.schedule),
+        (
+            Operation::GetInventory,
+            &config.inventory.schedule,
+            "inventory.schedule",
+        ),
         (
             Operation::SendFulfillmentRequests,
             &config.fulfillment.schedule,
+            "fulfillment.schedule",
         ),
-        (Operation::GetShipments, &config.shipments.schedule),
+        (
+            Operation::GetShipments,
+            &config.shipments.schedule,
+            "shipments.schedule",
+        ),
     ]
     .into_iter()
-    .filter(|(operation, text)| text.is_some() || has_invalid_schedule(config, *operation))
-    .map(|(operation, _)| operation)
+    // A schedule of the wrong type was set aside by parsing, but the operation is still
+    // meant to run, so its problems must stop the scheduler instead of leaving it out.
+    .filter(|(_, text, key)| {
+        text.is_some()
+            || config
+                .invalid_values
+                .iter()
+                .any(|problem| problem.field == *key)
+    })
+    .map(|(operation, _, _)| operation)
     .collect();
 
     let problems: Vec<_> = config
