@@ -179,8 +179,8 @@ async fn refusal_outlasts_its_own_creates() {
     write_config(dir.path(), &closed_port_url());
     let full = dir.path().join("full.csv");
     write_feed(&full, FULL_ROWS);
-    // The store holds the first 100 items; the next feed has only the other 900, so all
-    // 100 are absent. Once its 900 are created, 100 is 10% of the active items.
+    // The store gets the first 100 items, and the next feed contains only the other 900,
+    // so all 100 are absent. Once its 900 are created, 100 is 10% of the active items.
     let old = dir.path().join("old.csv");
     let other = dir.path().join("other.csv");
     write_feed_without(&full, &old, |row| row >= 100);

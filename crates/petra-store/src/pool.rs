@@ -219,10 +219,12 @@ fn write(statement: &mut Statement<'_>, params: impl rusqlite::Params) -> Result
 /// looked up its source and each state row its item. Under callgrind, `write_only` at
 /// 50,000 rows counted 2.020 billion instructions in `upsert_in` with them and 1.771
 /// billion without. At 1,000,000 rows the writer took 4.21 to 4.36 CPU µs per item with
-/// them and 3.97 to 4.12 without, alternated on a loaded 2-core machine. A batch takes the source id from
-/// `inventory_sources` and each state row's item id from the insert before it, so
-/// neither can be missing; `SqliteStore::integrity_check` runs `foreign_key_check` to
-/// show it. The pragma has no effect inside a transaction, so it is set around one.
+/// them and 3.97 to 4.12 without, alternated on a loaded 2-core machine.
+///
+/// A batch takes the source id from `inventory_sources` and each state row's item id
+/// from the insert just before it, so neither reference can be missing.
+/// `SqliteStore::integrity_check` runs `foreign_key_check` to confirm it. The pragma has
+/// no effect inside a transaction, so it is set around one.
 fn without_foreign_key_checks<T>(
     conn: &mut Connection,
     write: impl FnOnce(&mut Connection) -> Result<T, Error>,

@@ -125,9 +125,9 @@ impl SqliteStore {
 /// Takes the connection back after a panic while it was held.
 ///
 /// The panic cannot leave a half-applied transaction, because SQLite rolls back whatever
-/// was not committed. It can leave the foreign-key checks off if it came inside an
-/// inventory batch, so they are switched on again; the lock stays poisoned, so this runs
-/// on every later call, and it costs one pragma.
+/// was not committed. A panic inside an inventory batch can leave the foreign-key checks
+/// off, so they are switched on again. The lock stays poisoned, so this runs on every
+/// later call, at the cost of one pragma.
 fn recover(
     poisoned: std::sync::PoisonError<std::sync::MutexGuard<'_, Connection>>,
 ) -> std::sync::MutexGuard<'_, Connection> {

@@ -38,8 +38,8 @@ pub struct ArchiveInputs<'a> {
 }
 
 impl ArchiveInputs<'_> {
-    /// The active items the guard's fraction is measured against: those of this run, or
-    /// fewer when an earlier refusal is pending.
+    /// Returns the count of active items the guard's fraction is measured against: those
+    /// of this run, or fewer when an earlier refusal is pending.
     pub fn guard_base(&self) -> u64 {
         match self.pending_refusal {
             Some(pending) => pending.active.min(self.active),

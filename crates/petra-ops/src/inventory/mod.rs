@@ -421,8 +421,8 @@ impl GetInventory {
         )
         .await
         .map_err(pool_error("archive absent items"))?;
-        // A stopped run refuses to archive because it was stopped, which the info event
-        // below says; the warning is for refusals that need a person.
+        // A stopped run refuses to archive only because it was stopped, and the info event
+        // below reports that. The warning is for refusals that need a person.
         if let (ArchiveOutcome::Refused { reason, .. }, false) = (&archive, interrupted) {
             tracing::warn!(%reason, "archive rejected by the guard");
         }

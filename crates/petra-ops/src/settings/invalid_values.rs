@@ -61,8 +61,8 @@ fn problem(field: String, message: &str) -> SettingsProblem {
     }
 }
 
-/// Drops serde's "invalid type: " or "invalid value: " in front of a message, which the
-/// problem's own "is invalid" already says.
+/// Removes serde's "invalid type: " or "invalid value: " from the start of a message,
+/// because the problem's own text begins with "is invalid".
 fn without_kind(message: &str) -> &str {
     ["invalid type: ", "invalid value: "]
         .iter()
