@@ -39,6 +39,13 @@ pub enum Error {
     #[error("invalid outbox state change: {0}")]
     InvalidChange(#[from] petra_ops::fulfillment::outbox::InvalidChange),
 
+    #[error("cannot start {what}: {source}")]
+    Thread {
+        what: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("the store's worker thread stopped: {0}")]
     Worker(#[from] tokio::task::JoinError),
 }

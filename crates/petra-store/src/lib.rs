@@ -1,6 +1,7 @@
 //! Embedded SQLite implementations of the `petra-ops` seams.
 //!
 //! - [`store`]: [`SqliteStore`], the handle, its connection and blocking-thread calls.
+//! - `checkpointer`: the thread that copies committed WAL pages into the database file.
 //! - [`schema`]: pragmas and the versioned migrations embedded in the crate.
 //! - [`pool`]: [`InventoryPool`](petra_ops::pool::InventoryPool) on the
 //!   `inventory_items` and `inventory_item_state` tables, with change detection by
@@ -15,6 +16,7 @@
 //!   processes.
 //! - [`error`]: the crate's one error type.
 
+mod checkpointer;
 pub mod error;
 pub mod history;
 pub mod ledger;

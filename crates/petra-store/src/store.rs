@@ -6,13 +6,15 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
+use crate::checkpointer::Checkpointer;
 use crate::error::Error;
 use crate::schema;
 
 /// An embedded SQLite store holding the inventory pool, run history and connection tests.
 ///
 /// Cloning is cheap and shares the connection. Every call runs on tokio's blocking pool,
-/// so async callers never stall on disk I/O.
+/// so async callers never stall on disk I/O. A thread of the store copies committed
+/// pages from the WAL into the database file, so writes do not wait for those copies.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), petra_store::Error> {
@@ -26,6 +28,7 @@ use crate::schema;
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    checkpointer: Arc<Checkpointer>,
     path: PathBuf,
 }
 
@@ -50,9 +53,11 @@ impl SqliteStore {
         let mut conn = Connection::open(&path).map_err(open_error)?;
         schema::tune(&conn)?;
         schema::migrate(&mut conn)?;
+        let checkpointer = Checkpointer::start(&path)?;
 
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
+            checkpointer: Arc::new(checkpointer),
             path,
         })
     }
@@ -69,9 +74,10 @@ impl SqliteStore {
         F: FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
     {
         let conn = Arc::clone(&self.conn);
+        let checkpointer = Arc::clone(&self.checkpointer);
         tokio::task::spawn_blocking(move || {
             let mut guard = conn.lock().unwrap_or_else(recover);
-            work(&mut guard)
+            run_and_signal(&mut guard, &checkpointer, work)
         })
         .await?
     }
@@ -80,7 +86,7 @@ impl SqliteStore {
     /// cannot await. Keep `work` short.
     pub(crate) fn with_conn_blocking(&self, work: impl FnOnce(&mut Connection)) {
         let mut guard = self.conn.lock().unwrap_or_else(recover);
-        work(&mut guard);
+        run_and_signal(&mut guard, &self.checkpointer, work);
     }
 
     /// Checks the database file with `PRAGMA integrity_check` and every reference between
@@ -120,6 +126,20 @@ impl SqliteStore {
         })
         .await
     }
+}
+
+/// Runs `work` and wakes the checkpoint thread when it changed rows.
+fn run_and_signal<T>(
+    conn: &mut Connection,
+    checkpointer: &Checkpointer,
+    work: impl FnOnce(&mut Connection) -> T,
+) -> T {
+    let changes_before = conn.total_changes();
+    let outcome = work(conn);
+    if conn.total_changes() != changes_before {
+        checkpointer.committed();
+    }
+    outcome
 }
 
 /// Takes the connection back after a panic while it was held.

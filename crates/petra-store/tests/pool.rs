@@ -358,7 +358,29 @@ async fn store_uses_wal_and_tuned_cache() {
         .unwrap();
 
     assert_eq!(mode, "wal");
-    assert_eq!(page_size, 4096);
+    assert_eq!(page_size, 16_384);
+}
+
+#[tokio::test]
+async fn written_batch_reaches_database_file_while_open() {
+    let (dir, store) = open();
+    let path = dir.path().join("petra.sqlite");
+    let database_bytes = || std::fs::metadata(&path).unwrap().len();
+    let before = database_bytes();
+
+    store
+        .upsert_batch(SOURCE, vec![item("A", 1, "a")], APPLY, now())
+        .await
+        .unwrap();
+    // The writing connection checkpoints only at 64 MiB of WAL, so only the store's
+    // checkpoint thread can grow the file while the store stays open.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while database_bytes() == before && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+
+    assert!(database_bytes() > before);
+    drop(store);
 }
 
 #[tokio::test]
