@@ -4,7 +4,7 @@
 //! A re-import looks up every feed row here, so a lookup must cost about two cache misses,
 //! as in a hash table. hashbrown's table for a million entries has two million slots,
 //! because its load stays under 7/8 and its size is a power of two, which came to about
-//! 42 bytes per item. The sorted array takes 24 bytes per item plus 2 to 4 bytes of index.
+//! 42 bytes per item. The sorted array takes 24 bytes per item plus 0.5 to 1 byte of index.
 
 use crate::pool::{sku_fingerprint, ContentHash};
 
@@ -20,7 +20,7 @@ pub(crate) struct RowEntry {
 /// hash of that row with the fingerprint of the item's SKU.
 ///
 /// A row whose hash is found here maps to the stored item unchanged,
-/// so it skips decoding, mapping and writing that row. About 26 to 28 bytes per item: the
+/// so it skips decoding, mapping and writing that row. About 25 bytes per item: the
 /// row hash and the fingerprint, and the index.
 ///
 /// A backend that lists every active item with [`push_active`](Self::push_active) and
@@ -140,8 +140,8 @@ impl RowHashes {
         self.rows.is_empty()
     }
 
-    /// Sorts the row hashes by key and fills `buckets`, one bucket for every one or two
-    /// row hashes.
+    /// Sorts the row hashes by key and fills `buckets`, one bucket for every four to
+    /// eight row hashes.
     fn index(&mut self) {
         self.rows
             .sort_unstable_by_key(|entry| bucket_key(&entry.row_hash));
@@ -169,11 +169,18 @@ fn bucket_key(row_hash: &ContentHash) -> u64 {
     u64::from_be_bytes([a, b, c, d, e, f, g, h])
 }
 
-/// Returns the number of key bits that pick a bucket: the floor of log2 of `rows`, so a
-/// bucket contains one or two row hashes on average, between 1 and 32.
+/// Returns the number of key bits that pick a bucket, between 1 and 32: the floor of
+/// log2 of `rows` less two, so a bucket contains four to eight row hashes on average.
+///
+/// With that many per bucket the index is small enough to stay in the CPU cache (512 KiB
+/// at 1,000,000 rows), and a lookup scans two or three neighbouring cache lines of `rows`.
+/// A one-off program (not kept) looked up 1,000,000 row hashes in feed order, 5% of them
+/// absent. A lookup took 99 to 114 ns this way, 114 to 125 ns with one or two row hashes
+/// per bucket, and 124 to 158 ns with eight to sixteen, in alternated rounds.
 fn bucket_bits(rows: usize) -> u32 {
     (usize::BITS - 1)
         .saturating_sub(rows.max(1).leading_zeros())
+        .saturating_sub(2)
         .clamp(1, 32)
 }
 
@@ -263,8 +270,8 @@ mod tests {
     fn bucket_bits_follow_row_count() {
         assert_eq!(bucket_bits(0), 1);
         assert_eq!(bucket_bits(1), 1);
-        assert_eq!(bucket_bits(4), 2);
-        assert_eq!(bucket_bits(1_000_000), 19);
+        assert_eq!(bucket_bits(16), 2);
+        assert_eq!(bucket_bits(1_000_000), 17);
     }
 
     proptest! {
