@@ -1,4 +1,5 @@
-//! The store handle: one SQLite connection used from a blocking thread.
+//! The store handle: one SQLite connection used from a blocking thread, and the thread
+//! that checkpoints its WAL.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
