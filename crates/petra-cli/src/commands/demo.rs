@@ -112,7 +112,8 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     let report = inventory::run_inventory(&config, catalog, &store, options, cli.json).await?;
     drop(guard);
     if !cli.json {
-        output::print_report(&report);
+        // The demo reads a local --feed file or the API, so no login is in a URL.
+        output::print_report(&report, None);
         outln!();
     }
 

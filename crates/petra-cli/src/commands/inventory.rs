@@ -28,6 +28,12 @@ pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
         Some(feed) => feed_source(&config, feed)?,
         None => configured_source(&config)?,
     };
+    let feed_setting = if args.feed.is_some() {
+        "--feed"
+    } else {
+        "connection.feed_url"
+    };
+    let feed_url_login = sends_url_login(&catalog).then_some(feed_setting);
     let store = context::open_store(&config)?;
     let options = RunOptions {
         dry_run: args.dry_run,
@@ -45,12 +51,25 @@ pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
     if cli.json {
         output::print_json(&report);
     } else {
-        output::print_report(&report);
+        output::print_report(&report, feed_url_login);
     }
     let exit = exit_for(&report);
     match failure_cause(exit, &report) {
         Some(cause) => Err(Failure::after_report(exit, &cause)),
         None => Ok(exit),
+    }
+}
+
+/// Reports whether downloading `catalog` sends the user and password written in its URL,
+/// which the download does when the connection has no credentials.
+fn sends_url_login(catalog: &CatalogSource) -> bool {
+    match catalog {
+        CatalogSource::FeedUrl {
+            url,
+            credentials: None,
+            ..
+        } => !url.username().is_empty() || url.password().is_some(),
+        _ => false,
     }
 }
 
