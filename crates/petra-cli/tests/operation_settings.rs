@@ -268,6 +268,38 @@ fn status_stops_on_wrong_type_store_path() {
 }
 
 #[test]
+fn wrong_type_fix_names_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[connection]\nbase_url = \"{}\"\n[inventory]\nretrieval = \"ftp\"\n\
+         [store]\npath = 5\n",
+        closed_port_url()
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+
+    for command in ["status", "inventory"] {
+        let args: &[&str] = match command {
+            "status" => &["status"],
+            _ => &["inventory", "run"],
+        };
+        let output = petra(dir.path(), args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+
+        assert_eq!(output.status.code(), Some(3), "{command}: {stderr}");
+        assert!(
+            stderr.contains("  fix: edit petra.toml;"),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.contains(
+                "inventory.retrieval is invalid: found \"ftp\", expected one of \"api\", \"feed\""
+            ),
+            "{command}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn failed_scheduled_run_names_cause() {
     let dir = tempfile::tempdir().unwrap();
     let config = format!(

@@ -453,7 +453,7 @@ batch_size = 0
         );
         assert_eq!(
             batch_size,
-            Some("is invalid: string \"many\", expected a whole number that is not negative")
+            Some("is invalid: found \"many\", expected a whole number that is not negative")
         );
         assert_eq!(
             config.inventory.batch_size,
