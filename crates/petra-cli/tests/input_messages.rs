@@ -87,7 +87,7 @@ fn misspelt_config_key_listed_with_others() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("fulfillment.batch_size 0 is outside"),
+        stderr.contains("fulfillment.batch_size is invalid: found 0,"),
         "{stderr}"
     );
     assert!(

@@ -114,7 +114,7 @@ fn inventory_problem_stops_inventory_run() {
 
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(
-        stderr.contains("inventory.batch_size 0 is outside"),
+        stderr.contains("inventory.batch_size is invalid: found 0,"),
         "{stderr}"
     );
 }
@@ -210,7 +210,7 @@ fn connection_test_stops_on_connection_problem() {
 
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(
-        stderr.contains("connection.timeout_secs must be at least 1"),
+        stderr.contains("connection.timeout_secs is invalid: found 0,"),
         "{stderr}"
     );
 }

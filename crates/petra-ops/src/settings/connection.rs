@@ -93,13 +93,18 @@ impl ConnectionSettings {
             }
         }
         if self.requests_per_second == Some(0) {
-            problem(
-                "requests_per_second",
-                "must be at least 1; remove it to use the default".to_owned(),
-            );
+            problems.push(SettingsProblem::invalid(
+                "connection.requests_per_second",
+                0,
+                "a whole number of at least 1, or no key for the default",
+            ));
         }
         if self.timeout_secs == 0 {
-            problem("timeout_secs", "must be at least 1".to_owned());
+            problems.push(SettingsProblem::invalid(
+                "connection.timeout_secs",
+                0,
+                "a whole number of at least 1",
+            ));
         }
 
         problems

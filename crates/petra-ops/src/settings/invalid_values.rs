@@ -59,14 +59,7 @@ const MAX_SHOWN_CHARS: usize = 60;
 
 /// Builds the problem of `field` set to `value`, from serde's `message` about it.
 fn problem(field: String, value: &Value, message: &str) -> SettingsProblem {
-    SettingsProblem {
-        field,
-        reason: format!(
-            "is invalid: found {}, expected {}",
-            as_written(value),
-            accepted(message)
-        ),
-    }
+    SettingsProblem::invalid(field, as_written(value), &accepted(message))
 }
 
 /// Formats `value` as TOML writes it, such as `"ftp"` or `42`, cut short when long.
