@@ -232,3 +232,18 @@ async fn unknown_feed_scheme_is_config_error() {
     assert!(stderr.contains("\"gopher\""), "{stderr}");
     assert!(stderr.contains("fix:"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_feed_option_hides_login() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox, &sandbox.feed_url(), "api");
+    let url = "http://dealer:s3cret-pw@127.0.0.1:99999/ProdList.csv";
+
+    let output = petra(dir.path(), &["inventory", "run", "--feed", url]).await;
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("invalid port number"), "{stderr}");
+    assert!(!stderr.contains("s3cret-pw"), "{stderr}");
+}

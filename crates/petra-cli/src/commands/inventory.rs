@@ -11,7 +11,7 @@ use petra_ops::inventory::{
     ArchiveOutcome, CatalogSource, GetInventory, InventoryReport, RunOptions,
 };
 use petra_ops::schedule::lock_name;
-use petra_ops::settings::{Config, Retrieval};
+use petra_ops::settings::{url_without_login, Config, Retrieval};
 use petra_store::SqliteStore;
 use url::Url;
 
@@ -146,15 +146,22 @@ fn feed_source(config: &Config, feed: &str) -> Result<CatalogSource, Failure> {
     }
 
     let url = Url::parse(feed).map_err(|err| {
-        Failure::new(Exit::Config, format!("feed URL {feed:?} is invalid: {err}"))
-            .with_fix("pass a path, or a file://, http(s):// or ftp(s):// URL")
+        let redacted = url_without_login(feed);
+        Failure::new(
+            Exit::Config,
+            format!("feed URL {redacted:?} is invalid: {err}"),
+        )
+        .with_fix("pass a path, or a file://, http(s):// or ftp(s):// URL")
     })?;
     match url.scheme() {
         "file" => match url.to_file_path() {
             Ok(path) => local_feed(config, path),
             Err(()) => Err(Failure::new(
                 Exit::Config,
-                format!("feed URL {feed:?} is not a local file path"),
+                format!(
+                    "feed URL {:?} is not a local file path",
+                    url_without_login(feed)
+                ),
             )
             .with_fix("write it as file:///absolute/path/ProdList.csv")),
         },

@@ -13,7 +13,8 @@ use petra_client::{ConnectionConfig, Credentials};
 use serde::{Deserialize, Serialize};
 
 pub use connection::{
-    load_credentials, ConnectionSettings, EnvLookup, API_KEY_VAR, PASSWORD_VAR, USERNAME_VAR,
+    load_credentials, url_without_login, ConnectionSettings, EnvLookup, API_KEY_VAR, PASSWORD_VAR,
+    USERNAME_VAR,
 };
 pub use operation_scope::stops_operation;
 pub use source::{ShipFrom, ShippingMethod, Source, SourceSettings, SourceType};
