@@ -125,8 +125,9 @@ fn feed_host(retrieved_from: &str) -> Option<String> {
     })
 }
 
-/// Prints a Get Inventory report for people.
-pub fn print_report(report: &InventoryReport) {
+/// Prints a Get Inventory report for people. `feed_url_login` names where the feed URL
+/// was given when the download sent the login written in it.
+pub fn print_report(report: &InventoryReport, feed_url_login: Option<&str>) {
     let mode = if report.dry_run {
         " (dry run: nothing written)"
     } else {
@@ -161,8 +162,14 @@ pub fn print_report(report: &InventoryReport) {
         petra_unreachable: report.petra_unreachable,
         retrieval_error: report.retrieval_error.as_deref(),
         feed_host: feed_host.as_deref(),
+        feed_url_login,
     };
-    let stopped = print_stopped(&stop, "connection.base_url (or connection.feed_url)");
+    let settings = if report.from_api() {
+        "connection.base_url"
+    } else {
+        "connection.feed_url (or --feed)"
+    };
+    let stopped = print_stopped(&stop, settings);
     match (stopped, &report.retrieval_error) {
         (false, Some(error)) if report.interrupted => outln!("  interrupted: {error}"),
         (false, Some(error)) => outln!("  retrieval incomplete: {error}"),

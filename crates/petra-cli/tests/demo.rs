@@ -95,6 +95,15 @@ fn real_feed_scenarios() {
     assert!(reason.contains("incomplete"), "{reason}");
 }
 
+/// Writes the first half of the real feed to `truncated.csv` in `dir`, cut in the middle
+/// of a row as an interrupted download leaves it, and returns its path.
+fn write_truncated_feed(dir: &Path) -> PathBuf {
+    let bytes = std::fs::read(real_feed()).unwrap();
+    let truncated = dir.join("truncated.csv");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    truncated
+}
+
 #[test]
 fn truncated_feed_archives_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -114,9 +123,7 @@ fn truncated_feed_archives_nothing() {
 #[test]
 fn truncated_feed_error_line() {
     let dir = tempfile::tempdir().unwrap();
-    let bytes = std::fs::read(real_feed()).unwrap();
-    let truncated = dir.path().join("truncated.csv");
-    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let truncated = write_truncated_feed(dir.path());
 
     let output = petra_command(dir.path())
         .args(["demo", "--json", "--feed"])
@@ -138,6 +145,24 @@ fn truncated_feed_error_line() {
         )),
         "{stderr}"
     );
+}
+
+#[test]
+fn truncated_feed_failure_printed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let truncated = write_truncated_feed(dir.path());
+
+    let output = petra_command(dir.path())
+        .args(["demo", "--feed"])
+        .arg(&truncated)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert_eq!(error_lines(&stderr), 1, "{stderr}");
+    assert!(!stderr.contains("warning:"), "{stderr}");
+    assert_eq!(stderr.matches("looks truncated").count(), 1, "{stderr}");
 }
 
 #[test]

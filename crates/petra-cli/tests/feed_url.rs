@@ -1,6 +1,8 @@
 //! `petra inventory run` downloading the feed from a sandbox on 127.0.0.1, by `--feed` and
 //! by `retrieval = "feed"`, and reporting a failed download as an incomplete retrieval.
 
+mod common;
+
 use std::path::Path;
 use std::process::Output;
 
@@ -125,6 +127,53 @@ async fn feed_wrong_password_exits_4() {
     );
 }
 
+/// Returns the feed URL of `sandbox` with `user:password@` written in it.
+fn feed_url_with_login(sandbox: &RunningSandbox, password: &str) -> String {
+    sandbox.feed_url().replacen(
+        "http://",
+        &format!("http://{DEFAULT_USERNAME}:{password}@"),
+        1,
+    )
+}
+
+/// Checks the text report of a download whose feed URL carried a wrong password: the
+/// fix names `setting`, the feed URL's login, and never the password.
+fn assert_url_login_fix(output: &Output, setting: &str) {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let fix = common::fix_line(&stdout);
+
+    assert_eq!(output.status.code(), Some(4), "{stdout}");
+    assert!(fix.contains("in the feed URL"), "{stdout}");
+    assert!(fix.contains(setting), "{stdout}");
+    assert!(!fix.contains("PETRA_USERNAME"), "{stdout}");
+    assert!(!fix.contains("connection test"), "{stdout}");
+    assert!(!stdout.contains("wrong-url-pass-41"), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configured_url_login_fix() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = feed_url_with_login(&sandbox, "wrong-url-pass-41");
+    write_config(dir.path(), &sandbox, &url, "feed");
+
+    let output = petra_as(dir.path(), None, &["inventory", "run"]).await;
+
+    assert_url_login_fix(&output, "connection.feed_url");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feed_option_url_login_fix() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox, &sandbox.feed_url(), "api");
+    let url = feed_url_with_login(&sandbox, "wrong-url-pass-41");
+
+    let output = petra_as(dir.path(), None, &["inventory", "run", "--feed", &url]).await;
+
+    assert_url_login_fix(&output, "--feed");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_download_exits_incomplete() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
@@ -182,4 +231,19 @@ async fn unknown_feed_scheme_is_config_error() {
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("\"gopher\""), "{stderr}");
     assert!(stderr.contains("fix:"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_feed_option_hides_login() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &sandbox, &sandbox.feed_url(), "api");
+    let url = "http://dealer:s3cret-pw@127.0.0.1:99999/ProdList.csv";
+
+    let output = petra(dir.path(), &["inventory", "run", "--feed", url]).await;
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("invalid port number"), "{stderr}");
+    assert!(!stderr.contains("s3cret-pw"), "{stderr}");
 }

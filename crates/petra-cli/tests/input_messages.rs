@@ -87,7 +87,7 @@ fn misspelt_config_key_listed_with_others() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("fulfillment.batch_size 0 is outside"),
+        stderr.contains("fulfillment.batch_size is invalid: found 0,"),
         "{stderr}"
     );
     assert!(
@@ -115,18 +115,18 @@ fn wrong_value_types_listed_together() {
     assert!(stderr.contains("(2 problems)"), "{stderr}");
     assert!(
         stderr
-            .contains("connection.timeout_secs is invalid: string \"30\", expected a whole number"),
+            .contains("connection.timeout_secs is invalid: found \"30\", expected a whole number"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("inventory.batch_size is invalid: string \"many\""),
+        stderr.contains("inventory.batch_size is invalid: found \"many\""),
         "{stderr}"
     );
     assert!(!stderr.contains("fulfillment.concurrency"), "{stderr}");
     assert_eq!(status.status.code(), Some(0), "{stdout}");
     assert!(
         stdout
-            .contains("fulfillment.concurrency is invalid: integer `-1`, expected a whole number that is not negative"),
+            .contains("fulfillment.concurrency is invalid: found -1, expected a whole number that is not negative"),
         "{stdout}"
     );
 }

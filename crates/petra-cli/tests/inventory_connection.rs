@@ -56,6 +56,25 @@ fn closed_port_inventory_exits_4() {
 }
 
 #[test]
+fn closed_port_fix_names_base_url() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &closed_port_url());
+
+    let output = common::petra_command(dir.path())
+        .env("PETRA_USERNAME", DEFAULT_USERNAME)
+        .env("PETRA_PASSWORD", DEFAULT_PASSWORD)
+        .args(["inventory", "run"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let fix = common::fix_line(&stdout);
+
+    assert_eq!(output.status.code(), Some(4), "{stdout}");
+    assert!(fix.contains("connection.base_url"), "{stdout}");
+    assert!(!fix.contains("feed_url"), "{stdout}");
+}
+
+#[test]
 fn server_error_inventory_exits_5() {
     let (_runtime, sandbox) = start_sandbox();
     let faults: FaultConfig = "catalog:503".parse().unwrap();

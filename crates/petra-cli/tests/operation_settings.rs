@@ -114,7 +114,7 @@ fn inventory_problem_stops_inventory_run() {
 
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(
-        stderr.contains("inventory.batch_size 0 is outside"),
+        stderr.contains("inventory.batch_size is invalid: found 0,"),
         "{stderr}"
     );
 }
@@ -210,7 +210,7 @@ fn connection_test_stops_on_connection_problem() {
 
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(
-        stderr.contains("connection.timeout_secs must be at least 1"),
+        stderr.contains("connection.timeout_secs is invalid: found 0,"),
         "{stderr}"
     );
 }
@@ -265,6 +265,38 @@ fn status_stops_on_wrong_type_store_path() {
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("store.path is invalid"), "{stderr}");
     assert!(!dir.path().join("petra.sqlite").exists());
+}
+
+#[test]
+fn wrong_type_fix_names_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[connection]\nbase_url = \"{}\"\n[inventory]\nretrieval = \"ftp\"\n\
+         [store]\npath = 5\n",
+        closed_port_url()
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+
+    for command in ["status", "inventory"] {
+        let args: &[&str] = match command {
+            "status" => &["status"],
+            _ => &["inventory", "run"],
+        };
+        let output = petra(dir.path(), args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+
+        assert_eq!(output.status.code(), Some(3), "{command}: {stderr}");
+        assert!(
+            stderr.contains("  fix: edit petra.toml;"),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.contains(
+                "inventory.retrieval is invalid: found \"ftp\", expected one of \"api\", \"feed\""
+            ),
+            "{command}: {stderr}"
+        );
+    }
 }
 
 #[test]

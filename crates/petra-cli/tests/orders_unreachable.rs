@@ -57,18 +57,33 @@ fn closed_port_error_names_cause() {
     assert!(error.contains("Connection refused"), "{report}");
 }
 
-#[test]
-fn closed_port_text_says_unreachable() {
+/// Runs `petra orders send` with `flags` against a closed port, after importing two
+/// orders, and returns its output.
+fn send_to_closed_port(flags: &[&str]) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     write_config(dir.path(), &closed_port_url());
     import_orders(dir.path());
 
-    let output = common::petra_command(dir.path())
+    common::petra_command(dir.path())
         .env("PETRA_USERNAME", petra_sandbox::DEFAULT_USERNAME)
         .env("PETRA_PASSWORD", DEFAULT_PASSWORD)
+        .args(flags)
         .args(["orders", "send"])
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// Runs [`send_to_closed_port`], checks that it exits 4, and returns stderr.
+fn closed_port_stderr(flags: &[&str]) -> String {
+    let output = send_to_closed_port(flags);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    stderr
+}
+
+#[test]
+fn closed_port_text_says_unreachable() {
+    let output = send_to_closed_port(&[]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
 
@@ -77,10 +92,35 @@ fn closed_port_text_says_unreachable() {
     assert!(stdout.contains("Connection refused"), "{stdout}");
     assert_eq!(error_lines(&stderr), 1, "{stderr}");
     assert!(
-        stderr.contains("(exit 4): no request reached Petra ("),
+        stderr.contains("(exit 4): no request reached Petra in 2 attempts ("),
         "{stderr}"
     );
     assert!(stderr.contains("Connection refused"), "{stderr}");
+}
+
+#[test]
+fn closed_port_failure_printed_once() {
+    let stderr = closed_port_stderr(&[]);
+
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(!stderr.contains("WARN"), "{stderr}");
+    assert!(
+        stderr.contains("no request reached Petra in 2 attempts"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("http://127.0.0.1:"), "{stderr}");
+}
+
+#[test]
+fn closed_port_warning_shown_with_verbose() {
+    let stderr = closed_port_stderr(&["-v"]);
+
+    assert!(
+        stderr.contains("no request reached Petra because"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Connection refused"), "{stderr}");
+    assert_eq!(error_lines(&stderr), 1, "{stderr}");
 }
 
 #[test]

@@ -70,20 +70,27 @@ fn server_error_fetch_exits_5() {
     assert_eq!(report["complete"], false, "{report}");
 }
 
-#[test]
-fn server_error_fetch_error_line() {
+/// Runs `petra shipments fetch` with `flags` against a sandbox whose shipment listing
+/// fails with the fault `spec`, such as `shipments:503`.
+fn fetch_with_fault(spec: &str, flags: &[&str]) -> std::process::Output {
     let (_runtime, sandbox) = start_sandbox();
-    let faults: FaultConfig = "shipments:503".parse().unwrap();
+    let faults: FaultConfig = spec.parse().unwrap();
     sandbox.set_faults(faults).unwrap();
     let dir = tempfile::tempdir().unwrap();
     write_config(dir.path(), &sandbox.base_url());
 
-    let output = common::petra_command(dir.path())
+    common::petra_command(dir.path())
         .env("PETRA_USERNAME", DEFAULT_USERNAME)
         .env("PETRA_PASSWORD", DEFAULT_PASSWORD)
-        .args(["--json", "shipments", "fetch"])
+        .args(flags)
+        .args(["shipments", "fetch"])
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn server_error_fetch_error_line() {
+    let output = fetch_with_fault("shipments:503", &["--json"]);
     let report = common::single_json(&output);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let error = report["retrieval_error"].as_str().unwrap_or_default();
@@ -97,4 +104,16 @@ fn server_error_fetch_error_line() {
         )),
         "{stderr}"
     );
+}
+
+#[test]
+fn dropped_listing_says_nothing_changed() {
+    let output = fetch_with_fault("shipments:drop", &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(5), "{stdout}");
+    assert!(!stdout.contains("may have reached Petra"), "{stdout}");
+    assert!(!stderr.contains("may have reached Petra"), "{stderr}");
+    assert!(stderr.contains("changes nothing at Petra"), "{stderr}");
 }

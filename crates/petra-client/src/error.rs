@@ -65,7 +65,10 @@ pub enum Error {
     UnexpectedStatus { api: Box<ApiError> },
 
     /// The request failed before a complete response arrived.
-    #[error("{request} failed after {attempts} attempt(s) and {delivery}")]
+    #[error(
+        "{request} failed after {attempts} attempt(s) and {}",
+        delivery_text(request, *delivery)
+    )]
     Transport {
         request: Box<RequestInfo>,
         delivery: Delivery,
@@ -227,6 +230,20 @@ pub(crate) const FTP_CONNECTING: &str = "connecting";
 pub(crate) const FTP_STARTING_TLS: &str = "starting TLS";
 /// The step of [`Error::FeedFtp`] that sends the user and password.
 pub(crate) const FTP_LOGGING_IN: &str = "logging in (check the connection's username and password)";
+
+/// Describes whether a request that failed in transport may have changed anything at
+/// Petra. A request whose method is safe (GET, HEAD, OPTIONS, TRACE) changes nothing,
+/// even when it reached Petra, so its message states that it can be sent again.
+fn delivery_text(request: &RequestInfo, delivery: Delivery) -> String {
+    match delivery {
+        Delivery::OutcomeUnknown if request.method.is_safe() => format!(
+            "no complete response came back, but a {} changes nothing at Petra, so sending \
+             it again is safe",
+            request.method
+        ),
+        Delivery::NotSent | Delivery::OutcomeUnknown => delivery.to_string(),
+    }
+}
 
 /// Formats the attempt count of a failed download, such as "after 4 attempts".
 fn after_attempts(attempts: usize) -> String {

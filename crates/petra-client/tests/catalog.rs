@@ -353,3 +353,28 @@ async fn slow_page_times_out_after_retries() {
     assert_eq!(*delivery, petra_client::Delivery::OutcomeUnknown);
     assert!(source.is_timeout());
 }
+
+#[tokio::test]
+async fn slow_page_error_says_nothing_changed() {
+    let server = server().await;
+    mount_first_page(
+        &server,
+        json(200, "catalog_page2.json").set_delay(Duration::from_secs(5)),
+        1,
+    )
+    .await;
+    let config = config(&server)
+        .with_timeouts(Timeouts {
+            connect: Some(Duration::from_secs(2)),
+            request: Some(Duration::from_millis(100)),
+            ..Timeouts::default()
+        })
+        .with_retry(fast_retry(0));
+    let client = PetraClient::new(config).unwrap();
+
+    let message = collect(&client).await.unwrap_err().to_string();
+
+    assert!(!message.contains("may have reached Petra"), "{message}");
+    assert!(message.contains("no complete response"), "{message}");
+    assert!(message.contains("changes nothing at Petra"), "{message}");
+}

@@ -12,6 +12,17 @@ pub struct SettingsProblem {
     pub reason: String,
 }
 
+impl SettingsProblem {
+    /// Builds the problem of `field` whose value `found`, as `petra.toml` writes it, is
+    /// not one the key accepts, with `expected` describing what it accepts.
+    pub fn invalid(field: impl Into<String>, found: impl fmt::Display, expected: &str) -> Self {
+        Self {
+            field: field.into(),
+            reason: format!("is invalid: found {found}, expected {expected}"),
+        }
+    }
+}
+
 impl fmt::Display for SettingsProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.field, self.reason)

@@ -34,6 +34,10 @@ pub struct RunStop<'a> {
     /// Host (and port) of the feed server when the run downloaded a feed, which is then
     /// the server that could not be reached.
     pub feed_host: Option<&'a str>,
+    /// The source of the feed URL (`--feed` or `connection.feed_url`) when the download
+    /// sent the user and password written in that URL, as it does when the connection
+    /// has no credentials.
+    pub feed_url_login: Option<&'a str>,
 }
 
 /// Prints the failure and its fix of a run that Petra stopped by rejecting the
@@ -42,7 +46,13 @@ pub struct RunStop<'a> {
 pub fn print_stopped(stop: &RunStop<'_>, settings: &str) -> bool {
     if let Some(error) = stop.fatal_error {
         outln!("  stopped: {error}");
-        outln!("  fix: {}", fatal_fix(stop.fatal_status));
+        match stop.feed_url_login {
+            Some(setting) => outln!(
+                "  fix: check the user and password written in the feed URL ({setting}); the \
+                 download sent them because the connection has no credentials"
+            ),
+            None => outln!("  fix: {}", fatal_fix(stop.fatal_status)),
+        }
         return true;
     }
 

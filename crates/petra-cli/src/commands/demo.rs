@@ -57,6 +57,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         }
         started = start_sandbox(args) => started?,
     };
+    let (sandbox, feed_not_served) = sandbox;
     if !cli.json {
         outln!("sandbox listening at {}", sandbox.base_url());
     }
@@ -111,11 +112,21 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     let report = inventory::run_inventory(&config, catalog, &store, options, cli.json).await?;
     drop(guard);
     if !cli.json {
-        output::print_report(&report);
+        // The demo reads a local --feed file or the API, so no login is in a URL.
+        output::print_report(&report, None);
         outln!();
     }
 
     let orders = if report.retrieval_complete {
+        // When the import failed, its error line already states what is wrong with the
+        // feed, so the fallback matters only to the orders sent now.
+        if let Some(error) = &feed_not_served {
+            eprintln!(
+                "warning: the sandbox cannot serve the feed ({error}); it serves the \
+                 generated sample instead, so the demo's orders for the feed's SKUs will be \
+                 rejected"
+            );
+        }
         Some(fulfillment_demo::run(cli, &config, &client, &store, &sandbox, stop.clone()).await?)
     } else {
         None
@@ -158,8 +169,11 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     }
 }
 
-/// Starts the sandbox with the --feed file as its catalog, or the generated sample.
-async fn start_sandbox(args: &DemoArgs) -> Result<petra_sandbox::RunningSandbox, Failure> {
+/// Starts the sandbox with the --feed file as its catalog, or the generated sample, and
+/// returns it with the reason the sandbox could not serve the --feed file, if it could not.
+async fn start_sandbox(
+    args: &DemoArgs,
+) -> Result<(petra_sandbox::RunningSandbox, Option<String>), Failure> {
     // The sandbox serves the --feed file, so the sample orders name SKUs it knows. A
     // broken file (empty or truncated) must still reach Get Inventory, which reads it
     // directly, so the sandbox then falls back to the generated sample.
@@ -183,16 +197,13 @@ async fn start_sandbox(args: &DemoArgs) -> Result<petra_sandbox::RunningSandbox,
     };
     let start_error = |err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}"));
     match Sandbox::start(sandbox_config(catalog)).await {
-        Ok(sandbox) => Ok(sandbox),
+        Ok(sandbox) => Ok((sandbox, None)),
         Err(err) if args.feed.is_some() => {
-            eprintln!(
-                "warning: the sandbox cannot serve the feed ({err}); it serves the generated \
-                 sample instead, so if the import completes, the demo's orders for the feed's \
-                 SKUs will be rejected"
-            );
-            Sandbox::start(sandbox_config(generated))
+            tracing::info!(error = %err, "the sandbox cannot serve the feed; it serves the generated sample");
+            let sandbox = Sandbox::start(sandbox_config(generated))
                 .await
-                .map_err(start_error)
+                .map_err(start_error)?;
+            Ok((sandbox, Some(err.to_string())))
         }
         Err(err) => Err(start_error(err)),
     }

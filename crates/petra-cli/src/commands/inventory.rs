@@ -11,7 +11,7 @@ use petra_ops::inventory::{
     ArchiveOutcome, CatalogSource, GetInventory, InventoryReport, RunOptions,
 };
 use petra_ops::schedule::lock_name;
-use petra_ops::settings::{Config, Retrieval};
+use petra_ops::settings::{url_without_login, Config, Retrieval};
 use petra_store::SqliteStore;
 use url::Url;
 
@@ -28,6 +28,12 @@ pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
         Some(feed) => feed_source(&config, feed)?,
         None => configured_source(&config)?,
     };
+    let feed_setting = if args.feed.is_some() {
+        "--feed"
+    } else {
+        "connection.feed_url"
+    };
+    let feed_url_login = sends_url_login(&catalog).then_some(feed_setting);
     let store = context::open_store(&config)?;
     let options = RunOptions {
         dry_run: args.dry_run,
@@ -45,12 +51,25 @@ pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
     if cli.json {
         output::print_json(&report);
     } else {
-        output::print_report(&report);
+        output::print_report(&report, feed_url_login);
     }
     let exit = exit_for(&report);
     match failure_cause(exit, &report) {
         Some(cause) => Err(Failure::after_report(exit, &cause)),
         None => Ok(exit),
+    }
+}
+
+/// Reports whether downloading `catalog` sends the user and password written in its URL,
+/// which the download does when the connection has no credentials.
+fn sends_url_login(catalog: &CatalogSource) -> bool {
+    match catalog {
+        CatalogSource::FeedUrl {
+            url,
+            credentials: None,
+            ..
+        } => !url.username().is_empty() || url.password().is_some(),
+        _ => false,
     }
 }
 
@@ -127,15 +146,22 @@ fn feed_source(config: &Config, feed: &str) -> Result<CatalogSource, Failure> {
     }
 
     let url = Url::parse(feed).map_err(|err| {
-        Failure::new(Exit::Config, format!("feed URL {feed:?} is invalid: {err}"))
-            .with_fix("pass a path, or a file://, http(s):// or ftp(s):// URL")
+        let redacted = url_without_login(feed);
+        Failure::new(
+            Exit::Config,
+            format!("feed URL {redacted:?} is invalid: {err}"),
+        )
+        .with_fix("pass a path, or a file://, http(s):// or ftp(s):// URL")
     })?;
     match url.scheme() {
         "file" => match url.to_file_path() {
             Ok(path) => local_feed(config, path),
             Err(()) => Err(Failure::new(
                 Exit::Config,
-                format!("feed URL {feed:?} is not a local file path"),
+                format!(
+                    "feed URL {:?} is not a local file path",
+                    url_without_login(feed)
+                ),
             )
             .with_fix("write it as file:///absolute/path/ProdList.csv")),
         },

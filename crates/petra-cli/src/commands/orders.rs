@@ -21,7 +21,7 @@ use crate::commands::connection_error::fatal_fix;
 use crate::context;
 use crate::failure::{fulfills_orders_fix, Exit, Failure};
 use crate::output;
-use crate::output::outln;
+use crate::output::{outln, plural};
 use crate::stop;
 
 #[derive(Debug, Subcommand)]
@@ -273,7 +273,11 @@ pub fn send_failure_cause(report: &SendReport) -> Option<String> {
             .iter()
             .find_map(|result| result.error.as_deref())
             .map_or(String::new(), |error| format!(" ({error})"));
-        parts.push(format!("no request reached Petra{detail}"));
+        let attempts = plural(report.unreachable_attempts, "attempt");
+        parts.push(format!(
+            "no request reached Petra in {} {attempts}{detail}",
+            report.unreachable_attempts
+        ));
     }
     if report.interrupted {
         parts.push("interrupted by a stop signal".to_owned());

@@ -176,6 +176,7 @@ pub fn print_report(report: &ShipmentsReport, json: bool) {
         petra_unreachable: report.petra_unreachable,
         retrieval_error: report.retrieval_error.as_deref(),
         feed_host: None,
+        feed_url_login: None,
     };
     let stopped = print_stopped(&stop, "connection.base_url");
     if let (false, Some(error)) = (stopped, &report.retrieval_error) {

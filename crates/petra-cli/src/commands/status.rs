@@ -2,7 +2,7 @@
 
 use crate::cli::Cli;
 use crate::context;
-use crate::failure::{Exit, Failure};
+use crate::failure::{settings_fix, Exit, Failure};
 use crate::output;
 use crate::output::outln;
 
@@ -18,7 +18,7 @@ pub async fn run(cli: &Cli) -> Result<Exit, Failure> {
         let invalid = petra_ops::Error::InvalidSettings {
             problems: config.problems(),
         };
-        return Err(invalid.into());
+        return Err(Failure::from(invalid).with_fix(settings_fix(&config.file_name())));
     }
     let store = context::open_store(&config)?;
     print(&config, &store, cli.json).await?;

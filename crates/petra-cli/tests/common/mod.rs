@@ -161,6 +161,14 @@ pub fn error_lines(stderr: &str) -> usize {
         .count()
 }
 
+/// Returns the first `fix:` line of a text report, or "" when it has none.
+pub fn fix_line(stdout: &str) -> &str {
+    stdout
+        .lines()
+        .find(|line| line.trim_start().starts_with("fix:"))
+        .unwrap_or_default()
+}
+
 /// Sends SIGTERM to the process `pid`, as systemd or `kill` does.
 pub fn terminate(pid: u32) {
     let status = Command::new("kill")

@@ -378,8 +378,12 @@ impl SendFulfillmentRequests {
         let petra_unreachable =
             unreachable_attempts > 0 && submitter.reached_attempts.load(Ordering::Relaxed) == 0;
         if petra_unreachable {
+            // The `error` field marks a failure the report carries, so the CLI shows the
+            // event only with `-v`.
+            let first_error = results.iter().find_map(|result| result.error.as_deref());
             tracing::warn!(
                 attempts = unreachable_attempts,
+                error = first_error.unwrap_or("unknown"),
                 "no request reached Petra because every attempt failed to connect"
             );
         }
@@ -425,6 +429,7 @@ impl SendFulfillmentRequests {
             fatal_error,
             fatal_status,
             petra_unreachable,
+            unreachable_attempts,
             results,
         })
     }

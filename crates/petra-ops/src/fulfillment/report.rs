@@ -86,6 +86,9 @@ pub struct SendReport {
     /// connect, so nothing reached Petra and those requests stay pending.
     #[serde(default)]
     pub petra_unreachable: bool,
+    /// Attempts of this run that failed to connect to Petra, retries included.
+    #[serde(default)]
+    pub unreachable_attempts: u64,
     pub results: Vec<RequestResult>,
 }
 

@@ -47,16 +47,18 @@ impl FulfillmentSettings {
     pub fn problems(&self) -> Vec<SettingsProblem> {
         let mut problems = Vec::new();
         if !(1..=64).contains(&self.concurrency) {
-            problems.push(SettingsProblem {
-                field: "fulfillment.concurrency".into(),
-                reason: format!("{} is outside 1 to 64", self.concurrency),
-            });
+            problems.push(SettingsProblem::invalid(
+                "fulfillment.concurrency",
+                self.concurrency,
+                "a whole number from 1 to 64",
+            ));
         }
         if !(1..=10_000).contains(&self.batch_size) {
-            problems.push(SettingsProblem {
-                field: "fulfillment.batch_size".into(),
-                reason: format!("{} is outside 1 to 10000", self.batch_size),
-            });
+            problems.push(SettingsProblem::invalid(
+                "fulfillment.batch_size",
+                self.batch_size,
+                "a whole number from 1 to 10000",
+            ));
         }
         if let Some(schedule) = &self.schedule {
             if let Err(reason) = schedule.parse::<Schedule>() {

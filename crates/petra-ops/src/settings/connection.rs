@@ -83,23 +83,29 @@ impl ConnectionSettings {
         // the feed.
         if let Some(feed_url) = self.feed_url().filter(|url| url.contains("://")) {
             if let Err(err) = Url::parse(feed_url) {
+                let redacted = url_without_login(feed_url);
                 problem(
                     "feed_url",
                     format!(
-                        "{feed_url:?} is not a valid URL ({err}); use a file://, http(s):// \
+                        "{redacted:?} is not a valid URL ({err}); use a file://, http(s):// \
                          or ftp(s):// URL, or a path"
                     ),
                 );
             }
         }
         if self.requests_per_second == Some(0) {
-            problem(
-                "requests_per_second",
-                "must be at least 1; remove it to use the default".to_owned(),
-            );
+            problems.push(SettingsProblem::invalid(
+                "connection.requests_per_second",
+                0,
+                "a whole number of at least 1, or no key for the default",
+            ));
         }
         if self.timeout_secs == 0 {
-            problem("timeout_secs", "must be at least 1".to_owned());
+            problems.push(SettingsProblem::invalid(
+                "connection.timeout_secs",
+                0,
+                "a whole number of at least 1",
+            ));
         }
 
         problems
@@ -112,6 +118,26 @@ impl ConnectionSettings {
             .map(str::trim)
             .filter(|url| !url.is_empty())
     }
+}
+
+/// Replaces the user and password and the query of a URL text with `***`, so a message
+/// can quote the rest even when the URL does not parse. The `url` crate cannot redact a URL it
+/// rejects, so the parts are found by their delimiters.
+pub fn url_without_login(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let host = match authority.rfind('@') {
+        Some(at) => format!("***@{}", &authority[at + 1..]),
+        None => authority.to_owned(),
+    };
+    let path = match path.split_once('?') {
+        Some((before, _)) => format!("{before}?***"),
+        None => path.to_owned(),
+    };
+    format!("{scheme}://{host}{path}")
 }
 
 #[derive(Deserialize, Default)]
@@ -231,6 +257,27 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn invalid_feed_url_hides_login() {
+        let settings = ConnectionSettings {
+            base_url: "http://127.0.0.1:9/v1".to_owned(),
+            feed_url: Some("http://dealer:s3cret-pw@127.0.0.1:99999/ProdList.csv".to_owned()),
+            ..ConnectionSettings::default()
+        };
+
+        let problems = settings.problems();
+        let reason = problems
+            .iter()
+            .find(|problem| problem.field == "connection.feed_url")
+            .map(|problem| problem.reason.as_str())
+            .unwrap_or_default();
+
+        assert!(reason.contains("is not a valid URL"), "{reason}");
+        assert!(reason.contains("127.0.0.1:99999/ProdList.csv"), "{reason}");
+        assert!(!reason.contains("s3cret-pw"), "{reason}");
+        assert!(!reason.contains("dealer"), "{reason}");
+    }
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = pairs

@@ -31,16 +31,16 @@ pub(super) fn remove_invalid<T: DeserializeOwned>(document: &mut Table) -> Vec<S
                     let single = Table::from_iter([(key.clone(), entry.clone())]);
                     let single = Table::from_iter([(name.clone(), Value::Table(single))]);
                     if let Err(reason) = read::<T>(single) {
+                        problems.push(problem(format!("{name}.{key}"), entry, &reason));
                         table.remove(&key);
-                        problems.push(problem(format!("{name}.{key}"), &reason));
                     }
                 }
             }
             other => {
                 let single = Table::from_iter([(name.clone(), other.clone())]);
                 if let Err(reason) = read::<T>(single) {
+                    problems.push(problem(name.clone(), other, &reason));
                     document.remove(&name);
-                    problems.push(problem(name, &reason));
                 }
             }
         }
@@ -54,81 +54,187 @@ fn read<T: DeserializeOwned>(document: Table) -> Result<T, String> {
         .map_err(|err| err.message().to_owned())
 }
 
-fn problem(field: String, message: &str) -> SettingsProblem {
-    SettingsProblem {
-        field,
-        reason: format!("is invalid: {}", plain_types(without_kind(message))),
-    }
+/// The maximum length, in characters, of a value a problem quotes whole.
+const MAX_SHOWN_CHARS: usize = 60;
+
+/// Builds the problem of `field` set to `value`, from serde's `message` about it.
+fn problem(field: String, value: &Value, message: &str) -> SettingsProblem {
+    SettingsProblem::invalid(field, as_written(value), &accepted(message))
 }
 
-/// Removes serde's "invalid type: " or "invalid value: " from the start of a message,
-/// because the problem's own text begins with "is invalid".
-fn without_kind(message: &str) -> &str {
-    ["invalid type: ", "invalid value: "]
-        .iter()
-        .find_map(|kind| message.strip_prefix(kind))
-        .unwrap_or(message)
+/// Formats `value` as TOML writes it, such as `"ftp"` or `42`, cut short when long.
+fn as_written(value: &Value) -> String {
+    let written = value.to_string();
+    if written.chars().count() <= MAX_SHOWN_CHARS {
+        return written;
+    }
+    let start: String = written.chars().take(MAX_SHOWN_CHARS).collect();
+    format!("{start}...")
 }
 
-/// Rust's names for the numbers serde expected, and the words a person reads instead.
-/// The settings check their own ranges after parsing, so only the upper limit of the
-/// smallest types is named here.
-const TYPE_NAMES: [(&str, &str); 9] = [
-    ("expected u8", "expected a whole number up to 255"),
-    ("expected u16", "expected a whole number up to 65535"),
-    (
-        "expected u32",
-        "expected a whole number that is not negative",
-    ),
-    (
-        "expected u64",
-        "expected a whole number that is not negative",
-    ),
-    (
-        "expected usize",
-        "expected a whole number that is not negative",
-    ),
-    ("expected i32", "expected a whole number"),
-    ("expected i64", "expected a whole number"),
-    ("expected f32", "expected a number"),
-    ("expected f64", "expected a number"),
-];
+/// Describes what a setting accepts, from serde's message about a value it rejected,
+/// such as "unknown variant `ftp`, expected `api` or `feed`" or "invalid type: integer
+/// `42`, expected path string".
+fn accepted(message: &str) -> String {
+    // Serde ends both kinds of message with what it expected, and quotes no value after
+    // it, so the last ", expected " starts that part.
+    let Some((found, expected)) = message.rsplit_once(", expected ") else {
+        return format!("another value ({})", message.replace('`', "\""));
+    };
 
-/// Replaces the Rust type a serde message names at its end with plain words.
-fn plain_types(message: &str) -> String {
-    // A table of settings reads as `struct ShipFrom`, for example.
-    if let Some(start) = message.find("expected struct ") {
-        return format!("{}expected a table", &message[..start]);
-    }
-    for (rust, plain) in TYPE_NAMES {
-        if let Some(start) = message.strip_suffix(rust) {
-            return format!("{start}{plain}");
+    if found.starts_with("unknown variant") {
+        let names: Vec<String> = expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(|name| format!("{name:?}"))
+            .collect();
+        match names.as_slice() {
+            [] => {}
+            [name] => return name.clone(),
+            names => return format!("one of {}", names.join(", ")),
         }
     }
-    message.to_owned()
+    plain_type(expected)
+}
+
+/// Serde's names for the types a setting expects, and the words a person reads
+/// instead. The settings check their own ranges after parsing, so only the upper limit
+/// of the smallest types is named here.
+const TYPE_NAMES: [(&str, &str); 14] = [
+    ("u8", "a whole number up to 255"),
+    ("u16", "a whole number up to 65535"),
+    ("u32", "a whole number that is not negative"),
+    ("u64", "a whole number that is not negative"),
+    ("usize", "a whole number that is not negative"),
+    ("i32", "a whole number"),
+    ("i64", "a whole number"),
+    ("f32", "a number"),
+    ("f64", "a number"),
+    ("a boolean", "true or false"),
+    ("a string", "text in quotes"),
+    ("path string", "a path in quotes"),
+    ("a sequence", "an array"),
+    ("a map", "a table"),
+];
+
+/// Replaces the type serde expected with plain words. A table of settings reads as
+/// `struct ShipFrom`, for example.
+fn plain_type(expected: &str) -> String {
+    if expected.starts_with("struct ") {
+        return "a table".to_owned();
+    }
+    TYPE_NAMES
+        .iter()
+        .find(|(serde_name, _)| *serde_name == expected)
+        .map_or_else(|| expected.to_owned(), |(_, plain)| (*plain).to_owned())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::settings::Config;
+
+    /// Parses `text` and returns the reason given for `field`.
+    fn reason_for(text: &str, field: &str) -> String {
+        let config = Config::parse(text).unwrap();
+        config
+            .invalid_values
+            .into_iter()
+            .find(|problem| problem.field == field)
+            .map(|problem| problem.reason)
+            .unwrap_or_else(|| panic!("no problem for {field} in {text}"))
+    }
 
     #[test]
-    fn rust_number_types_read_as_words() {
-        assert_eq!(
-            plain_types("invalid type: string \"30\", expected u64"),
-            "invalid type: string \"30\", expected a whole number that is not negative"
-        );
-        assert_eq!(
-            plain_types("invalid type: boolean `true`, expected f64"),
-            "invalid type: boolean `true`, expected a number"
-        );
-        assert_eq!(
-            plain_types("invalid type: string \"Tempe AZ\", expected struct ShipFrom"),
-            "invalid type: string \"Tempe AZ\", expected a table"
-        );
-        assert_eq!(
-            plain_types("unknown variant `ftp`, expected `api` or `feed`"),
-            "unknown variant `ftp`, expected `api` or `feed`"
+    fn reasons_show_value_and_accepted() {
+        let cases = [
+            (
+                "[inventory]\nretrieval = \"ftp\"\n",
+                "inventory.retrieval",
+                "is invalid: found \"ftp\", expected one of \"api\", \"feed\"",
+            ),
+            (
+                "[source]\ntype = \"shop\"\n",
+                "source.type",
+                "is invalid: found \"shop\", expected one of \"vendor-warehouse\", \
+                 \"internal-warehouse\", \"external-warehouse\", \"product-data-source\"",
+            ),
+            (
+                "[store]\npath = 42\n",
+                "store.path",
+                "is invalid: found 42, expected a path in quotes",
+            ),
+            (
+                "[inventory]\nbatch_size = \"many\"\n",
+                "inventory.batch_size",
+                "is invalid: found \"many\", expected a whole number that is not negative",
+            ),
+            (
+                "[fulfillment]\nconcurrency = -1\n",
+                "fulfillment.concurrency",
+                "is invalid: found -1, expected a whole number that is not negative",
+            ),
+            (
+                "[inventory]\narchive = 1\n",
+                "inventory.archive",
+                "is invalid: found 1, expected true or false",
+            ),
+            (
+                "[inventory]\narchive_guard = true\n",
+                "inventory.archive_guard",
+                "is invalid: found true, expected a number",
+            ),
+            (
+                "[connection]\nbase_url = 5\n",
+                "connection.base_url",
+                "is invalid: found 5, expected text in quotes",
+            ),
+            (
+                "[source]\nship_from = \"Tempe AZ\"\n",
+                "source.ship_from",
+                "is invalid: found \"Tempe AZ\", expected a table",
+            ),
+            (
+                "[source]\nshipping_methods = \"UPSG\"\n",
+                "source.shipping_methods",
+                "is invalid: found \"UPSG\", expected an array",
+            ),
+            (
+                "store = 5\n",
+                "store",
+                "is invalid: found 5, expected a table",
+            ),
+        ];
+
+        for (text, field, expected) in cases {
+            assert_eq!(reason_for(text, field), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn reasons_have_no_serde_wording() {
+        let text = "[inventory]\nretrieval = \"ftp\"\nbatch_size = \"many\"\n\
+                    [store]\npath = 42\n";
+        let config = Config::parse(text).unwrap();
+
+        for problem in &config.invalid_values {
+            assert!(!problem.reason.contains("variant"), "{problem}");
+            assert!(!problem.reason.contains("invalid type"), "{problem}");
+            assert!(!problem.reason.contains('`'), "{problem}");
+        }
+    }
+
+    #[test]
+    fn long_value_is_shortened() {
+        let long = "x".repeat(200);
+        let text = format!("[inventory]\nretrieval = \"{long}\"\n");
+
+        let reason = reason_for(&text, "inventory.retrieval");
+
+        assert!(reason.len() < 150, "{reason}");
+        assert!(
+            reason.contains("expected one of \"api\", \"feed\""),
+            "{reason}"
         );
     }
 }

@@ -13,7 +13,8 @@ use petra_client::{ConnectionConfig, Credentials};
 use serde::{Deserialize, Serialize};
 
 pub use connection::{
-    load_credentials, ConnectionSettings, EnvLookup, API_KEY_VAR, PASSWORD_VAR, USERNAME_VAR,
+    load_credentials, url_without_login, ConnectionSettings, EnvLookup, API_KEY_VAR, PASSWORD_VAR,
+    USERNAME_VAR,
 };
 pub use operation_scope::stops_operation;
 pub use source::{ShipFrom, ShippingMethod, Source, SourceSettings, SourceType};
@@ -72,19 +73,18 @@ impl InventorySettings {
     fn problems(&self) -> Vec<SettingsProblem> {
         let mut problems = Vec::new();
         if !(0.0..=1.0).contains(&self.archive_guard) {
-            problems.push(SettingsProblem {
-                field: "inventory.archive_guard".into(),
-                reason: format!(
-                    "{} is outside 0.0 to 1.0; use a fraction such as 0.2 for 20%",
-                    self.archive_guard
-                ),
-            });
+            problems.push(SettingsProblem::invalid(
+                "inventory.archive_guard",
+                self.archive_guard,
+                "a fraction from 0.0 to 1.0, such as 0.2 for 20%",
+            ));
         }
         if self.batch_size == 0 || self.batch_size > 100_000 {
-            problems.push(SettingsProblem {
-                field: "inventory.batch_size".into(),
-                reason: format!("{} is outside 1 to 100000", self.batch_size),
-            });
+            problems.push(SettingsProblem::invalid(
+                "inventory.batch_size",
+                self.batch_size,
+                "a whole number from 1 to 100000",
+            ));
         }
         // The scheduler's own parser, so validation accepts exactly what it runs.
         if let Some(schedule) = &self.schedule {
@@ -422,9 +422,66 @@ batch_size = 0
             "{message}"
         );
         assert!(
-            message.contains("inventory.batch_size 0 is outside 1 to 100000"),
+            message.contains("inventory.batch_size is invalid: found 0, expected a whole number from 1 to 100000"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn range_problems_show_value_and_accepted() {
+        let cases = [
+            (
+                "[inventory]\narchive_guard = 1.5\n",
+                "inventory.archive_guard",
+                "is invalid: found 1.5, expected a fraction from 0.0 to 1.0, such as 0.2 for 20%",
+            ),
+            (
+                "[inventory]\nbatch_size = 0\n",
+                "inventory.batch_size",
+                "is invalid: found 0, expected a whole number from 1 to 100000",
+            ),
+            (
+                "[fulfillment]\nconcurrency = 65\n",
+                "fulfillment.concurrency",
+                "is invalid: found 65, expected a whole number from 1 to 64",
+            ),
+            (
+                "[fulfillment]\nbatch_size = 0\n",
+                "fulfillment.batch_size",
+                "is invalid: found 0, expected a whole number from 1 to 10000",
+            ),
+            (
+                "[shipments]\nwindow_days = 400\n",
+                "shipments.window_days",
+                "is invalid: found 400, expected a whole number from 1 to 365",
+            ),
+            (
+                "[shipments]\nbatch_size = 0\n",
+                "shipments.batch_size",
+                "is invalid: found 0, expected a whole number from 1 to 10000",
+            ),
+            (
+                "[connection]\ntimeout_secs = 0\n",
+                "connection.timeout_secs",
+                "is invalid: found 0, expected a whole number of at least 1",
+            ),
+            (
+                "[connection]\nrequests_per_second = 0\n",
+                "connection.requests_per_second",
+                "is invalid: found 0, expected a whole number of at least 1, or no key for \
+                 the default",
+            ),
+        ];
+
+        for (text, field, expected) in cases {
+            let config = Config::parse(text).unwrap();
+            let reason = config
+                .problems()
+                .into_iter()
+                .find(|problem| problem.field == field)
+                .map(|problem| problem.reason);
+            assert_eq!(reason.as_deref(), Some(expected), "{text}");
+        }
     }
 
     #[test]
@@ -453,7 +510,7 @@ batch_size = 0
         );
         assert_eq!(
             batch_size,
-            Some("is invalid: string \"many\", expected a whole number that is not negative")
+            Some("is invalid: found \"many\", expected a whole number that is not negative")
         );
         assert_eq!(
             config.inventory.batch_size,

@@ -46,36 +46,35 @@ impl ShipmentSettings {
     /// Lists every rule the settings break.
     pub fn problems(&self) -> Vec<SettingsProblem> {
         let mut problems = Vec::new();
-        let mut problem = |field: &str, reason: String| {
-            problems.push(SettingsProblem {
-                field: format!("shipments.{field}"),
-                reason,
-            })
-        };
         if !(1..=365).contains(&self.window_days) {
-            problem(
-                "window_days",
-                format!("{} is outside 1 to 365", self.window_days),
-            );
+            problems.push(SettingsProblem::invalid(
+                "shipments.window_days",
+                self.window_days,
+                "a whole number from 1 to 365",
+            ));
         }
         if self.source_time_zone.parse::<chrono_tz::Tz>().is_err() {
-            problem(
-                "source_time_zone",
-                format!(
+            problems.push(SettingsProblem {
+                field: "shipments.source_time_zone".into(),
+                reason: format!(
                     "{:?} is not an IANA time zone such as America/Chicago",
                     self.source_time_zone
                 ),
-            );
+            });
         }
         if !(1..=10_000).contains(&self.batch_size) {
-            problem(
-                "batch_size",
-                format!("{} is outside 1 to 10000", self.batch_size),
-            );
+            problems.push(SettingsProblem::invalid(
+                "shipments.batch_size",
+                self.batch_size,
+                "a whole number from 1 to 10000",
+            ));
         }
         if let Some(schedule) = &self.schedule {
             if let Err(reason) = schedule.parse::<Schedule>() {
-                problem("schedule", reason);
+                problems.push(SettingsProblem {
+                    field: "shipments.schedule".into(),
+                    reason,
+                });
             }
         }
         problems

@@ -389,7 +389,7 @@ mod tests {
 
         assert_eq!(
             lines[0].detail,
-            "inventory.batch_size 0 is outside 1 to 100000"
+            "inventory.batch_size is invalid: found 0, expected a whole number from 1 to 100000"
         );
         assert!(!lines[1].detail.contains("inventory"), "{:?}", lines[1]);
         assert!(!lines[1].detail.contains("shipments"), "{:?}", lines[1]);
@@ -418,7 +418,7 @@ mod tests {
             "{fulfillment}"
         );
         assert!(
-            fulfillment.contains("; fulfillment.batch_size 0 is outside"),
+            fulfillment.contains("; fulfillment.batch_size is invalid: found 0,"),
             "{fulfillment}"
         );
     }
