@@ -153,22 +153,28 @@ pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// Loads the credentials: environment variables first, then the secrets file when set.
 ///
+/// The secrets file is read only when the variables leave the login or the password
+/// unset, so a missing or unreadable file does not matter while they set both.
 /// `secrets_file` is resolved by the caller. [`Credentials`] trims surrounding
 /// whitespace and rejects control characters, such as a pasted line break.
 pub fn load_credentials(
     secrets_file: Option<&Path>,
     env: EnvLookup<'_>,
 ) -> Result<Credentials, Error> {
-    let file = match secrets_file {
-        Some(path) => read_secrets_file(path)?,
-        None => SecretsFile::default(),
-    };
-    let pick = |var: &str, from_file: Option<SecretString>| {
+    let from_env = |var: &str| {
         env(var)
-            .filter(|value| !value.is_empty())
             .map(SecretString::from)
-            .or(from_file)
             .filter(|secret| !secret.expose_secret().trim().is_empty())
+    };
+    let env_login = from_env(USERNAME_VAR).or_else(|| from_env(API_KEY_VAR));
+    let env_password = from_env(PASSWORD_VAR);
+
+    let file = match secrets_file {
+        Some(path) if env_login.is_none() || env_password.is_none() => read_secrets_file(path)?,
+        _ => SecretsFile::default(),
+    };
+    let from_file = |secret: Option<SecretString>| {
+        secret.filter(|secret| !secret.expose_secret().trim().is_empty())
     };
 
     let where_to = match secrets_file {
@@ -180,14 +186,18 @@ pub fn load_credentials(
             "set {USERNAME_VAR} (or {API_KEY_VAR}) and {PASSWORD_VAR}, or name a secrets_file in [connection]"
         ),
     };
-    let login = pick(USERNAME_VAR, file.username).or_else(|| pick(API_KEY_VAR, file.api_key));
+    // A variable of either login kind wins over the file, then the file's username over
+    // its API key, as when the variables are read alone.
+    let login = env_login
+        .or_else(|| from_file(file.username))
+        .or_else(|| from_file(file.api_key));
     let Some(login) = login else {
         return Err(Error::MissingSecret {
             name: "username or API key",
             fix: where_to,
         });
     };
-    let Some(password) = pick(PASSWORD_VAR, file.password) else {
+    let Some(password) = env_password.or_else(|| from_file(file.password)) else {
         return Err(Error::MissingSecret {
             name: "password",
             fix: where_to,
@@ -328,6 +338,42 @@ mod tests {
 
         assert_eq!(credentials.login().expose_secret(), "k-1");
         assert_eq!(credentials.password().expose_secret(), "from-env");
+    }
+
+    #[test]
+    fn variables_spare_missing_secrets_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("petra.secrets.toml");
+        let env = env_of(&[(USERNAME_VAR, "dealer"), (PASSWORD_VAR, "pw")]);
+
+        let credentials = load_credentials(Some(&path), &env).unwrap();
+
+        assert_eq!(credentials.login().expose_secret(), "dealer");
+        assert_eq!(credentials.password().expose_secret(), "pw");
+    }
+
+    #[test]
+    fn missing_secrets_file_fails_when_needed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("petra.secrets.toml");
+        let env = env_of(&[(USERNAME_VAR, "dealer")]);
+
+        let err = load_credentials(Some(&path), &env).unwrap_err();
+
+        assert!(matches!(err, Error::ReadFile { .. }), "{err}");
+        assert!(err.to_string().contains("petra.secrets.toml"), "{err}");
+    }
+
+    #[test]
+    fn login_variable_wins_over_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("petra.secrets.toml");
+        std::fs::write(&path, "username = \"from-file\"\n").unwrap();
+        let env = env_of(&[(API_KEY_VAR, "k-env"), (PASSWORD_VAR, "pw")]);
+
+        let credentials = load_credentials(Some(&path), &env).unwrap();
+
+        assert_eq!(credentials.login().expose_secret(), "k-env");
     }
 
     #[test]
