@@ -166,6 +166,29 @@ fn truncated_feed_failure_printed_once() {
 }
 
 #[test]
+fn feed_cut_in_header_is_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(real_feed()).unwrap();
+    let header_end = bytes
+        .windows(b"SUBCATEGORY2".len())
+        .position(|window| window == b"SUBCATEGORY2")
+        .unwrap();
+    let cut = dir.path().join("cut-header.csv");
+    std::fs::write(&cut, &bytes[..header_end + "SUBCAT".len()]).unwrap();
+
+    let output = petra_command(dir.path())
+        .args(["demo", "--feed"])
+        .arg(&cut)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("ends inside its header line"), "{stderr}");
+    assert!(!stderr.contains("correct the template"), "{stderr}");
+}
+
+#[test]
 fn missing_feed_names_path() {
     let dir = tempfile::tempdir().unwrap();
 

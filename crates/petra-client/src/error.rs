@@ -149,6 +149,15 @@ pub enum Error {
         received_bytes: u64,
     },
 
+    /// The file ends inside its header line, so the header may be missing columns and no
+    /// data row follows.
+    #[error(
+        "ProdList feed ends inside its header line at line {line}, before any data row, so \
+         the file is truncated; download it again (a whole ProdList.csv ends every row with \
+         a line end)"
+    )]
+    FeedHeaderCut { line: u64 },
+
     /// The header was found but no data row follows it.
     #[error(
         "ProdList feed has a header at line {header_line} but no data rows; refusing to \

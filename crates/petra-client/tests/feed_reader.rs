@@ -709,6 +709,17 @@ fn header_without_rows_is_error() {
 }
 
 #[test]
+fn header_cut_short_is_error() {
+    let error = ProdListReader::open(fixture("header_cut.csv"))
+        .err()
+        .unwrap();
+    let message = error.to_string();
+
+    assert!(matches!(error, Error::FeedHeaderCut { line: 3 }), "{error}");
+    assert!(message.contains("header line"), "{message}");
+}
+
+#[test]
 fn empty_sku_is_row_error() {
     let text = "PETRA SKU,DESCRIPTION,AVAILABLE,PRICE\r\n  ,X,1,2.00\r\nB2,Y,1,2.00\r\n";
     let mut reader = ProdListReader::new(text.as_bytes()).unwrap();

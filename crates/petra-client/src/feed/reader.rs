@@ -172,6 +172,13 @@ impl<R: Read> ProdListReader<R> {
             let fields: Vec<_> = self.record.iter().map(decode_field).collect();
             let names: Vec<&str> = fields.iter().map(AsRef::as_ref).collect();
             if ColumnMap::is_header(&names) {
+                // A header cut short can keep every required column yet lack columns a
+                // template reads, and the run would then blame the template.
+                if self.is_cut_off() {
+                    return Err(Error::FeedHeaderCut {
+                        line: self.last_line,
+                    });
+                }
                 let columns = ColumnMap::new(&names);
                 self.summary.header_line = self.last_line;
                 for name in columns.duplicate_names() {
