@@ -117,3 +117,13 @@ fn dropped_listing_says_nothing_changed() {
     assert!(!stderr.contains("may have reached Petra"), "{stderr}");
     assert!(stderr.contains("changes nothing at Petra"), "{stderr}");
 }
+
+#[test]
+fn failed_first_page_says_nothing_read() {
+    let output = fetch_with_fault("shipments:503", &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+
+    assert_eq!(output.status.code(), Some(5), "{stdout}");
+    assert!(stdout.contains("nothing was read"), "{stdout}");
+    assert!(!stdout.contains("what was read is stored"), "{stdout}");
+}

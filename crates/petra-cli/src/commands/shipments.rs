@@ -180,9 +180,15 @@ pub fn print_report(report: &ShipmentsReport, json: bool) {
     };
     let stopped = print_stopped(&stop, "connection.base_url");
     if let (false, Some(error)) = (stopped, &report.retrieval_error) {
-        outln!(
-            "  listing incomplete: {error}; what was read is stored, run again to fetch the rest"
-        );
+        if report.fetched == 0 {
+            outln!("  listing incomplete: {error}; nothing was read, run again to fetch it");
+        } else {
+            outln!(
+                "  listing incomplete: {error}; the {} shipments read are stored, run again \
+                 to fetch the rest",
+                report.fetched
+            );
+        }
     }
     if report.interrupted {
         outln!(
