@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::SettingsProblem;
 use crate::schedule::Schedule;
+use crate::settings::accepts;
 
 /// Settings of Send Fulfillment Requests.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,14 +51,14 @@ impl FulfillmentSettings {
             problems.push(SettingsProblem::invalid(
                 "fulfillment.concurrency",
                 self.concurrency,
-                "a whole number from 1 to 64",
+                accepts::CONCURRENCY,
             ));
         }
         if !(1..=10_000).contains(&self.batch_size) {
             problems.push(SettingsProblem::invalid(
                 "fulfillment.batch_size",
                 self.batch_size,
-                "a whole number from 1 to 10000",
+                accepts::BATCH_SIZE,
             ));
         }
         if let Some(schedule) = &self.schedule {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::{Error, SettingsProblem};
+use crate::settings::accepts;
 
 /// Environment variable holding the Petra username.
 pub const USERNAME_VAR: &str = "PETRA_USERNAME";
@@ -97,14 +98,14 @@ impl ConnectionSettings {
             problems.push(SettingsProblem::invalid(
                 "connection.requests_per_second",
                 0,
-                "a whole number of at least 1, or no key for the default",
+                accepts::REQUESTS_PER_SECOND,
             ));
         }
         if self.timeout_secs == 0 {
             problems.push(SettingsProblem::invalid(
                 "connection.timeout_secs",
                 0,
-                "a whole number of at least 1",
+                accepts::TIMEOUT_SECS,
             ));
         }
 

@@ -54,12 +54,46 @@ fn read<T: DeserializeOwned>(document: Table) -> Result<T, String> {
         .map_err(|err| err.message().to_owned())
 }
 
+/// What each setting with a range accepts. A value of the wrong type for one of these
+/// keys is described with the same words as a number outside its range, so fixing the
+/// type does not lead to a second, different message.
+pub(crate) mod accepts {
+    pub(crate) const REQUESTS_PER_SECOND: &str =
+        "a whole number of at least 1, or no key for the default";
+    pub(crate) const TIMEOUT_SECS: &str = "a whole number of at least 1";
+    pub(crate) const ARCHIVE_GUARD: &str = "a fraction from 0.0 to 1.0, such as 0.2 for 20%";
+    pub(crate) const INVENTORY_BATCH_SIZE: &str = "a whole number from 1 to 100000";
+    pub(crate) const CONCURRENCY: &str = "a whole number from 1 to 64";
+    pub(crate) const BATCH_SIZE: &str = "a whole number from 1 to 10000";
+    pub(crate) const WINDOW_DAYS: &str = "a whole number from 1 to 365";
+}
+
+/// The keys of [`accepts`], by their place in `petra.toml`.
+const RANGES: [(&str, &str); 8] = [
+    (
+        "connection.requests_per_second",
+        accepts::REQUESTS_PER_SECOND,
+    ),
+    ("connection.timeout_secs", accepts::TIMEOUT_SECS),
+    ("inventory.archive_guard", accepts::ARCHIVE_GUARD),
+    ("inventory.batch_size", accepts::INVENTORY_BATCH_SIZE),
+    ("fulfillment.concurrency", accepts::CONCURRENCY),
+    ("fulfillment.batch_size", accepts::BATCH_SIZE),
+    ("shipments.batch_size", accepts::BATCH_SIZE),
+    ("shipments.window_days", accepts::WINDOW_DAYS),
+];
+
 /// The maximum length, in characters, of a value a problem quotes whole.
 const MAX_SHOWN_CHARS: usize = 60;
 
 /// Builds the problem of `field` set to `value`, from serde's `message` about it.
 fn problem(field: String, value: &Value, message: &str) -> SettingsProblem {
-    SettingsProblem::invalid(field, as_written(value), &accepted(message))
+    let range = RANGES
+        .iter()
+        .find(|(key, _)| *key == field)
+        .map(|(_, range)| (*range).to_owned());
+    let accepted = range.unwrap_or_else(|| accepted(message));
+    SettingsProblem::invalid(field, as_written(value), &accepted)
 }
 
 /// Formats `value` as TOML writes it, such as `"ftp"` or `42`, cut short when long.
@@ -167,12 +201,12 @@ mod tests {
             (
                 "[inventory]\nbatch_size = \"many\"\n",
                 "inventory.batch_size",
-                "is invalid: found \"many\", expected a whole number that is not negative",
+                "is invalid: found \"many\", expected a whole number from 1 to 100000",
             ),
             (
                 "[fulfillment]\nconcurrency = -1\n",
                 "fulfillment.concurrency",
-                "is invalid: found -1, expected a whole number that is not negative",
+                "is invalid: found -1, expected a whole number from 1 to 64",
             ),
             (
                 "[inventory]\narchive = 1\n",
@@ -182,7 +216,17 @@ mod tests {
             (
                 "[inventory]\narchive_guard = true\n",
                 "inventory.archive_guard",
-                "is invalid: found true, expected a number",
+                "is invalid: found true, expected a fraction from 0.0 to 1.0, such as 0.2 for 20%",
+            ),
+            (
+                "[inventory]\narchive_guard = \"20%\"\n",
+                "inventory.archive_guard",
+                "is invalid: found \"20%\", expected a fraction from 0.0 to 1.0, such as 0.2 for 20%",
+            ),
+            (
+                "[connection]\ntimeout_secs = \"30\"\n",
+                "connection.timeout_secs",
+                "is invalid: found \"30\", expected a whole number of at least 1",
             ),
             (
                 "[connection]\nbase_url = 5\n",

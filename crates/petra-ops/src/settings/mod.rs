@@ -24,6 +24,7 @@ pub use crate::fulfillment::FulfillmentSettings;
 use crate::history::Operation;
 use crate::schedule::Schedule;
 pub use crate::shipments::ShipmentSettings;
+pub(crate) use invalid_values::accepts;
 
 /// The catalog source of Get Inventory.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,14 +77,14 @@ impl InventorySettings {
             problems.push(SettingsProblem::invalid(
                 "inventory.archive_guard",
                 self.archive_guard,
-                "a fraction from 0.0 to 1.0, such as 0.2 for 20%",
+                accepts::ARCHIVE_GUARD,
             ));
         }
         if self.batch_size == 0 || self.batch_size > 100_000 {
             problems.push(SettingsProblem::invalid(
                 "inventory.batch_size",
                 self.batch_size,
-                "a whole number from 1 to 100000",
+                accepts::INVENTORY_BATCH_SIZE,
             ));
         }
         // The scheduler's own parser, so validation accepts exactly what it runs.
@@ -510,7 +511,7 @@ batch_size = 0
         );
         assert_eq!(
             batch_size,
-            Some("is invalid: found \"many\", expected a whole number that is not negative")
+            Some("is invalid: found \"many\", expected a whole number from 1 to 100000")
         );
         assert_eq!(
             config.inventory.batch_size,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::shipped_at::ShippedAtFallback;
 use crate::error::SettingsProblem;
 use crate::schedule::Schedule;
+use crate::settings::accepts;
 
 /// Settings of Get Shipments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,7 +51,7 @@ impl ShipmentSettings {
             problems.push(SettingsProblem::invalid(
                 "shipments.window_days",
                 self.window_days,
-                "a whole number from 1 to 365",
+                accepts::WINDOW_DAYS,
             ));
         }
         if self.source_time_zone.parse::<chrono_tz::Tz>().is_err() {
@@ -66,7 +67,7 @@ impl ShipmentSettings {
             problems.push(SettingsProblem::invalid(
                 "shipments.batch_size",
                 self.batch_size,
-                "a whole number from 1 to 10000",
+                accepts::BATCH_SIZE,
             ));
         }
         if let Some(schedule) = &self.schedule {
