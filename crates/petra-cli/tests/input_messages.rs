@@ -125,8 +125,9 @@ fn wrong_value_types_listed_together() {
     assert!(!stderr.contains("fulfillment.concurrency"), "{stderr}");
     assert_eq!(status.status.code(), Some(0), "{stdout}");
     assert!(
-        stdout
-            .contains("fulfillment.concurrency is invalid: found -1, expected a whole number that is not negative"),
+        stdout.contains(
+            "fulfillment.concurrency is invalid: found -1, expected a whole number from 1 to 64"
+        ),
         "{stdout}"
     );
 }
