@@ -336,6 +336,24 @@ async fn control_endpoint_rejects_bad_faults() {
 }
 
 #[tokio::test]
+async fn control_endpoint_rejects_misplaced_trigger() {
+    let harness = Harness::start().await;
+
+    let misplaced = harness
+        .http
+        .put(harness.control("faults"))
+        .body(
+            r#"{"rules":[{"route":"ping","mode":"next","count":3,"fault":{"kind":"drop_connection"}}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(misplaced.status(), 400);
+    assert!(harness.sandbox.fault_report().config.rules.is_empty());
+}
+
+#[tokio::test]
 async fn control_routes_never_fault() {
     let harness = with_faults("all:503").await;
 

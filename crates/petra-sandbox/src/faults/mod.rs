@@ -15,7 +15,10 @@ use crate::Error;
 
 /// The faults a sandbox injects. Empty by default. Random triggers draw from `seed`, so a
 /// run with the same requests in the same order gets the same faults.
+// Unknown fields are rejected, so a misplaced key such as a rule's `mode` is an error
+// instead of a rule that silently fires on every request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FaultConfig {
     #[serde(default)]
     pub seed: u64,
@@ -46,6 +49,7 @@ impl FaultConfig {
 
 /// One fault on one route (or all), fired by a trigger.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FaultRule {
     pub route: RouteSelector,
     pub fault: Fault,
