@@ -173,6 +173,7 @@ impl From<petra_ops::Error> for Failure {
             | E::RepeatedPo { .. }
             | E::ConfigFile { .. }
             | E::SecretsFile { .. }
+            | E::SecretsFileUnreadable { .. }
             | E::MissingSecret { .. }
             | E::Template { .. }
             | E::TemplateFile { .. } => Exit::Config,
@@ -189,6 +190,11 @@ impl From<petra_ops::Error> for Failure {
             E::SecretsFile { .. } => Some(
                 "correct the secrets file: TOML with username (or api_key) and password, each \
                  a string in quotes"
+                    .to_owned(),
+            ),
+            E::SecretsFileUnreadable { .. } => Some(
+                "create the secrets file, point connection.secrets_file at the right one, or \
+                 set the variables it stands in for"
                     .to_owned(),
             ),
             E::ReadFile { .. } => Some("check that the path exists and is readable".to_owned()),

@@ -361,6 +361,30 @@ fn secrets_file_error_names_line() {
 }
 
 #[test]
+fn missing_secrets_file_names_key() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "http://127.0.0.1:9/v1");
+    let config = std::fs::read_to_string(dir.path().join("petra.toml")).unwrap();
+    let config = config.replace(
+        "[connection]\n",
+        "[connection]\nsecrets_file = \"petra.secrets.toml\"\n",
+    );
+    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+
+    let output = petra_command(dir.path())
+        .env("PETRA_USERNAME", "dealer")
+        .args(["connection", "test"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("connection.secrets_file"), "{stderr}");
+    assert!(stderr.contains("PETRA_PASSWORD is not set"), "{stderr}");
+    assert!(stderr.contains("create the secrets file"), "{stderr}");
+}
+
+#[test]
 fn paused_at_error_shows_format() {
     let dir = tempfile::tempdir().unwrap();
 

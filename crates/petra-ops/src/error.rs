@@ -91,6 +91,21 @@ pub enum Error {
     #[error("invalid secrets file {}: {reason}", path.display())]
     SecretsFile { path: PathBuf, reason: String },
 
+    /// The secrets file that `connection.secrets_file` names cannot be read, and the
+    /// environment variables leave `unset` without a value.
+    #[error(
+        "cannot read the secrets file {} (connection.secrets_file), which is read because \
+         {unset}: {source}",
+        path.display()
+    )]
+    SecretsFileUnreadable {
+        path: PathBuf,
+        /// The variables without a value, such as "PETRA_PASSWORD is not set".
+        unset: String,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("the Petra {name} is missing: {fix}")]
     MissingSecret { name: &'static str, fix: String },
 

@@ -170,8 +170,16 @@ pub fn load_credentials(
     let env_login = from_env(USERNAME_VAR).or_else(|| from_env(API_KEY_VAR));
     let env_password = from_env(PASSWORD_VAR);
 
-    let file = match secrets_file {
-        Some(path) if env_login.is_none() || env_password.is_none() => read_secrets_file(path)?,
+    let unset = match (&env_login, &env_password) {
+        (None, None) => Some(format!(
+            "{USERNAME_VAR} (or {API_KEY_VAR}) and {PASSWORD_VAR} are not set"
+        )),
+        (None, Some(_)) => Some(format!("{USERNAME_VAR} (or {API_KEY_VAR}) is not set")),
+        (Some(_), None) => Some(format!("{PASSWORD_VAR} is not set")),
+        (Some(_), Some(_)) => None,
+    };
+    let file = match (secrets_file, unset) {
+        (Some(path), Some(unset)) => read_secrets_file(path, unset)?,
         _ => SecretsFile::default(),
     };
     let from_file = |secret: Option<SecretString>| {
@@ -214,9 +222,12 @@ pub fn load_credentials(
 /// The keys a secrets file may set.
 const SECRET_KEYS: [&str; 3] = ["username", "api_key", "password"];
 
-fn read_secrets_file(path: &Path) -> Result<SecretsFile, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
+/// Reads the secrets file, which the run needs because the variables leave `unset`
+/// without a value.
+fn read_secrets_file(path: &Path, unset: String) -> Result<SecretsFile, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::SecretsFileUnreadable {
         path: path.to_owned(),
+        unset,
         source,
     })?;
     let invalid = |reason: String| Error::SecretsFile {
@@ -361,8 +372,12 @@ mod tests {
 
         let err = load_credentials(Some(&path), &env).unwrap_err();
 
-        assert!(matches!(err, Error::ReadFile { .. }), "{err}");
-        assert!(err.to_string().contains("petra.secrets.toml"), "{err}");
+        let message = err.to_string();
+
+        assert!(matches!(err, Error::SecretsFileUnreadable { .. }), "{err}");
+        assert!(message.contains("petra.secrets.toml"), "{message}");
+        assert!(message.contains("connection.secrets_file"), "{message}");
+        assert!(message.contains("PETRA_PASSWORD is not set"), "{message}");
     }
 
     #[test]
