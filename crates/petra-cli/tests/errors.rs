@@ -334,16 +334,22 @@ fn existing_bad_file_fix_content() {
     }
 }
 
-#[test]
-fn secrets_file_error_names_line() {
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), "http://127.0.0.1:9/v1");
-    let config = std::fs::read_to_string(dir.path().join("petra.toml")).unwrap();
+/// Writes a `petra.toml` for a closed port whose `connection.secrets_file` is
+/// `petra.secrets.toml` in `dir`, without creating that file.
+fn write_config_with_secrets_file(dir: &std::path::Path) {
+    write_config(dir, "http://127.0.0.1:9/v1");
+    let config = std::fs::read_to_string(dir.join("petra.toml")).unwrap();
     let config = config.replace(
         "[connection]\n",
         "[connection]\nsecrets_file = \"petra.secrets.toml\"\n",
     );
-    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+    std::fs::write(dir.join("petra.toml"), config).unwrap();
+}
+
+#[test]
+fn secrets_file_error_names_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config_with_secrets_file(dir.path());
     std::fs::write(
         dir.path().join("petra.secrets.toml"),
         "username = \"dealer\"\npassword = \"hunter2\n",
@@ -363,13 +369,7 @@ fn secrets_file_error_names_line() {
 #[test]
 fn missing_secrets_file_names_key() {
     let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), "http://127.0.0.1:9/v1");
-    let config = std::fs::read_to_string(dir.path().join("petra.toml")).unwrap();
-    let config = config.replace(
-        "[connection]\n",
-        "[connection]\nsecrets_file = \"petra.secrets.toml\"\n",
-    );
-    std::fs::write(dir.path().join("petra.toml"), config).unwrap();
+    write_config_with_secrets_file(dir.path());
 
     let output = petra_command(dir.path())
         .env("PETRA_USERNAME", "dealer")

@@ -162,11 +162,7 @@ pub fn load_credentials(
     secrets_file: Option<&Path>,
     env: EnvLookup<'_>,
 ) -> Result<Credentials, Error> {
-    let from_env = |var: &str| {
-        env(var)
-            .map(SecretString::from)
-            .filter(|secret| !secret.expose_secret().trim().is_empty())
-    };
+    let from_env = |var: &str| non_blank(env(var).map(SecretString::from));
     let env_login = from_env(USERNAME_VAR).or_else(|| from_env(API_KEY_VAR));
     let env_password = from_env(PASSWORD_VAR);
 
@@ -182,9 +178,6 @@ pub fn load_credentials(
         (Some(path), Some(unset)) => read_secrets_file(path, unset)?,
         _ => SecretsFile::default(),
     };
-    let from_file = |secret: Option<SecretString>| {
-        secret.filter(|secret| !secret.expose_secret().trim().is_empty())
-    };
 
     let where_to = match secrets_file {
         Some(path) => format!(
@@ -198,15 +191,15 @@ pub fn load_credentials(
     // A variable of either login kind wins over the file, then the file's username over
     // its API key, as when the variables are read alone.
     let login = env_login
-        .or_else(|| from_file(file.username))
-        .or_else(|| from_file(file.api_key));
+        .or_else(|| non_blank(file.username))
+        .or_else(|| non_blank(file.api_key));
     let Some(login) = login else {
         return Err(Error::MissingSecret {
             name: "username or API key",
             fix: where_to,
         });
     };
-    let Some(password) = env_password.or_else(|| from_file(file.password)) else {
+    let Some(password) = env_password.or_else(|| non_blank(file.password)) else {
         return Err(Error::MissingSecret {
             name: "password",
             fix: where_to,
@@ -217,6 +210,11 @@ pub fn load_credentials(
         context: "check the credentials",
         source,
     })
+}
+
+/// Returns the secret unless it is empty or only whitespace, which counts as unset.
+fn non_blank(secret: Option<SecretString>) -> Option<SecretString> {
+    secret.filter(|secret| !secret.expose_secret().trim().is_empty())
 }
 
 /// The keys a secrets file may set.
