@@ -91,8 +91,8 @@ pub enum Error {
     #[error("invalid secrets file {}: {reason}", path.display())]
     SecretsFile { path: PathBuf, reason: String },
 
-    /// The secrets file that `connection.secrets_file` names cannot be read, and the
-    /// environment variables leave `unset` without a value.
+    /// An unreadable secrets file, named by `connection.secrets_file` and needed because
+    /// the environment variables leave `unset` without a value.
     #[error(
         "cannot read the secrets file {} (connection.secrets_file), which is read because \
          {unset}: {source}",

@@ -1,6 +1,6 @@
 //! Import benchmark: a generated ProdList feed into a fresh SQLite store, then a
-//! re-import with 5% of rows changed and one more of the same file, with the bare CSV
-//! parse rate of the same file.
+//! re-import of a copy with 5% of rows changed, then that copy once more, with the bare
+//! CSV parse rate of the generated file.
 //!
 //! `cargo bench -p petra-store --bench import -- ROWS` (default 1,000,000). Prints rows
 //! per second and CPU seconds (user plus system, all threads) for each phase and the

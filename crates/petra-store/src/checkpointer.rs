@@ -78,7 +78,7 @@ impl Checkpointer {
                 move || run(&conn, &signal)
             })
             .map_err(|source| Error::Thread {
-                what: "the WAL checkpoint thread",
+                thread: "the WAL checkpoint thread",
                 source,
             })?;
 

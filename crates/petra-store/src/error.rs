@@ -39,9 +39,9 @@ pub enum Error {
     #[error("invalid outbox state change: {0}")]
     InvalidChange(#[from] petra_ops::fulfillment::outbox::InvalidChange),
 
-    #[error("cannot start {what}: {source}")]
+    #[error("cannot start {thread}: {source}")]
     Thread {
-        what: &'static str,
+        thread: &'static str,
         #[source]
         source: std::io::Error,
     },

@@ -54,9 +54,9 @@ fn read<T: DeserializeOwned>(document: Table) -> Result<T, String> {
         .map_err(|err| err.message().to_owned())
 }
 
-/// What each setting with a range accepts. A value of the wrong type for one of these
-/// keys is described with the same words as a number outside its range, so fixing the
-/// type does not lead to a second, different message.
+/// Descriptions of the values each setting with a range accepts. A value of the wrong
+/// type for one of these keys gets the same words as a number outside its range, so
+/// fixing the type does not lead to a second, different message.
 pub(crate) mod accepts {
     pub(crate) const REQUESTS_PER_SECOND: &str =
         "a whole number of at least 1, or no key for the default";
