@@ -249,7 +249,8 @@ pub trait InventoryPool: Send + Sync {
     /// archives the item. The default returns none, so every row is mapped and upserted.
     ///
     /// A backend may also list every active item (see [`RowHashes::mark_all_active`]),
-    /// which the run then uses instead of [`active_fingerprints`](Self::active_fingerprints).
+    /// which a feed run then uses instead of [`count`](Self::count) and
+    /// [`active_fingerprints`](Self::active_fingerprints).
     async fn row_hashes(&self, source: &str) -> Result<RowHashes, PoolError> {
         let _ = source;
         Ok(RowHashes::default())

@@ -88,6 +88,12 @@ impl RowHashes {
         self.all_active
     }
 
+    /// Returns the number of active items, when the backend pushed them all.
+    pub fn active_count(&self) -> Option<u64> {
+        self.all_active
+            .then(|| (self.rows.len() + self.unhashed.len()) as u64)
+    }
+
     /// Returns the fingerprints of every active item, when the backend pushed them all.
     pub fn active_fingerprints(&self) -> Option<Vec<u64>> {
         self.all_active.then(|| {

@@ -299,15 +299,13 @@ impl GetInventory {
                 source: err,
             }
         };
-        let active_before = pool
-            .count(source, ItemStatus::Active)
-            .await
-            .map_err(pool_error("count active items"))?;
         let retrieved_from = catalog.describe();
 
         let (batches_tx, mut batches_rx) = mpsc::channel::<Vec<PoolItem>>(2);
         let progress = ProgressCounts::new(self.progress.clone());
         let batch_size = self.settings.batch_size.max(1);
+        // A pool that lists every active item with its row hashes has counted them too.
+        let mut active_listed = None;
         let producer = match catalog {
             CatalogSource::FeedFile(path) => {
                 let loaded = self.template.load(PRODLIST_DEFAULT)?;
@@ -315,6 +313,7 @@ impl GetInventory {
                     .row_hashes(source)
                     .await
                     .map_err(pool_error("load row hashes"))?;
+                active_listed = stored.active_count();
                 let source = source.to_owned();
                 let stop = options.stop.clone();
                 let progress = progress.clone();
@@ -341,6 +340,7 @@ impl GetInventory {
                     .row_hashes(source)
                     .await
                     .map_err(pool_error("load row hashes"))?;
+                active_listed = stored.active_count();
                 let source = source.to_owned();
                 let stop = options.stop.clone();
                 let progress = progress.clone();
@@ -363,6 +363,15 @@ impl GetInventory {
                 );
                 tokio::spawn(async move { retrieve::read_api(api.as_ref(), loaded, batches).await })
             }
+        };
+
+        // Counted before the first batch is written, so it is the count before this run.
+        let active_before = match active_listed {
+            Some(count) => count,
+            None => pool
+                .count(source, ItemStatus::Active)
+                .await
+                .map_err(pool_error("count active items"))?,
         };
 
         let upsert = UpsertOptions {
