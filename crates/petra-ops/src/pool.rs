@@ -55,9 +55,16 @@ impl ContentHash {
     /// own item changed, and its output is fixed by its specification, so stored digests
     /// stay valid across builds.
     pub fn of_item(quantity: u64, fields_json: &str) -> Self {
+        Self::of_parts(quantity, &Self::of(fields_json.as_bytes()))
+    }
+
+    /// Digests an item's quantity and the digest of its fields ([`PoolItem::fields_hash`]).
+    /// A backend that stores the quantity apart from the fields keeps the fields' digest
+    /// and recomputes the item's from both.
+    pub fn of_parts(quantity: u64, fields_hash: &ContentHash) -> Self {
         let mut hasher = Xxh3::new();
         hasher.update(&quantity.to_le_bytes());
-        hasher.update(fields_json.as_bytes());
+        hasher.update(&fields_hash.0);
         Self(hasher.digest128().to_le_bytes())
     }
 
@@ -86,14 +93,16 @@ pub fn sku_fingerprint(sku: &str) -> u64 {
 
 /// One mapped variant, ready for the pool.
 ///
-/// `fields` is the mapped record as a JSON object in the target field order, and the
-/// content hash covers exactly those bytes, so two items with the same fields always have
-/// the same hash.
+/// `fields` is a JSON object in the target field order. Items that Get Inventory builds
+/// carry every mapped field there except the quantity, which is [`quantity`](Self::quantity)
+/// alone. The content hash covers the quantity and exactly the bytes of the fields, so two
+/// items with the same quantity and fields always have the same hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolItem {
     pub sku: Sku,
     pub quantity: u64,
     fields_json: String,
+    fields_hash: ContentHash,
     content_hash: ContentHash,
     row_hash: Option<ContentHash>,
 }
@@ -111,12 +120,13 @@ impl PoolItem {
 
     /// Builds an item from fields already serialized as a JSON object.
     pub fn from_json(sku: Sku, quantity: u64, fields_json: String) -> Self {
-        let content_hash = ContentHash::of_item(quantity, &fields_json);
+        let fields_hash = ContentHash::of(fields_json.as_bytes());
         Self {
             sku,
             quantity,
+            content_hash: ContentHash::of_parts(quantity, &fields_hash),
+            fields_hash,
             fields_json,
-            content_hash,
             row_hash: None,
         }
     }
@@ -146,8 +156,15 @@ impl PoolItem {
         }
     }
 
+    /// The digest of the quantity and the fields, which decides whether the item changed.
     pub fn content_hash(&self) -> ContentHash {
         self.content_hash
+    }
+
+    /// The digest of the fields alone. Equal digests with a different quantity mean only
+    /// the quantity changed.
+    pub fn fields_hash(&self) -> ContentHash {
+        self.fields_hash
     }
 }
 
@@ -365,5 +382,23 @@ mod tests {
         let a = PoolItem::from_json(Sku::new("A"), 1, r#"{"sku":"A"}"#.into());
         let b = PoolItem::from_json(Sku::new("A"), 2, r#"{"sku":"A"}"#.into());
         assert_ne!(a.content_hash(), b.content_hash());
+    }
+
+    #[test]
+    fn fields_hash_ignores_quantity() {
+        let a = PoolItem::from_json(Sku::new("A"), 1, r#"{"sku":"A"}"#.into());
+        let b = PoolItem::from_json(Sku::new("A"), 2, r#"{"sku":"A"}"#.into());
+        assert_eq!(a.fields_hash(), b.fields_hash());
+    }
+
+    #[test]
+    fn item_hash_from_parts() {
+        let item = PoolItem::from_json(Sku::new("A"), 7, r#"{"sku":"A"}"#.into());
+        let rebuilt = ContentHash::of_parts(7, &item.fields_hash());
+        assert_eq!(item.content_hash(), rebuilt);
+        assert_eq!(
+            item.content_hash(),
+            ContentHash::of_item(7, r#"{"sku":"A"}"#)
+        );
     }
 }

@@ -74,8 +74,9 @@ async fn real_feed_imports_every_item() {
     assert_eq!(harness.active().await, ITEMS);
 }
 
-/// Stored fields and content hashes must not change between builds, or every stored item
-/// would be reported as updated once after an upgrade.
+/// Stored fields and content hashes must not change between builds unless a store
+/// migration rewrites them, or every stored item would be reported as updated once after
+/// an upgrade.
 #[tokio::test]
 async fn stored_fields_keep_their_bytes() {
     let harness = Harness::new();
@@ -89,7 +90,7 @@ async fn stored_fields_keep_their_bytes() {
             r#"{"sku":"1KSK02U22GE02","parent_sku":"K02-U22GE-02","#,
             r#""title":"Elechomes K02-U22GE-02 Smart Sensor 50-Watt HEPA Air Purifier with LED Status Light (Black)","#,
             r#""description":"Elechomes K02-U22GE-02 Smart Sensor 50-Watt HEPA Air Purifier with LED Status Light (Black)","#,
-            r#""brand":"ELECHOMES","cost":"91.99","msrp":"109.99","map":null,"quantity":"0","#,
+            r#""brand":"ELECHOMES","cost":"91.99","msrp":"109.99","map":null,"#,
             r#""upc":"6970684277620","#,
             r#""image_url":"https://petraimages.com.s3.amazonaws.com/600x600/1KSK02U22GE02.jpg","#,
             r#""condition":"new","discontinued":false}"#
@@ -97,7 +98,7 @@ async fn stored_fields_keep_their_bytes() {
     );
     assert_eq!(
         format!("{:?}", item.content_hash()),
-        "ContentHash(1a136960904aac5aefc630109a187b09)"
+        "ContentHash(3fb06bf2291a31d5c8ec28ea899ca040)"
     );
 }
 

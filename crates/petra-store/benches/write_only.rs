@@ -75,7 +75,10 @@ fn main() {
 fn stored_batches(store: &SqliteStore, batch_size: usize) -> Vec<Vec<PoolItem>> {
     let conn = rusqlite::Connection::open(store.path()).expect("open the imported store");
     let mut select = conn
-        .prepare("SELECT sku, feed_quantity, fields FROM inventory_items ORDER BY id")
+        .prepare(
+            "SELECT i.sku, s.feed_quantity, i.fields FROM inventory_items AS i \
+             JOIN inventory_item_state AS s ON s.item_id = i.id ORDER BY i.id",
+        )
         .expect("prepare the item listing");
     let items =
         select

@@ -20,6 +20,9 @@ pub enum Error {
         source: rusqlite::Error,
     },
 
+    #[error("schema migration {version} was rolled back because it would leave a broken reference: {first}; the store is unchanged, so keep using the previous petra build and report this")]
+    MigrationReferences { version: usize, first: String },
+
     #[error("the store has schema version {found} but this build knows only up to {supported}; use a newer petra")]
     NewerSchema { found: usize, supported: usize },
 

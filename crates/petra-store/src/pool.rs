@@ -3,7 +3,8 @@
 //! Each batch is one transaction with cached prepared statements. A new SKU costs one
 //! insert into each table, both appending at the end because item ids only grow. An item
 //! whose content hash matches the stored one is read but never written, so a re-import
-//! with few changes costs few writes.
+//! with few changes costs few writes. Quantities live in the narrow state table, so an
+//! item whose quantity changed but whose fields did not is written there alone.
 
 use std::collections::HashSet;
 
@@ -18,7 +19,8 @@ use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Statement
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::new_states::NewStates;
+use crate::new_states::{NewState, NewStates};
+use crate::schema::without_foreign_key_checks;
 use crate::store::{timestamp, SqliteStore};
 
 const SOURCE_ID: &str = "SELECT id FROM inventory_sources WHERE name = ?1";
@@ -26,26 +28,28 @@ const SOURCE_ID: &str = "SELECT id FROM inventory_sources WHERE name = ?1";
 const ADD_SOURCE: &str = "INSERT INTO inventory_sources (name) VALUES (?1) \
      ON CONFLICT (name) DO NOTHING";
 
-const SELECT_STATE: &str = "SELECT i.id, s.active, s.content_hash FROM inventory_items AS i \
-     JOIN inventory_item_state AS s ON s.item_id = i.id WHERE i.source_id = ?1 AND i.sku = ?2";
+const SELECT_STATE: &str = "SELECT i.id, s.active, s.fields_hash, s.feed_quantity \
+     FROM inventory_items AS i JOIN inventory_item_state AS s ON s.item_id = i.id \
+     WHERE i.source_id = ?1 AND i.sku = ?2";
 
 /// Creates an item unless its SKU is already stored; the change count tells which.
-const INSERT_NEW: &str = "INSERT INTO inventory_items \
-     (source_id, sku, quantity, feed_quantity, fields, created_at, updated_at) \
-     VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?5) ON CONFLICT (source_id, sku) DO NOTHING";
+const INSERT_NEW: &str = "INSERT INTO inventory_items (source_id, sku, fields, created_at) \
+     VALUES (?1, ?2, ?3, ?4) ON CONFLICT (source_id, sku) DO NOTHING";
 
-/// Writes an item's data and quantity for sale: an update of an active item or a
-/// re-activation.
-const UPDATE_ACTIVE: &str = "UPDATE inventory_items SET quantity = ?2, feed_quantity = ?2, \
-     fields = ?3, updated_at = ?4, archived_at = NULL WHERE id = ?1";
+const UPDATE_FIELDS: &str = "UPDATE inventory_items SET fields = ?2 WHERE id = ?1";
 
-/// Writes an archived item's new data while it stays archived with quantity 0.
-const UPDATE_ARCHIVED: &str = "UPDATE inventory_items SET feed_quantity = ?2, fields = ?3, \
-     updated_at = ?4 WHERE id = ?1";
+/// Sets the archive time, or clears it with NULL.
+const SET_ARCHIVED_AT: &str = "UPDATE inventory_items SET archived_at = ?2 WHERE id = ?1";
 
-/// Sets an item's status, content hash and row hash together.
-const SET_STATE: &str = "UPDATE inventory_item_state SET active = ?2, content_hash = ?3, \
-     row_hash = ?4 WHERE item_id = ?1";
+/// Writes an active item's quantity, fields digest and row hash: an update of an active
+/// item or a re-activation.
+const SET_STATE_ACTIVE: &str = "UPDATE inventory_item_state SET active = 1, quantity = ?2, \
+     feed_quantity = ?2, fields_hash = ?3, row_hash = ?4, updated_at = ?5 WHERE item_id = ?1";
+
+/// Writes an archived item's new feed quantity and fields digest while it stays archived
+/// with quantity 0 and no row hash.
+const SET_STATE_ARCHIVED: &str = "UPDATE inventory_item_state SET feed_quantity = ?2, \
+     fields_hash = ?3, row_hash = NULL, updated_at = ?4 WHERE item_id = ?1";
 
 const SET_ROW_HASH: &str = "UPDATE inventory_item_state SET row_hash = ?2 WHERE item_id = ?1";
 
@@ -55,16 +59,11 @@ const SELECT_STATUS: &str = "SELECT i.id, s.active FROM inventory_items AS i \
      JOIN inventory_item_state AS s ON s.item_id = i.id WHERE i.source_id = ?1 AND i.sku = ?2";
 
 /// Archiving drops the row hash, so the item's row is mapped again when it returns.
-const ARCHIVE_STATE: &str =
-    "UPDATE inventory_item_state SET active = 0, row_hash = NULL WHERE item_id = ?1";
+const ARCHIVE_STATE: &str = "UPDATE inventory_item_state SET active = 0, quantity = 0, \
+     row_hash = NULL, updated_at = ?2 WHERE item_id = ?1";
 
-const ARCHIVE_ITEM: &str = "UPDATE inventory_items SET quantity = 0, archived_at = ?2, \
-     updated_at = ?2 WHERE id = ?1";
-
-const UNARCHIVE_STATE: &str = "UPDATE inventory_item_state SET active = 1 WHERE item_id = ?1";
-
-const UNARCHIVE_ITEM: &str = "UPDATE inventory_items SET quantity = feed_quantity, \
-     archived_at = NULL, updated_at = ?2 WHERE id = ?1";
+const UNARCHIVE_STATE: &str = "UPDATE inventory_item_state SET active = 1, \
+     quantity = feed_quantity, updated_at = ?2 WHERE item_id = ?1";
 
 /// One item of the pool, read from the `inventory_items` and `inventory_item_state` tables.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -75,7 +74,7 @@ pub struct StoredItem {
     pub quantity: u64,
     /// Quantity of the latest retrieval.
     pub feed_quantity: u64,
-    /// Mapped fields as a JSON object.
+    /// Mapped fields but the quantity, as a JSON object.
     pub fields: String,
     pub created_at: String,
     pub updated_at: String,
@@ -126,12 +125,20 @@ fn add_source(tx: &Transaction<'_>, source: &str) -> Result<i64, Error> {
     })
 }
 
-/// The stored id, status and content hash of an item.
+/// The stored id, status, fields digest and feed quantity of an item.
 #[derive(Clone, Copy)]
 struct State {
     id: i64,
     status: ItemStatus,
-    hash: ContentHash,
+    fields_hash: ContentHash,
+    feed_quantity: u64,
+}
+
+impl State {
+    /// Computes the content hash of the stored item as [`PoolItem::content_hash`] does.
+    fn content_hash(&self) -> ContentHash {
+        ContentHash::of_parts(self.feed_quantity, &self.fields_hash)
+    }
 }
 
 fn stored_state(tx: &Transaction<'_>, source_id: i64, sku: &str) -> Result<Option<State>, Error> {
@@ -152,15 +159,18 @@ fn read_state(
                 row.get::<_, i64>(0)?,
                 row.get::<_, bool>(1)?,
                 row.get::<_, Vec<u8>>(2)?,
+                row.get::<_, i64>(3)?,
             ))
         })
         .optional()
         .map_err(Error::sqlite("look up an item"))?;
     match row {
-        Some((id, active, hash)) => Ok(Some(State {
+        Some((id, active, hash, feed_quantity)) => Ok(Some(State {
             id,
             status: status_of(active),
-            hash: parse_hash(&hash)?,
+            fields_hash: parse_hash(&hash)?,
+            // The column's CHECK keeps quantities non-negative.
+            feed_quantity: feed_quantity.max(0) as u64,
         })),
         None => Ok(None),
     }
@@ -183,9 +193,10 @@ fn sort_by_sku(items: &mut [PoolItem]) {
 struct BatchStatements<'tx> {
     insert_new: CachedStatement<'tx>,
     select_state: CachedStatement<'tx>,
-    update_active: CachedStatement<'tx>,
-    update_archived: CachedStatement<'tx>,
-    set_state: CachedStatement<'tx>,
+    update_fields: CachedStatement<'tx>,
+    set_archived_at: CachedStatement<'tx>,
+    set_state_active: CachedStatement<'tx>,
+    set_state_archived: CachedStatement<'tx>,
     set_row_hash: CachedStatement<'tx>,
 }
 
@@ -198,9 +209,10 @@ impl<'tx> BatchStatements<'tx> {
         Ok(Self {
             insert_new: prepare(INSERT_NEW)?,
             select_state: prepare(SELECT_STATE)?,
-            update_active: prepare(UPDATE_ACTIVE)?,
-            update_archived: prepare(UPDATE_ARCHIVED)?,
-            set_state: prepare(SET_STATE)?,
+            update_fields: prepare(UPDATE_FIELDS)?,
+            set_archived_at: prepare(SET_ARCHIVED_AT)?,
+            set_state_active: prepare(SET_STATE_ACTIVE)?,
+            set_state_archived: prepare(SET_STATE_ARCHIVED)?,
             set_row_hash: prepare(SET_ROW_HASH)?,
         })
     }
@@ -212,36 +224,6 @@ fn write(statement: &mut Statement<'_>, params: impl rusqlite::Params) -> Result
         .map_err(Error::sqlite("write an item"))
 }
 
-/// Runs `write` with SQLite's foreign-key checks off, and switches them on again
-/// whatever `write` returns.
-///
-/// The checks cost about 12% of the writer's instructions, because each created item
-/// looked up its source and each state row its item. Under callgrind, `write_only` at
-/// 50,000 rows counted 2.020 billion instructions in `upsert_in` with them and 1.771
-/// billion without. At 1,000,000 rows the writer took 4.21 to 4.36 CPU µs per item with
-/// them and 3.97 to 4.12 without, alternated on a loaded 2-core machine.
-///
-/// A batch takes the source id from `inventory_sources` and each state row's item id
-/// from the insert just before it, so neither reference can be missing.
-/// `SqliteStore::integrity_check` runs `foreign_key_check` to confirm it. The pragma has
-/// no effect inside a transaction, so it is set around one.
-fn without_foreign_key_checks<T>(
-    conn: &mut Connection,
-    write: impl FnOnce(&mut Connection) -> Result<T, Error>,
-) -> Result<T, Error> {
-    conn.pragma_update(None, "foreign_keys", false)
-        .map_err(Error::sqlite("switch foreign-key checks off"))?;
-
-    let written = write(conn);
-
-    let restored = conn
-        .pragma_update(None, "foreign_keys", true)
-        .map_err(Error::sqlite("switch foreign-key checks on"));
-    let value = written?;
-    restored?;
-    Ok(value)
-}
-
 fn upsert_in(
     conn: &mut Connection,
     source: &str,
@@ -250,9 +232,14 @@ fn upsert_in(
     now: DateTime<Utc>,
 ) -> Result<BatchOutcome, Error> {
     sort_by_sku(&mut items);
-    let now = timestamp(now);
+    // The checks cost about 12% of the writer's instructions, because each created item
+    // looked up its source and each state row its item. Under callgrind, `write_only` at
+    // 50,000 rows counted 2.020 billion instructions in `upsert_in` with them and 1.771
+    // billion without. A batch takes the source id from `inventory_sources` and each state
+    // row's item id from the insert just before it, so neither reference can be missing,
+    // and `SqliteStore::integrity_check` runs `foreign_key_check` to confirm it.
     without_foreign_key_checks(conn, |conn| {
-        upsert_transaction(conn, source, &items, options, &now)
+        upsert_transaction(conn, source, &items, options, now)
     })
 }
 
@@ -261,7 +248,7 @@ fn upsert_transaction(
     source: &str,
     items: &[PoolItem],
     options: UpsertOptions,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> Result<BatchOutcome, Error> {
     let tx = conn.transaction().map_err(Error::sqlite("begin a batch"))?;
     let source_id = add_source(&tx, source)?;
@@ -279,14 +266,17 @@ fn upsert_items(
     source_id: i64,
     items: &[PoolItem],
     options: UpsertOptions,
-    now: &str,
+    now: DateTime<Utc>,
 ) -> Result<BatchOutcome, Error> {
     let mut outcome = BatchOutcome::default();
-    let mut new_states = NewStates::new(source_id);
+    let created_at = timestamp(now);
+    let updated_at = now.timestamp_millis();
+    let mut new_states = NewStates::new(source_id, updated_at);
 
     for item in items {
         let sku = item.sku.as_str();
-        let hash = item.content_hash();
+        let fields_hash = item.fields_hash();
+        let fields_digest = &fields_hash.as_bytes()[..];
         let new_row_hash = item.row_hash();
         let row_hash = new_row_hash.as_ref().map(|hash| &hash.as_bytes()[..]);
         let quantity = quantity_param(item.quantity);
@@ -296,11 +286,18 @@ fn upsert_items(
         // is still the state before this item.
         let inserted = write(
             &mut statements.insert_new,
-            params![source_id, sku, quantity, item.fields_json(), now],
+            params![source_id, sku, item.fields_json(), created_at],
         )?;
         if inserted == 1 {
             let id = tx.last_insert_rowid();
-            new_states.push(tx, id, fingerprint_param(sku), hash, new_row_hash)?;
+            let state = NewState {
+                item_id: id,
+                fingerprint: fingerprint_param(sku),
+                fields_hash,
+                row_hash: new_row_hash,
+                quantity,
+            };
+            new_states.push(tx, state)?;
             outcome.record(ItemChange::Created);
             continue;
         }
@@ -313,11 +310,23 @@ fn upsert_items(
                 value: sku.to_owned(),
             });
         };
-        let change = ItemChange::classify(Some((stored.status, stored.hash)), hash, options);
+        let change = ItemChange::classify(
+            Some((stored.status, stored.content_hash())),
+            item.content_hash(),
+            options,
+        );
         outcome.record(change);
 
         let stays_archived =
             stored.status == ItemStatus::Archived && change != ItemChange::Reactivated;
+        // A quantity-only change, the usual one, leaves the wide item row alone.
+        let fields_changed = stored.fields_hash != fields_hash;
+        if fields_changed && change != ItemChange::Unchanged {
+            write(
+                &mut statements.update_fields,
+                params![stored.id, item.fields_json()],
+            )?;
+        }
         match change {
             // An archived item keeps no row hash, so its row is never skipped and can
             // still re-activate it.
@@ -329,20 +338,18 @@ fn upsert_items(
                 }
             }
             ItemChange::Updated if stays_archived => {
-                write(
-                    &mut statements.update_archived,
-                    params![stored.id, quantity, item.fields_json(), now],
-                )?;
-                let state = params![stored.id, false, &hash.as_bytes()[..], None::<&[u8]>];
-                write(&mut statements.set_state, state)?;
+                let state = params![stored.id, quantity, fields_digest, updated_at];
+                write(&mut statements.set_state_archived, state)?;
             }
             ItemChange::Updated | ItemChange::Reactivated => {
-                write(
-                    &mut statements.update_active,
-                    params![stored.id, quantity, item.fields_json(), now],
-                )?;
-                let state = params![stored.id, true, &hash.as_bytes()[..], row_hash];
-                write(&mut statements.set_state, state)?;
+                if stored.status == ItemStatus::Archived {
+                    write(
+                        &mut statements.set_archived_at,
+                        params![stored.id, None::<&str>],
+                    )?;
+                }
+                let state = params![stored.id, quantity, fields_digest, row_hash, updated_at];
+                write(&mut statements.set_state_active, state)?;
             }
             // The insert above found the SKU, so only an error lands here.
             ItemChange::Created => {
@@ -375,7 +382,7 @@ fn preview_in(
             Some(source_id) => stored_state(&tx, source_id, item.sku.as_str())?,
             None => None,
         };
-        let stored = stored.map(|state| (state.status, state.hash));
+        let stored = stored.map(|state| (state.status, state.content_hash()));
         outcome.record(ItemChange::classify(stored, item.content_hash(), options));
     }
     tx.rollback().map_err(Error::sqlite("end a preview"))?;
@@ -402,23 +409,20 @@ fn find_skus_in(conn: &Connection, source: &str, skus: Vec<Sku>) -> Result<HashS
     Ok(found)
 }
 
-/// A status change: the status it applies to and the statements that make it.
+/// A status change: the status it applies to and the statement that makes it.
 struct StatusChange {
     from: ItemStatus,
     state: &'static str,
-    item: &'static str,
 }
 
 const ARCHIVE: StatusChange = StatusChange {
     from: ItemStatus::Active,
     state: ARCHIVE_STATE,
-    item: ARCHIVE_ITEM,
 };
 
 const UNARCHIVE: StatusChange = StatusChange {
     from: ItemStatus::Archived,
     state: UNARCHIVE_STATE,
-    item: UNARCHIVE_ITEM,
 };
 
 fn set_status_in(
@@ -428,7 +432,9 @@ fn set_status_in(
     skus: &[Sku],
     now: DateTime<Utc>,
 ) -> Result<u64, Error> {
-    let now = timestamp(now);
+    let updated_at = now.timestamp_millis();
+    // Archiving records the time, and re-activation clears it.
+    let archived_at = (change.from == ItemStatus::Active).then(|| timestamp(now));
     let tx = conn
         .transaction()
         .map_err(Error::sqlite("begin a status change"))?;
@@ -452,8 +458,8 @@ fn set_status_in(
         if status_of(active) != change.from {
             continue;
         }
-        execute(&tx, change.state, params![id])?;
-        execute(&tx, change.item, params![id, now])?;
+        execute(&tx, change.state, params![id, updated_at])?;
+        execute(&tx, SET_ARCHIVED_AT, params![id, archived_at])?;
         changed += 1;
     }
     tx.commit()
@@ -469,8 +475,8 @@ impl SqliteStore {
         self.with_conn(move |conn| {
             let row = conn
                 .query_row(
-                    "SELECT i.sku, s.active, i.quantity, i.feed_quantity, i.fields, \
-                     i.created_at, i.updated_at, i.archived_at FROM inventory_items AS i \
+                    "SELECT i.sku, s.active, s.quantity, s.feed_quantity, i.fields, \
+                     i.created_at, s.updated_at, i.archived_at FROM inventory_items AS i \
                      JOIN inventory_item_state AS s ON s.item_id = i.id \
                      WHERE i.source_id = (SELECT id FROM inventory_sources WHERE name = ?1) \
                      AND i.sku = ?2",
@@ -483,7 +489,7 @@ impl SqliteStore {
                             row.get::<_, i64>(3)?,
                             row.get::<_, String>(4)?,
                             row.get::<_, String>(5)?,
-                            row.get::<_, String>(6)?,
+                            row.get::<_, i64>(6)?,
                             row.get::<_, Option<String>>(7)?,
                         ))
                     },
@@ -495,6 +501,11 @@ impl SqliteStore {
             else {
                 return Ok(None);
             };
+            let updated =
+                DateTime::from_timestamp_millis(updated).ok_or_else(|| Error::InvalidRow {
+                    what: "update time (milliseconds since 1970)",
+                    value: updated.to_string(),
+                })?;
             Ok(Some(StoredItem {
                 sku,
                 status: status_of(active),
@@ -502,7 +513,7 @@ impl SqliteStore {
                 feed_quantity: feed_quantity.max(0) as u64,
                 fields,
                 created_at: created,
-                updated_at: updated,
+                updated_at: timestamp(updated),
                 archived_at: archived,
             }))
         })
@@ -551,7 +562,8 @@ impl InventoryPool for SqliteStore {
                     return Ok(hashes);
                 };
                 // Item ids only grow, so the largest is at least the number of active
-                // items and costs one B-tree descent, where a count read the whole table.
+                // items. Reading it costs one B-tree descent, where a count reads the
+                // whole table.
                 // Room reserved beyond the real count is never touched, so it takes
                 // address space, not memory.
                 let largest_id: i64 = conn
@@ -705,42 +717,5 @@ impl InventoryPool for SqliteStore {
         Ok(self
             .with_conn(move |conn| set_status_in(conn, &UNARCHIVE, &source, &skus, now))
             .await?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn checks_on(conn: &Connection) -> bool {
-        conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))
-            .unwrap()
-    }
-
-    #[test]
-    fn checks_off_only_while_writing() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "foreign_keys", true).unwrap();
-
-        let during = without_foreign_key_checks(&mut conn, |conn| Ok(checks_on(conn))).unwrap();
-
-        assert!(!during);
-        assert!(checks_on(&conn));
-    }
-
-    #[test]
-    fn failed_write_restores_checks() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "foreign_keys", true).unwrap();
-
-        let result: Result<(), Error> = without_foreign_key_checks(&mut conn, |_| {
-            Err(Error::InvalidRow {
-                what: "SKU",
-                value: "A1".to_owned(),
-            })
-        });
-
-        assert!(result.is_err());
-        assert!(checks_on(&conn));
     }
 }

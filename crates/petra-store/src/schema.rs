@@ -44,6 +44,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0006_drop_state_index.sql"),
         finish: None,
     },
+    Migration {
+        sql: include_str!("migrations/0007_quantity_in_state.sql"),
+        finish: Some(fill_fields_hashes),
+    },
 ];
 
 /// Computes the SKU fingerprint of every item, which migration 4 left at 0.
@@ -74,6 +78,21 @@ fn recompute_content_hashes(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         let fields = row.get_ref(2)?.as_str()?;
         // The column's CHECK keeps quantities non-negative.
         let hash = ContentHash::of_item(quantity.max(0) as u64, fields);
+        update.execute(params![id, &hash.as_bytes()[..]])?;
+    }
+    Ok(())
+}
+
+/// Computes the digest of every item's fields as migration 7 stored them.
+fn fill_fields_hashes(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let mut select = tx.prepare("SELECT id, fields FROM inventory_items")?;
+    let mut update =
+        tx.prepare("UPDATE inventory_item_state SET fields_hash = ?2 WHERE item_id = ?1")?;
+    let mut rows = select.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let fields = row.get_ref(1)?.as_str()?;
+        let hash = ContentHash::of(fields.as_bytes());
         update.execute(params![id, &hash.as_bytes()[..]])?;
     }
     Ok(())
@@ -165,6 +184,14 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), Error> {
         return Ok(());
     }
 
+    // A migration that rebuilds a table other tables refer to drops the old table first,
+    // which foreign-key checks would reject. As SQLite's documentation describes for such
+    // changes, the checks are off while migrating and `foreign_key_check` runs before each
+    // commit instead.
+    without_foreign_key_checks(conn, apply_migrations)
+}
+
+fn apply_migrations(conn: &mut Connection) -> Result<(), Error> {
     loop {
         // The write lock is taken before the version is read, so when several processes
         // open a new store at once, each migration runs once. The others wait for the
@@ -183,11 +210,52 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), Error> {
         if let Some(finish) = step.finish {
             finish(&tx).map_err(migration)?;
         }
+        let broken = foreign_key_findings(&tx).map_err(migration)?;
+        if let Some(first) = broken.into_iter().next() {
+            // Dropping the transaction rolls the migration back.
+            return Err(Error::MigrationReferences { version, first });
+        }
         tx.pragma_update(None, "user_version", version as i64)
             .map_err(migration)?;
         tx.commit().map_err(migration)?;
         tracing::info!(version, "applied schema migration");
     }
+}
+
+/// Describes each row `PRAGMA foreign_key_check` reports: a row referring to a missing
+/// row of another table.
+pub(crate) fn foreign_key_findings(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut statement = conn.prepare("PRAGMA foreign_key_check")?;
+    let rows = statement.query_map([], |row| {
+        let table: String = row.get(0)?;
+        let rowid: Option<i64> = row.get(1)?;
+        let parent: String = row.get(2)?;
+        Ok(format!(
+            "row {} of {table} refers to a missing row of {parent}",
+            rowid.map_or("?".to_owned(), |id| id.to_string())
+        ))
+    })?;
+    rows.collect()
+}
+
+/// Runs `work` with SQLite's foreign-key checks off, and switches them on again
+/// whatever `work` returns. The pragma has no effect inside a transaction, so it is set
+/// around one.
+pub(crate) fn without_foreign_key_checks<T>(
+    conn: &mut Connection,
+    work: impl FnOnce(&mut Connection) -> Result<T, Error>,
+) -> Result<T, Error> {
+    conn.pragma_update(None, "foreign_keys", false)
+        .map_err(Error::sqlite("switch foreign-key checks off"))?;
+
+    let done = work(conn);
+
+    let restored = conn
+        .pragma_update(None, "foreign_keys", true)
+        .map_err(Error::sqlite("switch foreign-key checks on"));
+    let value = done?;
+    restored?;
+    Ok(value)
 }
 
 /// Reads the number of migrations applied (`PRAGMA user_version`).
@@ -207,4 +275,41 @@ fn check_version(current: usize) -> Result<usize, Error> {
         });
     }
     Ok(current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checks_on(conn: &Connection) -> bool {
+        conn.pragma_query_value(None, "foreign_keys", |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn checks_off_only_while_writing() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+
+        let during = without_foreign_key_checks(&mut conn, |conn| Ok(checks_on(conn))).unwrap();
+
+        assert!(!during);
+        assert!(checks_on(&conn));
+    }
+
+    #[test]
+    fn failed_write_restores_checks() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+
+        let result: Result<(), Error> = without_foreign_key_checks(&mut conn, |_| {
+            Err(Error::InvalidRow {
+                what: "SKU",
+                value: "A1".to_owned(),
+            })
+        });
+
+        assert!(result.is_err());
+        assert!(checks_on(&conn));
+    }
 }

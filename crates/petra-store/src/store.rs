@@ -106,23 +106,9 @@ impl SqliteStore {
                 .map_err(Error::sqlite("run integrity_check"))?;
             findings.retain(|line| line != "ok");
 
-            let mut statement = conn
-                .prepare("PRAGMA foreign_key_check")
+            let broken = schema::foreign_key_findings(conn)
                 .map_err(Error::sqlite("run foreign_key_check"))?;
-            let rows = statement
-                .query_map([], |row| {
-                    let table: String = row.get(0)?;
-                    let rowid: Option<i64> = row.get(1)?;
-                    let parent: String = row.get(2)?;
-                    Ok(format!(
-                        "row {} of {table} refers to a missing row of {parent}",
-                        rowid.map_or("?".to_owned(), |id| id.to_string())
-                    ))
-                })
-                .map_err(Error::sqlite("run foreign_key_check"))?;
-            for finding in rows {
-                findings.push(finding.map_err(Error::sqlite("run foreign_key_check"))?);
-            }
+            findings.extend(broken);
             Ok(findings)
         })
         .await

@@ -466,8 +466,8 @@ async fn integrity_check_finds_missing_item() {
     conn.execute_batch(
         "PRAGMA foreign_keys = OFF; \
          INSERT INTO inventory_item_state \
-         (item_id, source_id, active, sku_fingerprint, content_hash) \
-         VALUES (999, 1, 1, 0, x'00');",
+         (item_id, source_id, active, sku_fingerprint, fields_hash, quantity, \
+         feed_quantity, updated_at) VALUES (999, 1, 1, 0, x'00', 0, 0, 0);",
     )
     .unwrap();
 

@@ -173,7 +173,8 @@ impl Collector {
 pub(crate) type ItemProblem = (Option<String>, String, String, String);
 
 /// Builds a pool item from a mapped record: its SKU, its whole-number quantity and its
-/// fields serialized once.
+/// other fields serialized once. The quantity is left out of the fields, so a pool can
+/// store a new quantity without rewriting them.
 pub(crate) fn pool_item(mapped: &MappedRecord, keys: KeyFields) -> Result<PoolItem, ItemProblem> {
     let sku = match mapped.value(keys.sku) {
         Some(Value::Text(text)) if !text.trim().is_empty() => Sku::new(text),
@@ -206,5 +207,9 @@ pub(crate) fn pool_item(mapped: &MappedRecord, keys: KeyFields) -> Result<PoolIt
         )
     })?;
 
-    Ok(PoolItem::from_json(sku, quantity, fields_json(mapped)))
+    Ok(PoolItem::from_json(
+        sku,
+        quantity,
+        fields_json(mapped, keys.quantity),
+    ))
 }

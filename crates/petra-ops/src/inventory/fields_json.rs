@@ -10,14 +10,17 @@ use std::io::Write;
 use fieldmap::{MappedRecord, Value};
 use rust_decimal::Decimal;
 
-/// Writes the set fields of a record as one JSON object. Numbers are written as strings,
-/// like `MappedRecord::to_json`, so no precision is lost.
-pub(crate) fn fields_json(mapped: &MappedRecord) -> String {
+/// Writes the set fields of a record as one JSON object, all but the field at position
+/// `except`. Numbers are written as strings, like `MappedRecord::to_json`, so no
+/// precision is lost.
+pub(crate) fn fields_json(mapped: &MappedRecord, except: usize) -> String {
     let mut out = Vec::with_capacity(512);
     out.push(b'{');
     let mut first = true;
-    for (name, value) in mapped.iter() {
-        let Some(value) = value else { continue };
+    for (position, (name, value)) in mapped.iter().enumerate() {
+        let Some(value) = value.filter(|_| position != except) else {
+            continue;
+        };
         if !first {
             out.push(b',');
         }
