@@ -8,7 +8,7 @@ use super::progress::ProgressCounts;
 use crate::pool::PoolItem;
 
 /// The channel to the batch writer, with the batch size and the stop token the reader
-/// checks after each full batch and, for a feed, before each row.
+/// checks after each full batch and, for a feed, every few hundred rows.
 pub(crate) struct Batches {
     pub size: usize,
     sender: mpsc::Sender<Vec<PoolItem>>,
