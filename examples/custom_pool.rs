@@ -35,9 +35,10 @@ impl InventoryPool for PrintingPool {
     ) -> Result<BatchOutcome, PoolError> {
         if let Some(first) = items.first() {
             println!(
-                "{source}: batch of {} from {} {}",
+                "{source}: batch of {} from {} (quantity {}) {}",
                 items.len(),
                 first.sku,
+                first.quantity,
                 first.fields_json()
             );
         }
