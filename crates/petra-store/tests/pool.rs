@@ -90,6 +90,73 @@ async fn unchanged_item_keeps_timestamp() {
 }
 
 #[tokio::test]
+async fn quantity_change_keeps_fields() {
+    let (_dir, store) = open();
+    store
+        .upsert_batch(SOURCE, vec![item("A", 1, "a")], APPLY, now())
+        .await
+        .unwrap();
+    let later = now() + chrono::Duration::hours(1);
+
+    store
+        .upsert_batch(SOURCE, vec![item("A", 4, "a")], APPLY, later)
+        .await
+        .unwrap();
+
+    let stored = store.item(SOURCE, "A").await.unwrap().unwrap();
+    assert_eq!(stored.quantity, 4);
+    assert_eq!(stored.feed_quantity, 4);
+    assert_eq!(stored.fields, item("A", 4, "a").fields_json());
+    assert_eq!(stored.updated_at, "2026-06-11T16:00:00.000Z");
+    assert_eq!(stored.created_at, "2026-06-11T15:00:00.000Z");
+}
+
+#[tokio::test]
+async fn fields_change_keeps_quantity() {
+    let (_dir, store) = open();
+    store
+        .upsert_batch(SOURCE, vec![item("A", 3, "a")], APPLY, now())
+        .await
+        .unwrap();
+
+    let outcome = store
+        .upsert_batch(SOURCE, vec![item("A", 3, "renamed")], APPLY, now())
+        .await
+        .unwrap();
+    let again = store
+        .upsert_batch(SOURCE, vec![item("A", 3, "renamed")], APPLY, now())
+        .await
+        .unwrap();
+
+    assert_eq!(outcome.updated, 1);
+    assert_eq!(again.unchanged, 1);
+    let stored = store.item(SOURCE, "A").await.unwrap().unwrap();
+    assert_eq!(stored.fields, item("A", 3, "renamed").fields_json());
+    assert_eq!(stored.quantity, 3);
+}
+
+#[tokio::test]
+async fn archive_records_time_until_return() {
+    let (_dir, store) = open();
+    store
+        .upsert_batch(SOURCE, vec![item("A", 7, "a")], APPLY, now())
+        .await
+        .unwrap();
+    let later = now() + chrono::Duration::hours(2);
+
+    store.archive(SOURCE, skus(&["A"]), later).await.unwrap();
+    let archived = store.item(SOURCE, "A").await.unwrap().unwrap();
+    store.unarchive(SOURCE, skus(&["A"]), later).await.unwrap();
+    let restored = store.item(SOURCE, "A").await.unwrap().unwrap();
+
+    let time = "2026-06-11T17:00:00.000Z";
+    assert_eq!(archived.archived_at.as_deref(), Some(time));
+    assert_eq!(archived.updated_at, time);
+    assert_eq!(restored.archived_at, None);
+    assert_eq!(restored.updated_at, time);
+}
+
+#[tokio::test]
 async fn archive_zeroes_quantity() {
     let (_dir, store) = open();
     store
