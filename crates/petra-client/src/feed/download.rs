@@ -33,7 +33,8 @@ pub struct DownloadOptions {
     pub connect_timeout: Duration,
     /// Attempts after the first one, on 5xx, timeouts, dropped connections and short bodies.
     pub retries: usize,
-    /// Delay before the first retry; it doubles each time up to `max_backoff`.
+    /// Delay before the first retry; it doubles each time up to `max_backoff`. Each
+    /// delay is lengthened by a random part of up to the delay itself.
     pub min_backoff: Duration,
     pub max_backoff: Duration,
 }
