@@ -175,6 +175,7 @@ impl From<petra_ops::Error> for Failure {
             | E::SecretsFile { .. }
             | E::SecretsFileUnreadable { .. }
             | E::MissingSecret { .. }
+            | E::InvalidSecret { .. }
             | E::Template { .. }
             | E::TemplateFile { .. } => Exit::Config,
             E::Client { .. } => Exit::Config,
@@ -197,6 +198,9 @@ impl From<petra_ops::Error> for Failure {
                  set the variables it stands in for"
                     .to_owned(),
             ),
+            E::InvalidSecret {
+                setting, origin, ..
+            } => Some(format!("correct the {setting} in {origin}")),
             E::ReadFile { .. } => Some("check that the path exists and is readable".to_owned()),
             E::Template { .. } | E::TemplateFile { .. } => Some(
                 "correct the template; `petra templates export NAME` prints a built-in one \

@@ -385,6 +385,33 @@ fn missing_secrets_file_names_key() {
 }
 
 #[test]
+fn secrets_file_password_with_line_break() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config_with_secrets_file(dir.path());
+    std::fs::write(
+        dir.path().join("petra.secrets.toml"),
+        "username = \"dealer\"\npassword = \"\"\"\nhun\nter2\"\"\"\n",
+    )
+    .unwrap();
+
+    let output = petra_command(dir.path())
+        .env_remove("PETRA_USERNAME")
+        .env_remove("PETRA_PASSWORD")
+        .args(["connection", "test"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("petra.secrets.toml (key password)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("line break"), "{stderr}");
+    assert!(!stderr.contains("ter2"), "{stderr}");
+}
+
+#[test]
 fn paused_at_error_shows_format() {
     let dir = tempfile::tempdir().unwrap();
 

@@ -109,6 +109,15 @@ pub enum Error {
     #[error("the Petra {name} is missing: {fix}")]
     MissingSecret { name: &'static str, fix: String },
 
+    /// A credential's value cannot be sent. `origin` names the environment variable or
+    /// the secrets file and key it was read from; the value itself is never included.
+    #[error("the Petra {setting} from {origin} is invalid: it {reason}")]
+    InvalidSecret {
+        setting: String,
+        origin: String,
+        reason: String,
+    },
+
     #[error("failed to {context}: {source}")]
     Client {
         context: &'static str,

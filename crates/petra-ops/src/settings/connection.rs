@@ -162,7 +162,11 @@ pub fn load_credentials(
     secrets_file: Option<&Path>,
     env: EnvLookup<'_>,
 ) -> Result<Credentials, Error> {
-    let from_env = |var: &str| non_blank(env(var).map(SecretString::from));
+    // Each secret is kept with where it was read, so an error about its value names that.
+    let from_env = |var: &str| {
+        let secret = non_blank(env(var).map(SecretString::from))?;
+        Some((secret, format!("the environment variable {var}")))
+    };
     let env_login = from_env(USERNAME_VAR).or_else(|| from_env(API_KEY_VAR));
     let env_password = from_env(PASSWORD_VAR);
 
@@ -188,27 +192,50 @@ pub fn load_credentials(
             "set {USERNAME_VAR} (or {API_KEY_VAR}) and {PASSWORD_VAR}, or name a secrets_file in [connection]"
         ),
     };
+    let from_file = |secret: Option<SecretString>, key: &str| {
+        let secret = non_blank(secret)?;
+        let path = secrets_file.map(|path| path.display().to_string());
+        Some((
+            secret,
+            format!("the secrets file {} (key {key})", path.unwrap_or_default()),
+        ))
+    };
     // A variable of either login kind wins over the file, then the file's username over
     // its API key, as when the variables are read alone.
     let login = env_login
-        .or_else(|| non_blank(file.username))
-        .or_else(|| non_blank(file.api_key));
+        .or_else(|| from_file(file.username, "username"))
+        .or_else(|| from_file(file.api_key, "api_key"));
     let Some(login) = login else {
         return Err(Error::MissingSecret {
             name: "username or API key",
             fix: where_to,
         });
     };
-    let Some(password) = env_password.or_else(|| non_blank(file.password)) else {
+    let Some(password) = env_password.or_else(|| from_file(file.password, "password")) else {
         return Err(Error::MissingSecret {
             name: "password",
             fix: where_to,
         });
     };
 
-    Credentials::from_secrets(login, password).map_err(|source| Error::Client {
-        context: "check the credentials",
-        source,
+    let ((login, login_origin), (password, password_origin)) = (login, password);
+    Credentials::from_secrets(login, password).map_err(|source| match source {
+        petra_client::Error::Configuration { setting, reason } => {
+            let origin = if setting == "password" {
+                password_origin
+            } else {
+                login_origin
+            };
+            Error::InvalidSecret {
+                setting,
+                origin,
+                reason,
+            }
+        }
+        source => Error::Client {
+            context: "check the credentials",
+            source,
+        },
     })
 }
 
@@ -326,8 +353,39 @@ mod tests {
     #[test]
     fn credentials_reject_line_break() {
         let env = env_of(&[(USERNAME_VAR, "dealer"), (PASSWORD_VAR, "p\nw")]);
+
         let err = load_credentials(None, &env).unwrap_err();
-        assert!(matches!(err, Error::Client { .. }), "{err}");
+
+        assert!(matches!(err, Error::InvalidSecret { .. }), "{err}");
+        let message = err.to_string();
+        assert!(message.contains(PASSWORD_VAR), "{message}");
+        assert!(message.contains("line break"), "{message}");
+    }
+
+    #[test]
+    fn bad_file_password_names_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("petra.secrets.toml");
+        let file = "username = \"dealer\"\npassword = \"\"\"\nhun\nter2\"\"\"\n";
+        std::fs::write(&path, file).unwrap();
+
+        let message = load_credentials(Some(&path), &env_of(&[]))
+            .unwrap_err()
+            .to_string();
+
+        assert!(message.contains("petra.secrets.toml"), "{message}");
+        assert!(message.contains("key password"), "{message}");
+        assert!(!message.contains("hun"), "{message}");
+    }
+
+    #[test]
+    fn bad_login_names_its_variable() {
+        let env = env_of(&[(API_KEY_VAR, "key:part"), (PASSWORD_VAR, "pw")]);
+
+        let message = load_credentials(None, &env).unwrap_err().to_string();
+
+        assert!(message.contains(API_KEY_VAR), "{message}");
+        assert!(message.contains("username or API key"), "{message}");
     }
 
     #[test]
