@@ -520,6 +520,23 @@ fn bad_input_files_exit_three() {
 }
 
 #[test]
+fn feed_cut_in_first_line_is_truncated() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "http://127.0.0.1:9/v1");
+    std::fs::write(dir.path().join("cut.csv"), "Petra Industries Pro").unwrap();
+
+    let output = petra(dir.path(), &["inventory", "run", "--feed", "cut.csv"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("ends inside line 1, before its header row is complete"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("header row not found"), "{stderr}");
+}
+
+#[test]
 fn missing_input_names_cause_once() {
     let dir = tempfile::tempdir().unwrap();
     let inventory = petra(
