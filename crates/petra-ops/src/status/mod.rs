@@ -456,6 +456,65 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn invalid_mapping_keys_not_mapped() {
+        let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n\
+                    [fulfillment]\ntemplate = 5\n[shipments]\ntemplate = [\"a\"]\n";
+        let cases = [
+            (
+                "retrieval = \"ftp\"",
+                "inventory.retrieval is invalid: found \"ftp\"",
+            ),
+            (
+                "retrieval = \"FEED\"",
+                "inventory.retrieval is invalid: found \"FEED\"",
+            ),
+            ("template = 5", "inventory.template is invalid: found 5"),
+        ];
+
+        for (inventory, expected) in cases {
+            let config = Config::parse(&format!("{text}[inventory]\n{inventory}\n")).unwrap();
+            let clock = ManualClock::new(at(11, 9));
+
+            let status = status(&config, &MemoryHistory::new(), &clock)
+                .await
+                .unwrap();
+
+            let mapped: Vec<Check> = status
+                .operations
+                .into_iter()
+                .map(|operation| operation.mapped)
+                .collect();
+            let [inventory_mapped, fulfillment_mapped, shipments_mapped]: [Check; 3] =
+                mapped.try_into().unwrap();
+            assert!(!inventory_mapped.ok, "{inventory_mapped:?}");
+            assert!(
+                inventory_mapped.detail.starts_with(expected),
+                "{inventory_mapped:?}"
+            );
+            assert!(
+                inventory_mapped
+                    .detail
+                    .ends_with(", so the mapping cannot be checked"),
+                "{inventory_mapped:?}"
+            );
+            assert!(!fulfillment_mapped.ok, "{fulfillment_mapped:?}");
+            assert!(
+                fulfillment_mapped
+                    .detail
+                    .starts_with("fulfillment.template is invalid"),
+                "{fulfillment_mapped:?}"
+            );
+            assert!(!shipments_mapped.ok, "{shipments_mapped:?}");
+            assert!(
+                shipments_mapped
+                    .detail
+                    .starts_with("shipments.template is invalid"),
+                "{shipments_mapped:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
     async fn mapped_names_default_templates() {
         let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n";
         let config = Config::parse(text).unwrap();
