@@ -1,15 +1,21 @@
-//! `petra schedule run` as an operator runs it: the line it prints per finished run.
+//! `petra schedule run` as an operator runs it: the line it prints per finished run, and
+//! its exit code when SIGTERM stops it between runs or during one.
 
 mod common;
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
+use petra_client::feed::{generate, GeneratorOptions};
 use petra_ops::history::{Operation, RunHistory};
 use petra_ops::settings::Config;
 use petra_store::SqliteStore;
 
 use common::{closed_port_url, petra_command, single_json, terminate_after, Terminated};
+
+/// Rows of the feed a stop signal interrupts: enough that a debug build is still reading
+/// it when the signal arrives just after the run started.
+const LARGE_FEED_ROWS: u64 = 300_000;
 
 fn sample_feed() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/data/sample-prodlist.csv")
@@ -92,4 +98,56 @@ async fn run_line_has_report_counts() {
     assert_eq!(output.status.code(), Some(0), "{before_signal}");
     let document = single_json(&output);
     assert_eq!(document["stopped"], true, "{document}");
+    assert_eq!(document["interrupted"], serde_json::json!([]), "{document}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_during_run_exits_5() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("ProdList.csv");
+    let file = std::fs::File::create(&feed).unwrap();
+    generate(
+        file,
+        GeneratorOptions {
+            rows: LARGE_FEED_ROWS,
+            seed: 7,
+        },
+    )
+    .unwrap();
+    write_schedule_config(dir.path(), &feed, "every 1 hours");
+
+    // `-v` logs the start of the run, so the signal arrives while it reads the feed.
+    let command = schedule_command(dir.path(), &["--json", "-v"]);
+    let Terminated {
+        output,
+        after_signal,
+        ..
+    } = tokio::task::spawn_blocking(move || {
+        terminate_after(command, "the run started", |line| {
+            line.contains("Get Inventory started")
+        })
+    })
+    .await
+    .unwrap();
+    let document = single_json(&output);
+    let report = newest_inventory_report(dir.path()).await;
+
+    assert_eq!(output.status.code(), Some(5), "{after_signal}");
+    assert_eq!(report["interrupted"], true, "{report}");
+    assert!(
+        after_signal.contains("Get Inventory failed: "),
+        "{after_signal}"
+    );
+    assert!(
+        after_signal.contains(
+            "error: the run did not finish its work (exit 5): a stop signal interrupted \
+             Get Inventory"
+        ),
+        "{after_signal}"
+    );
+    assert_eq!(
+        document["interrupted"],
+        serde_json::json!(["get_inventory"]),
+        "{document}"
+    );
 }
