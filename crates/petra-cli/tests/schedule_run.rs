@@ -6,12 +6,13 @@ mod common;
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
-use petra_client::feed::{generate, GeneratorOptions};
 use petra_ops::history::{Operation, RunHistory};
 use petra_ops::settings::Config;
 use petra_store::SqliteStore;
 
-use common::{closed_port_url, petra_command, single_json, terminate_after, Terminated};
+use common::{
+    closed_port_url, petra_command, single_json, terminate_after, write_generated_feed, Terminated,
+};
 
 /// Rows of the feed a stop signal interrupts: enough that a debug build is still reading
 /// it when the signal arrives just after the run started.
@@ -105,15 +106,7 @@ async fn run_line_has_report_counts() {
 async fn stop_during_run_exits_5() {
     let dir = tempfile::tempdir().unwrap();
     let feed = dir.path().join("ProdList.csv");
-    let file = std::fs::File::create(&feed).unwrap();
-    generate(
-        file,
-        GeneratorOptions {
-            rows: LARGE_FEED_ROWS,
-            seed: 7,
-        },
-    )
-    .unwrap();
+    write_generated_feed(&feed, LARGE_FEED_ROWS, 7);
     write_schedule_config(dir.path(), &feed, "every 1 hours");
 
     // `-v` logs the start of the run, so the signal arrives while it reads the feed.
