@@ -176,9 +176,10 @@ impl LastRun {
     }
 }
 
-/// Summarizes a run, and marks a run recorded as running whose process stopped. Runs of one operation of a source never overlap, because each takes the
-/// operation's lock, so a run that is not the newest has ended. The newest is still
-/// going while a live task or process holds the lock (`lock_held`).
+/// Summarizes a run, and marks a run recorded as running whose process stopped. Runs of
+/// one operation of a source never overlap, because each takes the operation's lock, so
+/// a run that is not the newest has ended. The newest is still going while a live task
+/// or process holds the lock (`lock_held`).
 fn describe_run(
     run: &RunRecord,
     newest: Option<uuid::Uuid>,
@@ -720,6 +721,24 @@ mod tests {
         }
     }
 
+    /// Locks whose `is_held` fails, as a lock file that cannot be read does.
+    struct FailingLocks;
+
+    #[async_trait::async_trait]
+    impl OperationLocks for FailingLocks {
+        async fn try_lock(
+            &self,
+            _name: &str,
+            _owner: &str,
+        ) -> Result<Option<crate::schedule::LockGuard>, crate::pool::PoolError> {
+            Ok(None)
+        }
+
+        async fn is_held(&self, _name: &str) -> Result<Option<bool>, crate::pool::PoolError> {
+            Err("Permission denied (os error 13)".into())
+        }
+    }
+
     fn inventory_lock(config: &Config) -> String {
         lock_name(&config.source.name, Operation::GetInventory)
     }
@@ -772,6 +791,29 @@ mod tests {
 
         let last_run = inventory(&status).last_run.as_ref().unwrap();
         assert_eq!(last_run.status, RunOutcome::Running);
+    }
+
+    #[tokio::test]
+    async fn failed_lock_check_named_in_summary() {
+        let config = scheduled_config();
+        let history = MemoryHistory::new();
+        record_run(&history, &config, at(11, 2)).await;
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &history, &FailingLocks, &clock)
+            .await
+            .unwrap();
+
+        let last_run = inventory(&status).last_run.as_ref().unwrap();
+        assert_eq!(last_run.status, RunOutcome::Running);
+        assert!(
+            last_run.summary.ends_with(
+                "whether its process still runs is unknown: could not check the lock \
+                 \"Petra Industries/get_inventory\": Permission denied (os error 13)"
+            ),
+            "{}",
+            last_run.summary
+        );
     }
 
     #[tokio::test]
