@@ -182,6 +182,21 @@ pub struct SandboxArgs {
     /// the system clock.
     #[arg(long, value_name = "TIME", value_parser = parse_paused_at)]
     pub paused_at: Option<chrono::DateTime<chrono::Utc>>,
+
+    /// Faults to inject from the start, as the petra-sandbox binary's --faults takes
+    /// them, for example `seed=7,catalog:503:rate=0.3,orders.create:drop:next=1`.
+    /// Routes: all, ping, catalog, feed, orders.create, orders.get, orders.shipments,
+    /// shipments. Faults: a 5xx status, 429[=SECONDS|=DECIMAL|=date+SECONDS],
+    /// latency=MILLIS, drop (after handling), drop-before (before handling), truncate,
+    /// repeat-page. Triggers: always (the default), next=N, rate=R. PUT /sandbox/faults
+    /// replaces them while the sandbox runs.
+    #[arg(
+        long,
+        value_name = "SPEC",
+        default_value = "",
+        hide_default_value = true
+    )]
+    pub faults: petra_sandbox::FaultConfig,
 }
 
 #[derive(Debug, Args)]

@@ -184,7 +184,10 @@ fn feed_cut_in_header_is_incomplete() {
     let stderr = String::from_utf8_lossy(&output.stderr);
 
     assert_eq!(output.status.code(), Some(5), "{stderr}");
-    assert!(stderr.contains("ends inside its header line"), "{stderr}");
+    assert!(
+        stderr.contains("ends inside line 3, before its header row is complete"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("correct the template"), "{stderr}");
 }
 

@@ -264,6 +264,49 @@ fn unreachable_host_names_url() {
     assert!(fix.contains("connection.base_url"), "{fix}");
 }
 
+/// Runs `petra connection test --json` against a sandbox that injects `faults`, with
+/// `path` after the sandbox's base URL, and returns the exit code and the fix.
+fn connection_test_fix(faults: &str, path: &str) -> (Option<i32>, String) {
+    let (_runtime, sandbox) = start_sandbox();
+    sandbox.set_faults(faults.parse().unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &format!("{}{path}", sandbox.base_url()));
+
+    let (code, document) = run_json(dir.path(), DEFAULT_PASSWORD, &["connection", "test"]);
+
+    let fix = document["fix"].as_str().unwrap_or_default().to_owned();
+    (code, fix)
+}
+
+#[test]
+fn unavailable_server_fix_says_retry() {
+    for faults in ["ping:503", "ping:500"] {
+        let (code, fix) = connection_test_fix(faults, "");
+
+        assert_eq!(code, Some(4), "{faults}: {fix}");
+        assert!(fix.contains("again later"), "{faults}: {fix}");
+        assert!(!fix.contains("connection.base_url"), "{faults}: {fix}");
+    }
+}
+
+#[test]
+fn rate_limited_fix_says_wait() {
+    let (code, fix) = connection_test_fix("ping:429=0", "");
+
+    assert_eq!(code, Some(4), "{fix}");
+    assert!(fix.contains("wait as long as it asked"), "{fix}");
+    assert!(!fix.contains("connection.base_url"), "{fix}");
+}
+
+#[test]
+fn wrong_path_fix_names_base_url() {
+    let (code, fix) = connection_test_fix("", "/wrong");
+
+    assert_eq!(code, Some(4), "{fix}");
+    assert!(fix.contains("connection.base_url"), "{fix}");
+    assert!(fix.contains("/wrong"), "{fix}");
+}
+
 #[test]
 fn other_config_named_in_fix() {
     let dir = tempfile::tempdir().unwrap();
@@ -501,6 +544,23 @@ fn bad_input_files_exit_three() {
         assert_eq!(code, Some(3), "{args:?}: {document}");
         assert!(document["fix"].is_string(), "{args:?}: {document}");
     }
+}
+
+#[test]
+fn feed_cut_in_first_line_is_truncated() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "http://127.0.0.1:9/v1");
+    std::fs::write(dir.path().join("cut.csv"), "Petra Industries Pro").unwrap();
+
+    let output = petra(dir.path(), &["inventory", "run", "--feed", "cut.csv"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(
+        stderr.contains("ends inside line 1, before its header row is complete"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("header row not found"), "{stderr}");
 }
 
 #[test]

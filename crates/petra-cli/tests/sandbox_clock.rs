@@ -1,5 +1,6 @@
 //! `petra sandbox` as an operator starts it: a clock that follows the system clock, or
-//! one pinned with --paused-at, read back through the control route.
+//! one pinned with --paused-at, read back through the control route, and the faults
+//! --faults injects.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -10,7 +11,8 @@ use serde_json::Value;
 
 mod common;
 
-use common::petra_command;
+use common::{petra, petra_command, run_json, write_config};
+use petra_sandbox::DEFAULT_PASSWORD;
 
 /// Starts `petra sandbox --json` with `args` and returns the child and its first
 /// document, read up to the closing brace at the start of a line.
@@ -83,4 +85,40 @@ fn sandbox_clock_pins_paused_at() {
 
     assert_eq!(now.to_rfc3339(), "2026-06-11T15:00:00+00:00");
     assert_eq!(document["clock"]["paused"], true, "{document}");
+}
+
+#[test]
+fn sandbox_faults_reach_connection_test() {
+    let (mut child, document) = start_sandbox(&["--faults", "ping:503"]);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(
+        dir.path(),
+        document["base_url"].as_str().unwrap_or_default(),
+    );
+
+    let (code, test) = run_json(dir.path(), DEFAULT_PASSWORD, &["connection", "test"]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let error = test["error"].as_str().unwrap_or_default();
+    assert_eq!(code, Some(4), "{test}");
+    assert!(error.contains("returned 503"), "{error}");
+    assert_eq!(
+        document["faults"]["rules"][0]["route"], "ping",
+        "{document}"
+    );
+}
+
+#[test]
+fn sandbox_rejects_bad_fault_spec() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = petra(
+        dir.path(),
+        &["sandbox", "--port", "0", "--faults", "catalog:explode"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("unknown fault `explode`"), "{stderr}");
 }

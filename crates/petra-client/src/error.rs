@@ -149,12 +149,12 @@ pub enum Error {
         received_bytes: u64,
     },
 
-    /// The file ends inside its header line, so the header may be missing columns and no
-    /// data row follows.
+    /// The file ends inside its header row, which may then miss columns, or inside a line
+    /// before it. No data row follows.
     #[error(
-        "ProdList feed ends inside its header line at line {line}, before any data row, so \
-         the file is truncated; download it again (a whole ProdList.csv ends every row with \
-         a line end)"
+        "ProdList feed ends inside line {line}, before its header row is complete, so the \
+         file is truncated; download it again (a whole ProdList.csv ends every row with a \
+         line end)"
     )]
     FeedHeaderCut { line: u64 },
 

@@ -716,7 +716,61 @@ fn header_cut_short_is_error() {
     let message = error.to_string();
 
     assert!(matches!(error, Error::FeedHeaderCut { line: 3 }), "{error}");
-    assert!(message.contains("header line"), "{message}");
+    assert!(message.contains("header row"), "{message}");
+}
+
+#[test]
+fn cut_before_header_is_header_cut() {
+    let cases: [(&str, &[u8], u64); 4] = [
+        ("inside the first line", b"Petra Industries Pro", 1),
+        (
+            "inside the second line",
+            b"Petra Industries Product List\r\nDealer price fi",
+            2,
+        ),
+        (
+            "inside a quoted first line",
+            b"\"Petra Industries Product List\r\n",
+            1,
+        ),
+        (
+            "inside the header before PRICE",
+            b"Petra Industries Product List\r\nDealer price file\r\nVENDOR SKU,PETRA SKU,DESCRIP",
+            3,
+        ),
+    ];
+
+    for (name, bytes, line) in cases {
+        let error = ProdListReader::new(bytes).err().unwrap();
+        let message = error.to_string();
+
+        assert!(
+            matches!(error, Error::FeedHeaderCut { line: found } if found == line),
+            "{name}: {error:?}"
+        );
+        assert!(
+            message.contains("before its header row is complete"),
+            "{name}: {message}"
+        );
+    }
+}
+
+#[test]
+fn whole_lines_without_header_not_cut() {
+    let bytes = b"Petra Industries Product List\r\nDealer price file\r\n";
+
+    let error = ProdListReader::new(&bytes[..]).err().unwrap();
+
+    assert!(
+        matches!(
+            error,
+            Error::FeedHeaderNotFound {
+                rows_searched: 2,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! `petra-sandbox`: serves a local Petra-compatible API until interrupted.
 
+use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -75,11 +76,13 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Colour codes go only to a terminal, so a log redirected to a file stays plain text.
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 
     let args = Args::parse();

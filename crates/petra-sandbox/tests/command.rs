@@ -93,6 +93,36 @@ async fn command_serves_feed_file() {
 }
 
 #[test]
+fn redirected_log_has_no_colour() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_petra-sandbox"))
+        .args(["--port", "0"])
+        .env_remove("RUST_LOG")
+        .env_remove("NO_COLOR")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("petra-sandbox starts");
+    let stderr = child.stderr.take().unwrap();
+    let _guard = ChildGuard(child);
+
+    let mut log = String::new();
+    for line in BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        log.push_str(&line);
+        log.push('\n');
+        if line.contains("sandbox started") {
+            break;
+        }
+    }
+
+    assert!(log.contains("sandbox started"), "{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "the log has ANSI escape codes: {log:?}"
+    );
+}
+
+#[test]
 fn command_rejects_missing_feed() {
     let output = Command::new(env!("CARGO_BIN_EXE_petra-sandbox"))
         .args(["--port", "0", "--feed", "/nonexistent/ProdList.csv"])

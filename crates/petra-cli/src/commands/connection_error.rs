@@ -123,6 +123,19 @@ pub fn describe(config: &Config, err: &Error) -> (String, String) {
                 "try again later; if it keeps failing, raise connection.timeout_secs in {file}"
             ),
         ),
+        // A 5xx comes from a server that is reachable, so the URL is not what to change.
+        Error::Server { .. } => (
+            err.to_string(),
+            "Petra is reachable but cannot serve requests now; run `petra connection test` \
+             again later, and contact Petra if it keeps failing"
+                .to_owned(),
+        ),
+        Error::RateLimited { .. } => (
+            err.to_string(),
+            "Petra limits the requests of this account; wait as long as it asked, then run \
+             `petra connection test` again"
+                .to_owned(),
+        ),
         other => (
             other.to_string(),
             format!("check connection.base_url ({base_url}) in {file}"),

@@ -19,7 +19,8 @@ pub async fn run(cli: &Cli, args: &SandboxArgs) -> Result<Exit, Failure> {
         port: args.port,
         ..SandboxConfig::default()
     }
-    .with_clock(clock);
+    .with_clock(clock)
+    .with_faults(args.faults.clone());
     let sandbox = Sandbox::start(config)
         .await
         .map_err(|err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}")))?;
@@ -38,6 +39,7 @@ pub async fn run(cli: &Cli, args: &SandboxArgs) -> Result<Exit, Failure> {
             "api_key": DEFAULT_API_KEY,
             "password": DEFAULT_PASSWORD,
             "clock": { "now": sandbox.now(), "paused": args.paused_at.is_some() },
+            "faults": args.faults,
         }));
     } else {
         outln!("sandbox listening");
@@ -48,6 +50,13 @@ pub async fn run(cli: &Cli, args: &SandboxArgs) -> Result<Exit, Failure> {
             "  clock      {} ({clock_mode})",
             sandbox.now().format("%Y-%m-%d %H:%M:%S UTC")
         );
+        if !args.faults.rules.is_empty() {
+            outln!(
+                "  faults     {} {}; GET /sandbox/faults lists them",
+                args.faults.rules.len(),
+                output::plural(args.faults.rules.len() as u64, "rule")
+            );
+        }
         outln!("  export PETRA_USERNAME={DEFAULT_USERNAME} PETRA_PASSWORD={DEFAULT_PASSWORD}");
         outln!("`petra sandbox --help` lists the control routes; press Ctrl-C to stop");
     }

@@ -1,6 +1,6 @@
 //! `petra schedule run`: the scheduler in the foreground.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use clap::Subcommand;
@@ -35,7 +35,8 @@ pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> 
     let store = context::open_store(&config)?;
     let client = context::client(&config)?;
 
-    let jobs = jobs(&config, &client, &store)?;
+    let interrupted = InterruptedRuns::default();
+    let jobs = jobs(&config, &client, &store, &interrupted)?;
     if jobs.is_empty() {
         return Err(
             Failure::new(Exit::Config, "no operation has a schedule").with_fix(format!(
@@ -62,6 +63,7 @@ pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> 
     );
     scheduler.run(stop).await?;
 
+    let interrupted = interrupted.take();
     if cli.json {
         let schedules: Vec<serde_json::Value> = schedules(&config)
             .iter()
@@ -69,9 +71,42 @@ pub async fn run(cli: &Cli, command: &ScheduleCommand) -> Result<Exit, Failure> 
                 serde_json::json!({ "operation": operation, "schedule": schedule.to_string() })
             })
             .collect();
-        output::print_json(&serde_json::json!({ "stopped": true, "schedules": schedules }));
+        output::print_json(&serde_json::json!({
+            "stopped": true,
+            "interrupted": interrupted,
+            "schedules": schedules,
+        }));
     }
-    Ok(Exit::Success)
+    // A stop between runs leaves no work undone. A stop during a run exits 5, as the
+    // command of that operation does when a stop signal interrupts it.
+    if interrupted.is_empty() {
+        return Ok(Exit::Success);
+    }
+    let names: Vec<String> = interrupted.iter().map(ToString::to_string).collect();
+    Err(Failure::after_report(
+        Exit::Incomplete,
+        &format!(
+            "a stop signal interrupted {}; the line of each run above says where it stopped",
+            names.join(" and ")
+        ),
+    ))
+}
+
+/// The operations whose scheduled run a stop signal interrupted, as their reports state.
+#[derive(Debug, Clone, Default)]
+struct InterruptedRuns(Arc<Mutex<Vec<Operation>>>);
+
+impl InterruptedRuns {
+    fn push(&self, operation: Operation) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(operation);
+    }
+
+    fn take(&self) -> Vec<Operation> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
 }
 
 /// Checks the settings that the operations with a `schedule` key read, or every setting
@@ -144,6 +179,7 @@ fn jobs(
     config: &Arc<Config>,
     client: &PetraClient,
     store: &SqliteStore,
+    interrupted: &InterruptedRuns,
 ) -> Result<Vec<ScheduledJob>, Failure> {
     Ok(schedules(config)
         .into_iter()
@@ -153,6 +189,7 @@ fn jobs(
                 config: Arc::clone(config),
                 client: client.clone(),
                 store: store.clone(),
+                interrupted: interrupted.clone(),
             };
             ScheduledJob {
                 operation,
@@ -170,6 +207,7 @@ struct CliJob {
     config: Arc<Config>,
     client: PetraClient,
     store: SqliteStore,
+    interrupted: InterruptedRuns,
 }
 
 fn to_ops_error(failure: Failure) -> petra_ops::Error {
@@ -211,7 +249,10 @@ impl Job for CliJob {
                     "records": report.records,
                     "created": report.created,
                     "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "reactivated": report.reactivated,
                     "archived": report.archived,
+                    "rejected": report.rejected,
                     "retrieval_complete": report.retrieval_complete,
                     "interrupted": report.interrupted,
                     "mass_archive_refused": report.mass_archive_refused(),
@@ -257,6 +298,9 @@ impl Job for CliJob {
                     "cause": cause,
                     "fetched": report.fetched,
                     "new": report.new,
+                    "unchanged": report.unchanged,
+                    "rejected": report.rejected.len(),
+                    "conflicts": report.conflicts.len(),
                     "unmatched": report.unmatched.len(),
                     "interrupted": report.interrupted,
                 })
@@ -270,6 +314,9 @@ impl Job for CliJob {
             "failed"
         };
         eprintln!("{} {outcome}: {summary}", self.operation);
+        if summary["interrupted"] == true {
+            self.interrupted.push(self.operation);
+        }
         Ok(summary)
     }
 }

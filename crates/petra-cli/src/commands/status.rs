@@ -3,6 +3,7 @@
 use crate::cli::Cli;
 use crate::context;
 use crate::failure::{settings_fix, Exit, Failure};
+use crate::lock_probe::StoreLocks;
 use crate::output;
 use crate::output::outln;
 
@@ -31,7 +32,9 @@ pub async fn print(
     store: &petra_store::SqliteStore,
     json: bool,
 ) -> Result<(), Failure> {
-    let status = petra_ops::status::status(config, store, &petra_ops::clock::SystemClock).await?;
+    let locks = StoreLocks::new(store);
+    let status =
+        petra_ops::status::status(config, store, &locks, &petra_ops::clock::SystemClock).await?;
     if json {
         output::print_json(&status);
         return Ok(());

@@ -45,6 +45,13 @@ pub fn real_feed() -> PathBuf {
     path
 }
 
+/// Writes a generated ProdList.csv of `rows` data rows to `path`.
+pub fn write_generated_feed(path: &Path, rows: u64, seed: u64) {
+    let file = std::fs::File::create(path).unwrap();
+    petra_client::feed::generate(file, petra_client::feed::GeneratorOptions { rows, seed })
+        .unwrap();
+}
+
 /// Copies the ProdList.csv at `from` to `to` without the data rows whose index (0-based)
 /// `drop` accepts. Rows are CSV records, so quoted fields with line breaks stay whole.
 pub fn write_feed_without(from: &Path, to: &Path, drop: impl Fn(usize) -> bool) {

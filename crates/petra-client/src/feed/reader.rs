@@ -187,6 +187,14 @@ impl<R: Read> ProdListReader<R> {
                 self.columns = Arc::new(columns);
                 return Ok(());
             }
+            // A row cut short is the file's last, so no header follows it. A file cut
+            // inside its preamble or before the header's last required column is
+            // truncated, the same as one cut after them.
+            if self.is_cut_off() {
+                return Err(Error::FeedHeaderCut {
+                    line: self.last_line,
+                });
+            }
             self.summary.preamble_rows += 1;
         }
 

@@ -48,6 +48,14 @@ pub trait OperationLocks: Send + Sync {
     /// Takes the lock `name` for `owner`, or returns `None` at once when someone else
     /// holds it.
     async fn try_lock(&self, name: &str, owner: &str) -> Result<Option<LockGuard>, PoolError>;
+
+    /// Reports whether a live task or process holds the lock `name`, without taking it,
+    /// so `petra status` can distinguish a run still going from one whose process died.
+    /// `None` means the backend cannot tell, which the default returns.
+    async fn is_held(&self, name: &str) -> Result<Option<bool>, PoolError> {
+        let _ = name;
+        Ok(None)
+    }
 }
 
 /// Locks within one process.
@@ -93,6 +101,14 @@ impl OperationLocks for MemoryLocks {
         };
         Ok(Some(LockGuard::new(name, Box::new(release))))
     }
+
+    async fn is_held(&self, name: &str) -> Result<Option<bool>, PoolError> {
+        let held = self
+            .held
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(Some(held.contains(name)))
+    }
 }
 
 #[cfg(test)]
@@ -108,6 +124,19 @@ mod tests {
 
         assert!(first.is_some());
         assert!(second.is_none());
+    }
+
+    #[tokio::test]
+    async fn is_held_follows_guard() {
+        let locks = MemoryLocks::new();
+
+        let guard = locks.try_lock("x", "a").await.unwrap();
+        let while_held = locks.is_held("x").await.unwrap();
+        drop(guard);
+        let after_drop = locks.is_held("x").await.unwrap();
+
+        assert_eq!(while_held, Some(true));
+        assert_eq!(after_drop, Some(false));
     }
 
     #[tokio::test]

@@ -24,7 +24,24 @@ fn problems_check(problems: Vec<SettingsProblem>) -> Check {
     }
 }
 
+/// Returns a failed check when a key that picks the template or the records it maps
+/// (`keys`) is invalid. Parsing set such a key aside, so checking the default in its
+/// place would report a mapping the operation does not run.
+fn invalid_mapping_key(config: &Config, keys: &[&str]) -> Option<Check> {
+    let problem = config
+        .problems()
+        .into_iter()
+        .find(|problem| keys.contains(&problem.field.as_str()))?;
+    Some(Check::no(format!(
+        "{problem}, so the mapping cannot be checked"
+    )))
+}
+
 pub(super) fn inventory_mapped(config: &Config) -> Check {
+    if let Some(check) = invalid_mapping_key(config, &["inventory.retrieval", "inventory.template"])
+    {
+        return check;
+    }
     let source = match config.source.clone().validate_for(Operation::GetInventory) {
         Ok(source) => source,
         Err(_) => return Check::no("the source settings are invalid"),
@@ -54,6 +71,9 @@ pub(super) fn fulfillment_configured(config: &Config) -> Check {
 /// Compiles the template Send Fulfillment Requests uses: `fulfillment.template`, or the
 /// built-in one.
 pub(super) fn fulfillment_mapped(config: &Config) -> Check {
+    if let Some(check) = invalid_mapping_key(config, &["fulfillment.template"]) {
+        return check;
+    }
     let template = config.fulfillment.template.as_deref();
     let compiled = fulfillment::compile_template(&template_choice(config, template));
     mapped_check(compiled, template, fulfillment::DEFAULT_TEMPLATE)
@@ -61,6 +81,9 @@ pub(super) fn fulfillment_mapped(config: &Config) -> Check {
 
 /// Compiles the template Get Shipments uses: `shipments.template`, or the built-in one.
 pub(super) fn shipments_mapped(config: &Config) -> Check {
+    if let Some(check) = invalid_mapping_key(config, &["shipments.template"]) {
+        return check;
+    }
     let template = config.shipments.template.as_deref();
     let compiled = shipments::compile_template(&template_choice(config, template));
     mapped_check(compiled, template, shipments::DEFAULT_TEMPLATE)

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::history::{last_real_run, Operation, RunHistory, RunRecord, RunStatus};
+use crate::schedule::{lock_name, OperationLocks};
 use crate::settings::Config;
 use checks::{
     configured, fulfillment_configured, fulfillment_mapped, inventory_mapped, shipments_mapped,
@@ -43,8 +44,13 @@ impl Check {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunOutcome {
-    /// Started and not finished: still going, or stopped before it could record an end.
+    /// Started and not finished: a live task or process holds the operation's lock, or
+    /// the lock backend cannot tell.
     Running,
+    /// Recorded as running, but its process stopped before it recorded an end (killed,
+    /// or the machine went down): no live task or process holds the operation's lock, or
+    /// a later run of the operation started.
+    DidNotFinish,
     /// Finished with no rejected or conflicting item.
     Succeeded,
     /// Finished, and some items were rejected while others went through.
@@ -57,6 +63,7 @@ impl RunOutcome {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Running => "running",
+            Self::DidNotFinish => "did not finish",
             Self::Succeeded => "succeeded",
             Self::CompletedWithProblems => "completed with problems",
             Self::Failed => "failed",
@@ -157,6 +164,45 @@ impl LastRun {
             summary,
         }
     }
+
+    /// Marks a run recorded as running as one whose process stopped before it recorded
+    /// an end. Such a run has no report, so it has no counts either.
+    fn did_not_finish(self) -> Self {
+        Self {
+            status: RunOutcome::DidNotFinish,
+            summary: "the process stopped before the run recorded its end".to_owned(),
+            ..self
+        }
+    }
+}
+
+/// Summarizes a run, and marks a run recorded as running whose process stopped. Runs of
+/// one operation of a source never overlap, because each takes the operation's lock, so
+/// a run that is not the newest has ended. The newest is still going while a live task
+/// or process holds the lock (`lock_held`).
+fn describe_run(
+    run: &RunRecord,
+    newest: Option<uuid::Uuid>,
+    lock_held: &Result<Option<bool>, String>,
+) -> LastRun {
+    let last = LastRun::from_record(run);
+    if run.status != RunStatus::Running {
+        return last;
+    }
+    if newest != Some(run.run_id) {
+        return last.did_not_finish();
+    }
+    match lock_held {
+        Ok(Some(false)) => last.did_not_finish(),
+        Ok(_) => last,
+        Err(error) => LastRun {
+            summary: format!(
+                "{}; whether its process still runs is unknown: {error}",
+                last.summary
+            ),
+            ..last
+        },
+    }
 }
 
 /// Returns why a failed run failed, from its report: a rejected login, an incomplete
@@ -201,11 +247,13 @@ pub struct Status {
 }
 
 /// Computes the status from the configuration and the history. Nothing is sent to Petra:
-/// Connected reflects the last recorded Test Connection. `clock` is the clock the
-/// operations run by, so the next run agrees with the scheduler.
+/// Connected reflects the last recorded Test Connection. `locks` distinguishes a run
+/// still going from one whose process stopped, without taking a lock. `clock` is the
+/// clock the operations run by, so the next run agrees with the scheduler.
 pub async fn status(
     config: &Config,
     history: &dyn RunHistory,
+    locks: &dyn OperationLocks,
     clock: &dyn Clock,
 ) -> Result<Status, Error> {
     let connection = config.connection.name.clone();
@@ -246,9 +294,17 @@ pub async fn status(
             .map_err(read_error)?
             .into_iter()
             .next();
-        let last_dry_run = newest_run
-            .filter(|run| run.dry_run)
-            .map(|run| LastRun::from_record(&run));
+        let newest_id = newest_run.as_ref().map(|run| run.run_id);
+        let newest_running = newest_run
+            .as_ref()
+            .is_some_and(|run| run.status == RunStatus::Running);
+        let lock_held = if newest_running {
+            lock_state(locks, &lock_name(&config.source.name, operation)).await
+        } else {
+            Ok(None)
+        };
+        let describe = |run: &RunRecord| describe_run(run, newest_id, &lock_held);
+        let last_dry_run = newest_run.as_ref().filter(|run| run.dry_run).map(describe);
 
         let next_run = next_run(
             config,
@@ -261,7 +317,7 @@ pub async fn status(
             connected: connected.clone(),
             configured,
             mapped,
-            last_run: real_run.as_ref().map(LastRun::from_record),
+            last_run: real_run.as_ref().map(describe),
             last_dry_run,
             next_run,
         });
@@ -271,6 +327,16 @@ pub async fn status(
         connection,
         source: config.source.name.clone(),
         operations,
+    })
+}
+
+/// Asks `locks` whether a live task or process holds the lock `name`. A failure is
+/// logged and returned as text for the run's summary, because the rest of the status
+/// does not depend on it.
+async fn lock_state(locks: &dyn OperationLocks, name: &str) -> Result<Option<bool>, String> {
+    locks.is_held(name).await.map_err(|error| {
+        tracing::warn!(lock = %name, %error, "could not check whether a live process holds the lock");
+        format!("could not check the lock {name:?}: {error}")
     })
 }
 
@@ -303,6 +369,7 @@ mod tests {
     use super::*;
     use crate::clock::ManualClock;
     use crate::memory::MemoryHistory;
+    use crate::schedule::MemoryLocks;
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 6, day, hour, 0, 0).unwrap()
@@ -345,7 +412,7 @@ mod tests {
         let config = Config::parse(text).unwrap();
         let clock = ManualClock::new(at(11, 9));
 
-        let status = status(&config, &MemoryHistory::new(), &clock)
+        let status = status(&config, &MemoryHistory::new(), &MemoryLocks::new(), &clock)
             .await
             .unwrap();
 
@@ -435,7 +502,7 @@ mod tests {
         let config = Config::load(&path).unwrap();
         let clock = ManualClock::new(at(11, 9));
 
-        let status = status(&config, &MemoryHistory::new(), &clock)
+        let status = status(&config, &MemoryHistory::new(), &MemoryLocks::new(), &clock)
             .await
             .unwrap();
 
@@ -456,12 +523,71 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn invalid_mapping_keys_not_mapped() {
+        let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n\
+                    [fulfillment]\ntemplate = 5\n[shipments]\ntemplate = [\"a\"]\n";
+        let cases = [
+            (
+                "retrieval = \"ftp\"",
+                "inventory.retrieval is invalid: found \"ftp\"",
+            ),
+            (
+                "retrieval = \"FEED\"",
+                "inventory.retrieval is invalid: found \"FEED\"",
+            ),
+            ("template = 5", "inventory.template is invalid: found 5"),
+        ];
+
+        for (inventory, expected) in cases {
+            let config = Config::parse(&format!("{text}[inventory]\n{inventory}\n")).unwrap();
+            let clock = ManualClock::new(at(11, 9));
+
+            let status = status(&config, &MemoryHistory::new(), &MemoryLocks::new(), &clock)
+                .await
+                .unwrap();
+
+            let mapped: Vec<Check> = status
+                .operations
+                .into_iter()
+                .map(|operation| operation.mapped)
+                .collect();
+            let [inventory_mapped, fulfillment_mapped, shipments_mapped]: [Check; 3] =
+                mapped.try_into().unwrap();
+            assert!(!inventory_mapped.ok, "{inventory_mapped:?}");
+            assert!(
+                inventory_mapped.detail.starts_with(expected),
+                "{inventory_mapped:?}"
+            );
+            assert!(
+                inventory_mapped
+                    .detail
+                    .ends_with(", so the mapping cannot be checked"),
+                "{inventory_mapped:?}"
+            );
+            assert!(!fulfillment_mapped.ok, "{fulfillment_mapped:?}");
+            assert!(
+                fulfillment_mapped
+                    .detail
+                    .starts_with("fulfillment.template is invalid"),
+                "{fulfillment_mapped:?}"
+            );
+            assert!(!shipments_mapped.ok, "{shipments_mapped:?}");
+            assert!(
+                shipments_mapped
+                    .detail
+                    .starts_with("shipments.template is invalid"),
+                "{shipments_mapped:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
     async fn mapped_names_default_templates() {
         let text = "[connection]\nbase_url = \"http://127.0.0.1:9/v1\"\n";
         let config = Config::parse(text).unwrap();
         let clock = ManualClock::new(at(11, 9));
 
-        let status = status(&config, &MemoryHistory::new(), &clock)
+        let status = status(&config, &MemoryHistory::new(), &MemoryLocks::new(), &clock)
             .await
             .unwrap();
 
@@ -500,7 +626,9 @@ mod tests {
         record_run(&history, &config, at(11, 2)).await;
         let clock = ManualClock::new(at(11, 9));
 
-        let status = status(&config, &history, &clock).await.unwrap();
+        let status = status(&config, &history, &MemoryLocks::new(), &clock)
+            .await
+            .unwrap();
 
         assert_eq!(inventory(&status).next_run, Some(at(12, 2)));
     }
@@ -512,7 +640,9 @@ mod tests {
         record_run(&history, &config, at(11, 2)).await;
         let clock = ManualClock::new(at(13, 9));
 
-        let status = status(&config, &history, &clock).await.unwrap();
+        let status = status(&config, &history, &MemoryLocks::new(), &clock)
+            .await
+            .unwrap();
 
         assert_eq!(inventory(&status).next_run, Some(at(13, 9)));
     }
@@ -524,7 +654,9 @@ mod tests {
         record_run_kind(&history, &config, at(11, 9), true).await;
         let clock = ManualClock::new(at(11, 10));
 
-        let status = status(&config, &history, &clock).await.unwrap();
+        let status = status(&config, &history, &MemoryLocks::new(), &clock)
+            .await
+            .unwrap();
 
         assert_eq!(inventory(&status).next_run, Some(at(11, 10)));
         assert_eq!(inventory(&status).last_run, None);
@@ -548,7 +680,9 @@ mod tests {
         }
         let clock = ManualClock::new(at(11, 9));
 
-        let status = status(&config, &history, &clock).await.unwrap();
+        let status = status(&config, &history, &MemoryLocks::new(), &clock)
+            .await
+            .unwrap();
 
         let last_run = inventory(&status).last_run.as_ref();
         assert_eq!(last_run.map(|run| run.started_at), Some(at(11, 2)));
@@ -564,10 +698,140 @@ mod tests {
         record_run(&history, &config, at(11, 2)).await;
         let clock = ManualClock::new(at(11, 9));
 
-        let status = status(&config, &history, &clock).await.unwrap();
+        let status = status(&config, &history, &MemoryLocks::new(), &clock)
+            .await
+            .unwrap();
 
         assert!(inventory(&status).last_dry_run.is_none());
         assert!(inventory(&status).last_run.is_some());
+    }
+
+    /// Locks that cannot tell whether a lock is held, as a backend that keeps the
+    /// default `is_held` does.
+    struct UnknownLocks;
+
+    #[async_trait::async_trait]
+    impl OperationLocks for UnknownLocks {
+        async fn try_lock(
+            &self,
+            _name: &str,
+            _owner: &str,
+        ) -> Result<Option<crate::schedule::LockGuard>, crate::pool::PoolError> {
+            Ok(None)
+        }
+    }
+
+    /// Locks whose `is_held` fails, as a lock file that cannot be read does.
+    struct FailingLocks;
+
+    #[async_trait::async_trait]
+    impl OperationLocks for FailingLocks {
+        async fn try_lock(
+            &self,
+            _name: &str,
+            _owner: &str,
+        ) -> Result<Option<crate::schedule::LockGuard>, crate::pool::PoolError> {
+            Ok(None)
+        }
+
+        async fn is_held(&self, _name: &str) -> Result<Option<bool>, crate::pool::PoolError> {
+            Err("Permission denied (os error 13)".into())
+        }
+    }
+
+    fn inventory_lock(config: &Config) -> String {
+        lock_name(&config.source.name, Operation::GetInventory)
+    }
+
+    #[tokio::test]
+    async fn running_without_holder_did_not_finish() {
+        let config = scheduled_config();
+        let history = MemoryHistory::new();
+        record_run(&history, &config, at(11, 2)).await;
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &history, &MemoryLocks::new(), &clock)
+            .await
+            .unwrap();
+
+        let last_run = inventory(&status).last_run.as_ref().unwrap();
+        assert_eq!(last_run.status, RunOutcome::DidNotFinish);
+        assert_eq!(last_run.status.as_str(), "did not finish");
+        assert_eq!(
+            last_run.summary,
+            "the process stopped before the run recorded its end"
+        );
+    }
+
+    #[tokio::test]
+    async fn running_with_holder_is_running() {
+        let config = scheduled_config();
+        let history = MemoryHistory::new();
+        record_run(&history, &config, at(11, 2)).await;
+        let locks = MemoryLocks::new();
+        let _guard = locks.try_lock(&inventory_lock(&config), "test").await;
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &history, &locks, &clock).await.unwrap();
+
+        let last_run = inventory(&status).last_run.as_ref().unwrap();
+        assert_eq!(last_run.status, RunOutcome::Running);
+    }
+
+    #[tokio::test]
+    async fn running_with_unknown_lock_is_running() {
+        let config = scheduled_config();
+        let history = MemoryHistory::new();
+        record_run(&history, &config, at(11, 2)).await;
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &history, &UnknownLocks, &clock)
+            .await
+            .unwrap();
+
+        let last_run = inventory(&status).last_run.as_ref().unwrap();
+        assert_eq!(last_run.status, RunOutcome::Running);
+    }
+
+    #[tokio::test]
+    async fn failed_lock_check_named_in_summary() {
+        let config = scheduled_config();
+        let history = MemoryHistory::new();
+        record_run(&history, &config, at(11, 2)).await;
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &history, &FailingLocks, &clock)
+            .await
+            .unwrap();
+
+        let last_run = inventory(&status).last_run.as_ref().unwrap();
+        assert_eq!(last_run.status, RunOutcome::Running);
+        assert!(
+            last_run.summary.ends_with(
+                "whether its process still runs is unknown: could not check the lock \
+                 \"Petra Industries/get_inventory\": Permission denied (os error 13)"
+            ),
+            "{}",
+            last_run.summary
+        );
+    }
+
+    #[tokio::test]
+    async fn running_before_later_run_did_not_finish() {
+        let config = scheduled_config();
+        let history = MemoryHistory::new();
+        record_run(&history, &config, at(11, 2)).await;
+        record_run_kind(&history, &config, at(11, 3), true).await;
+        let locks = MemoryLocks::new();
+        let _guard = locks.try_lock(&inventory_lock(&config), "dry run").await;
+        let clock = ManualClock::new(at(11, 9));
+
+        let status = status(&config, &history, &locks, &clock).await.unwrap();
+
+        let last_run = inventory(&status).last_run.as_ref().unwrap();
+        let dry_run = inventory(&status).last_dry_run.as_ref().unwrap();
+        assert_eq!(last_run.status, RunOutcome::DidNotFinish);
+        assert_eq!(dry_run.status, RunOutcome::Running);
     }
 
     fn finished_run(operation: Operation, report: serde_json::Value) -> RunRecord {
