@@ -5,14 +5,12 @@
 //! - `context`: loading the configuration, the credentials and the store.
 //! - `output`: text and JSON output, progress bars.
 //! - `failure`: errors for people and the documented exit codes.
-//! - `lock_probe`: whether a live process holds an operation lock of the store.
 //! - `stop`: the SIGINT and SIGTERM stop signal of long-running commands.
 
 mod cli;
 mod commands;
 mod context;
 mod failure;
-mod lock_probe;
 mod output;
 mod stop;
 

@@ -49,6 +49,13 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("cannot check the operation lock file {}: {source}; check its permissions", path.display())]
+    LockCheck {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("the store's worker thread stopped: {0}")]
     Worker(#[from] tokio::task::JoinError),
 }

@@ -133,9 +133,8 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     };
 
     if cli.json {
-        let locks = crate::lock_probe::StoreLocks::new(&store);
         let status =
-            petra_ops::status::status(&config, &store, &locks, &petra_ops::clock::SystemClock)
+            petra_ops::status::status(&config, &store, &store, &petra_ops::clock::SystemClock)
                 .await?;
         output::print_json(&serde_json::json!({
             "connection": test,

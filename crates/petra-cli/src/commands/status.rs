@@ -3,7 +3,6 @@
 use crate::cli::Cli;
 use crate::context;
 use crate::failure::{settings_fix, Exit, Failure};
-use crate::lock_probe::StoreLocks;
 use crate::output;
 use crate::output::outln;
 
@@ -32,9 +31,8 @@ pub async fn print(
     store: &petra_store::SqliteStore,
     json: bool,
 ) -> Result<(), Failure> {
-    let locks = StoreLocks::new(store);
     let status =
-        petra_ops::status::status(config, store, &locks, &petra_ops::clock::SystemClock).await?;
+        petra_ops::status::status(config, store, store, &petra_ops::clock::SystemClock).await?;
     if json {
         output::print_json(&status);
         return Ok(());
