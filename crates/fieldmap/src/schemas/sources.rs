@@ -72,6 +72,7 @@ pub fn prodlist() -> SourceSchema {
 /// | `image_url` | first of variant `images` | text |
 /// | `images` | variant `images` | list |
 /// | `discontinued` | variant `discontinued` | boolean |
+/// | `refurbished` | `attributes.refurbished` of the variant, else of the product (`Y` or `N`) | text |
 pub fn petra_catalog_api() -> SourceSchema {
     SourceSchema::new(
         "petra_catalog_api",
@@ -94,6 +95,7 @@ pub fn petra_catalog_api() -> SourceSchema {
             source("image_url", Some(Text)),
             source("images", Some(List)),
             source("discontinued", Some(Boolean)),
+            source("refurbished", Some(Text)),
         ],
     )
 }

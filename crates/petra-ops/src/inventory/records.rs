@@ -48,6 +48,7 @@ enum ApiField {
     ImageUrl,
     Images,
     Discontinued,
+    Refurbished,
     Unknown,
 }
 
@@ -72,10 +73,14 @@ impl ApiField {
             "image_url" => Self::ImageUrl,
             "images" => Self::Images,
             "discontinued" => Self::Discontinued,
+            "refurbished" => Self::Refurbished,
             _ => Self::Unknown,
         }
     }
 }
+
+/// The attribute that marks a refurbished product or variant in Petra's catalog API.
+const REFURBISHED: &str = "refurbished";
 
 /// The position of each API field in a source schema, resolved once per run.
 pub struct ApiLayout {
@@ -138,6 +143,13 @@ impl Record for ApiVariantRecord<'_> {
             ApiField::ImageUrl => optional_text(variant.images.first().map(String::as_str)),
             ApiField::Images => ValueRef::List(&variant.images),
             ApiField::Discontinued => ValueRef::Boolean(variant.discontinued),
+            ApiField::Refurbished => optional_text(
+                variant
+                    .attributes
+                    .get(REFURBISHED)
+                    .or_else(|| product.attributes.get(REFURBISHED))
+                    .map(String::as_str),
+            ),
             ApiField::Unknown => ValueRef::Absent,
         }
     }

@@ -44,6 +44,13 @@ impl Harness {
         self.pool.count(source, ItemStatus::Active).await.unwrap()
     }
 
+    /// The in-memory pool the runs write to.
+    // Not every test binary that shares this module reads the pool.
+    #[allow(dead_code)]
+    pub fn pool(&self) -> &MemoryPool {
+        &self.pool
+    }
+
     /// Returns one item of the source, if the pool contains it.
     // Not every test binary that shares this module reads items.
     #[allow(dead_code)]
