@@ -158,13 +158,14 @@ impl PoolItem {
         }
     }
 
-    /// The digest of the quantity and the fields, which decides whether the item changed.
+    /// Returns the digest of the quantity and the fields, which decides whether the item
+    /// changed.
     pub fn content_hash(&self) -> ContentHash {
         self.content_hash
     }
 
-    /// The digest of the fields alone. Equal digests with a different quantity mean only
-    /// the quantity changed.
+    /// Returns the digest of the fields alone. Equal digests with a different quantity
+    /// mean only the quantity changed.
     pub fn fields_hash(&self) -> ContentHash {
         self.fields_hash
     }

@@ -74,7 +74,7 @@ pub struct StoredItem {
     pub quantity: u64,
     /// Quantity of the latest retrieval.
     pub feed_quantity: u64,
-    /// Mapped fields but the quantity, as a JSON object.
+    /// Mapped fields except the quantity, as a JSON object.
     pub fields: String,
     pub created_at: String,
     pub updated_at: String,
@@ -561,11 +561,9 @@ impl InventoryPool for SqliteStore {
                     hashes.mark_all_active();
                     return Ok(hashes);
                 };
-                // Item ids only grow, so the largest is at least the number of active
-                // items. Reading it costs one B-tree descent, where a count reads the
-                // whole table.
-                // Room reserved beyond the real count is never touched, so it takes
-                // address space, not memory.
+                // Item ids only grow, so the largest bounds the number of active items, at
+                // the cost of one B-tree descent. Room reserved past the real count is never
+                // touched, so it takes address space, not memory.
                 let largest_id: i64 = conn
                     .query_row(
                         "SELECT coalesce(max(item_id), 0) FROM inventory_item_state",

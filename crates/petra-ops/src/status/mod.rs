@@ -330,12 +330,12 @@ pub async fn status(
     })
 }
 
-/// Asks `locks` whether a live task or process holds the lock `name`. A failure is
+/// Checks with `locks` whether a live task or process holds the lock `name`. A failure is
 /// logged and returned as text for the run's summary, because the rest of the status
 /// does not depend on it.
 async fn lock_state(locks: &dyn OperationLocks, name: &str) -> Result<Option<bool>, String> {
     locks.is_held(name).await.map_err(|error| {
-        tracing::warn!(lock = %name, %error, "could not check whether a live process holds the lock");
+        tracing::warn!(lock = %name, %error, "failed to check whether a live process holds the lock");
         format!("could not check the lock {name:?}: {error}")
     })
 }
@@ -743,18 +743,22 @@ mod tests {
         lock_name(&config.source.name, Operation::GetInventory)
     }
 
-    #[tokio::test]
-    async fn running_without_holder_did_not_finish() {
-        let config = scheduled_config();
+    /// Records an inventory run that never recorded its end, and returns it as `status`
+    /// reports it with `locks`.
+    async fn unfinished_run(config: &Config, locks: &dyn OperationLocks) -> LastRun {
         let history = MemoryHistory::new();
-        record_run(&history, &config, at(11, 2)).await;
+        record_run(&history, config, at(11, 2)).await;
         let clock = ManualClock::new(at(11, 9));
 
-        let status = status(&config, &history, &MemoryLocks::new(), &clock)
-            .await
-            .unwrap();
+        let status = status(config, &history, locks, &clock).await.unwrap();
 
-        let last_run = inventory(&status).last_run.as_ref().unwrap();
+        inventory(&status).last_run.clone().unwrap()
+    }
+
+    #[tokio::test]
+    async fn running_without_holder_did_not_finish() {
+        let last_run = unfinished_run(&scheduled_config(), &MemoryLocks::new()).await;
+
         assert_eq!(last_run.status, RunOutcome::DidNotFinish);
         assert_eq!(last_run.status.as_str(), "did not finish");
         assert_eq!(
@@ -766,45 +770,25 @@ mod tests {
     #[tokio::test]
     async fn running_with_holder_is_running() {
         let config = scheduled_config();
-        let history = MemoryHistory::new();
-        record_run(&history, &config, at(11, 2)).await;
         let locks = MemoryLocks::new();
         let _guard = locks.try_lock(&inventory_lock(&config), "test").await;
-        let clock = ManualClock::new(at(11, 9));
 
-        let status = status(&config, &history, &locks, &clock).await.unwrap();
+        let last_run = unfinished_run(&config, &locks).await;
 
-        let last_run = inventory(&status).last_run.as_ref().unwrap();
         assert_eq!(last_run.status, RunOutcome::Running);
     }
 
     #[tokio::test]
     async fn running_with_unknown_lock_is_running() {
-        let config = scheduled_config();
-        let history = MemoryHistory::new();
-        record_run(&history, &config, at(11, 2)).await;
-        let clock = ManualClock::new(at(11, 9));
+        let last_run = unfinished_run(&scheduled_config(), &UnknownLocks).await;
 
-        let status = status(&config, &history, &UnknownLocks, &clock)
-            .await
-            .unwrap();
-
-        let last_run = inventory(&status).last_run.as_ref().unwrap();
         assert_eq!(last_run.status, RunOutcome::Running);
     }
 
     #[tokio::test]
     async fn failed_lock_check_named_in_summary() {
-        let config = scheduled_config();
-        let history = MemoryHistory::new();
-        record_run(&history, &config, at(11, 2)).await;
-        let clock = ManualClock::new(at(11, 9));
+        let last_run = unfinished_run(&scheduled_config(), &FailingLocks).await;
 
-        let status = status(&config, &history, &FailingLocks, &clock)
-            .await
-            .unwrap();
-
-        let last_run = inventory(&status).last_run.as_ref().unwrap();
         assert_eq!(last_run.status, RunOutcome::Running);
         assert!(
             last_run.summary.ends_with(

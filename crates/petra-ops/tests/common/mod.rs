@@ -44,7 +44,7 @@ impl Harness {
         self.pool.count(source, ItemStatus::Active).await.unwrap()
     }
 
-    /// The in-memory pool the runs write to.
+    /// Returns the in-memory pool the runs write to.
     // Not every test binary that shares this module reads the pool.
     #[allow(dead_code)]
     pub fn pool(&self) -> &MemoryPool {
