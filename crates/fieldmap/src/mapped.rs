@@ -62,6 +62,12 @@ impl MappedRecord {
         self.values.get(index).and_then(Option::as_ref)
     }
 
+    /// Returns the target names in target-schema order. Every record a plan maps shares
+    /// one list, so [`Arc::ptr_eq`] tells whether two records come from the same plan.
+    pub fn names(&self) -> &Arc<[Box<str>]> {
+        &self.names
+    }
+
     /// Iterates over (target name, value) in target-schema order, unset fields included.
     pub fn iter(&self) -> impl Iterator<Item = (&str, Option<&Value>)> {
         self.names

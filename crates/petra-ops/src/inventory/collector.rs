@@ -5,7 +5,7 @@ use fieldmap::{MappedRecord, RecordError, Value};
 use petra_client::Sku;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::fields_json::fields_json;
+use super::fields_json::FieldsJson;
 use super::report::{Rejection, MAX_LISTED};
 use super::seen::SeenSkus;
 use crate::pool::{ContentHash, PoolItem, RowHashes};
@@ -26,6 +26,7 @@ pub struct KeyFields {
 /// Accumulates one run's mapped items into batches.
 pub struct Collector {
     keys: KeyFields,
+    fields: FieldsJson,
     batch_size: usize,
     batch: Vec<PoolItem>,
     pub(crate) seen: SeenSkus,
@@ -41,6 +42,7 @@ impl Collector {
     pub fn new(keys: KeyFields, batch_size: usize, stored: RowHashes) -> Self {
         Self {
             keys,
+            fields: FieldsJson::default(),
             batch_size,
             batch: Vec::with_capacity(batch_size),
             seen: SeenSkus::new(stored),
@@ -61,7 +63,7 @@ impl Collector {
         row_hash: Option<ContentHash>,
     ) -> Option<Vec<PoolItem>> {
         self.records += 1;
-        match pool_item(mapped, self.keys) {
+        match pool_item(mapped, self.keys, &mut self.fields) {
             Ok(mut item) => {
                 if self.seen.insert(item.sku.as_str(), line) {
                     if let Some(row_hash) = row_hash {
@@ -173,9 +175,13 @@ impl Collector {
 pub(crate) type ItemProblem = (Option<String>, String, String, String);
 
 /// Builds a pool item from a mapped record: its SKU, its whole-number quantity and its
-/// other fields serialized once. The quantity is left out of the fields, so a pool can
-/// store a new quantity without rewriting them.
-pub(crate) fn pool_item(mapped: &MappedRecord, keys: KeyFields) -> Result<PoolItem, ItemProblem> {
+/// other fields serialized once by `fields`. The quantity is left out of the fields, so a
+/// pool can store a new quantity without rewriting them.
+pub(crate) fn pool_item(
+    mapped: &MappedRecord,
+    keys: KeyFields,
+    fields: &mut FieldsJson,
+) -> Result<PoolItem, ItemProblem> {
     let sku = match mapped.value(keys.sku) {
         Some(Value::Text(text)) if !text.trim().is_empty() => Sku::new(text),
         other => {
@@ -210,6 +216,6 @@ pub(crate) fn pool_item(mapped: &MappedRecord, keys: KeyFields) -> Result<PoolIt
     Ok(PoolItem::from_json(
         sku,
         quantity,
-        fields_json(mapped, keys.quantity),
+        fields.write(mapped, keys.quantity),
     ))
 }
