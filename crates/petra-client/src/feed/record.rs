@@ -62,8 +62,15 @@ impl Record {
     }
 
     /// All bytes the fields come from, with any delimiters and quotes between them.
-    pub(crate) fn bytes(&self) -> &[u8] {
+    pub fn bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// Start and end of each field in [`bytes`](Record::bytes), in field order. Together
+    /// they determine every field, so a digest of both covers the record without
+    /// copying its fields.
+    pub fn bounds(&self) -> &[(usize, usize)] {
+        &self.bounds
     }
 
     pub(crate) fn clear(&mut self) {
