@@ -242,7 +242,8 @@ impl ItemChange {
 #[async_trait]
 pub trait InventoryPool: Send + Sync {
     /// Creates or updates the items of a batch and returns what it did. Items whose content
-    /// hash matches the stored one must not be rewritten.
+    /// hash matches the stored one must not be rewritten. Get Inventory hands over each
+    /// SKU at most once per batch, in SKU order.
     ///
     /// A backend that returns row hashes from [`row_hashes`](Self::row_hashes) stores
     /// each item's [`PoolItem::row_hash`] with it, also for an unchanged item. It drops
