@@ -39,7 +39,11 @@ fn main() {
     let source = SourceSettings::default()
         .validate()
         .expect("default source");
-    let operation = GetInventory::new(source, InventorySettings::default());
+    let mut settings = InventorySettings::default();
+    if let Ok(size) = std::env::var("BENCH_BATCH") {
+        settings.batch_size = size.parse().unwrap();
+    }
+    let operation = GetInventory::new(source, settings);
     let import = |path: &Path| {
         runtime
             .block_on(operation.run(
@@ -52,8 +56,23 @@ fn main() {
             .expect("import")
     };
 
+    let mono = || {
+        let t = nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC).unwrap();
+        format!("{}.{:06}", t.tv_sec(), t.tv_nsec() / 1000)
+    };
+    eprintln!("MONO first-start {}", mono());
     let started = Started::now();
     let first = import(&feed);
+    eprintln!("MONO first-end {}", mono());
+    eprintln!(
+        "IO after first: {}",
+        std::fs::read_to_string("/proc/self/io")
+            .unwrap()
+            .lines()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     report("first import", first.records, started);
     println!("  created {} rejected {}", first.created, first.rejected);
 

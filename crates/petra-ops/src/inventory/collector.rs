@@ -168,7 +168,7 @@ impl Collector {
 
     /// Takes the items collected so far, sorted by SKU.
     ///
-    /// A batch holds each SKU once, so the order is the same for any sort. Sorting here,
+    /// A batch contains each SKU once, so the order is the same for any sort. Sorting here,
     /// on the reader's thread, spares a pool that writes items in SKU order its own sort
     /// on the writer's thread, which sets the pace of a first import: a sorted batch
     /// only needs a check.
