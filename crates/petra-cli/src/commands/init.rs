@@ -62,7 +62,7 @@ archive = true
 # Largest share of active items one run may archive without --allow-mass-archive.
 archive_guard = 0.2
 # Mapped items written per store transaction.
-batch_size = 2000
+batch_size = 5000
 # When `petra schedule run` runs Get Inventory: "daily HH:MM", "every N hours"
 # or a cron expression, all in UTC.
 # schedule = "every 4 hours"
