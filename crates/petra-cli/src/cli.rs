@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// The configuration file read when neither --config nor PETRA_CONFIG names one.
+pub const DEFAULT_CONFIG: &str = "petra.toml";
+
 /// Dropship integration with Petra Industries: test the connection, import the catalog,
 /// send fulfillment requests, fetch shipments and inspect mapping templates.
 ///
@@ -16,7 +19,7 @@ pub struct Cli {
     #[arg(
         long,
         global = true,
-        default_value = "petra.toml",
+        default_value = DEFAULT_CONFIG,
         env = "PETRA_CONFIG"
     )]
     pub config: PathBuf,

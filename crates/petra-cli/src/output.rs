@@ -53,6 +53,20 @@ pub fn plural(count: impl Into<u64>, word: &str) -> String {
     }
 }
 
+/// Returns `text` as one word of a POSIX shell command: unchanged when it contains only
+/// characters no shell treats specially, otherwise in single quotes.
+pub fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
 /// Prints `value` as pretty JSON on stdout.
 pub fn print_json<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
@@ -222,6 +236,18 @@ pub fn print_report(report: &InventoryReport, feed_url_login: Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_word_plain_unchanged() {
+        assert_eq!(shell_word("conf/petra-2.toml"), "conf/petra-2.toml");
+    }
+
+    #[test]
+    fn shell_word_quotes_special() {
+        assert_eq!(shell_word("my settings.toml"), "'my settings.toml'");
+        assert_eq!(shell_word("it's.toml"), r"'it'\''s.toml'");
+        assert_eq!(shell_word(""), "''");
+    }
 
     #[test]
     fn progress_step_prints_once() {
