@@ -275,3 +275,26 @@ fn empty_input_says_empty() {
     assert!(error.contains("empty.csv is empty"), "{error}");
     assert!(!error.contains("cannot read"), "{error}");
 }
+
+#[test]
+fn uncompilable_template_has_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = export_template(dir.path());
+    let broken = template.replace("source = \"BRAND NAME\"", "source = \"BRAND NAMEX\"");
+    assert_ne!(broken, template);
+    std::fs::write(dir.path().join("broken.toml"), broken).unwrap();
+    let input = sample_prodlist();
+
+    let (code, document) = preview_json(dir.path(), "broken.toml", input.to_str().unwrap());
+    let error = document["error"].as_str().unwrap_or_default();
+    let fix = document["fix"].as_str().unwrap_or_default();
+
+    assert_eq!(code, Some(3), "{document}");
+    assert!(error.contains("has 1 problem:"), "{error}");
+    assert!(!error.contains("problem(s)"), "{error}");
+    assert!(fix.contains("broken.toml"), "{fix}");
+    assert!(
+        fix.contains("`petra templates export petra-prodlist-inventory`"),
+        "{fix}"
+    );
+}

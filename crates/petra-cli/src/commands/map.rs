@@ -29,13 +29,16 @@ pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
         ProdListReader::open(&args.input).map_err(|err| input_failure(&args.input, err))?;
     let schema = SourceSchema::from_columns("prodlist", reader.columns().names());
     let plan = compile(&template, &schema, &schemas::inventory()).map_err(|diagnostics| {
+        let path = args.template.display();
         Failure::new(
             Exit::Config,
-            format!(
-                "template {} does not compile:\n{diagnostics}",
-                args.template.display()
-            ),
+            format!("template {path} does not compile:\n{diagnostics}"),
         )
+        .with_fix(format!(
+            "edit {path} at the path each problem names, as its fix says; `petra \
+             templates export petra-prodlist-inventory` prints a working template to start \
+             from"
+        ))
     })?;
 
     let mut results = Vec::new();
