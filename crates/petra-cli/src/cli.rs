@@ -141,8 +141,8 @@ pub struct MapPreviewArgs {
     #[arg(long)]
     pub input: PathBuf,
 
-    /// Records to map.
-    #[arg(long, default_value_t = 5)]
+    /// Records to map, at least 1.
+    #[arg(long, default_value_t = 5, value_parser = parse_limit)]
     pub limit: usize,
 
     /// Show for each field which rule produced its value.
@@ -227,4 +227,16 @@ fn parse_paused_at(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> 
                  or 2026-06-11T10:00:00-05:00"
             )
         })
+}
+
+/// Parses `--limit` of `map preview`, which must be at least 1, because a preview of no
+/// records would print nothing.
+fn parse_limit(text: &str) -> Result<usize, String> {
+    let limit: usize = text
+        .parse()
+        .map_err(|err| format!("{err}; expected a whole number of records, at least 1"))?;
+    if limit == 0 {
+        return Err("expected at least 1 record to preview".to_owned());
+    }
+    Ok(limit)
 }

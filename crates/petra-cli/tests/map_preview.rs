@@ -1,6 +1,6 @@
 //! `petra map preview` on the sample ProdList: rows the feed reader keeps with a warning,
-//! a truncated template, feeds cut short or without data rows, and input files that are
-//! no feed.
+//! a truncated template, feeds cut short or without data rows, input files that are no
+//! feed, a template that does not compile, and `--limit 0`.
 
 mod common;
 
@@ -297,4 +297,31 @@ fn uncompilable_template_has_fix() {
         fix.contains("`petra templates export petra-prodlist-inventory`"),
         "{fix}"
     );
+}
+
+#[test]
+fn limit_zero_is_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    export_template(dir.path());
+    let input = sample_prodlist();
+
+    let output = petra(
+        dir.path(),
+        &[
+            "map",
+            "preview",
+            "--template",
+            "template.toml",
+            "--input",
+            input.to_str().unwrap(),
+            "--limit",
+            "0",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(output.stdout.is_empty(), "{stderr}");
+    assert!(stderr.contains("--limit"), "{stderr}");
+    assert!(stderr.contains("at least 1"), "{stderr}");
 }
