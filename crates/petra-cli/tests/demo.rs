@@ -201,3 +201,92 @@ fn missing_feed_names_path() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no-such-file.csv"), "{stderr}");
 }
+
+/// Runs `petra demo ARGS` in `dir` as text, and returns the exit code, stdout and stderr.
+fn demo_text(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = petra_command(dir).arg("demo").args(args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), stdout, stderr)
+}
+
+#[test]
+fn store_in_missing_folder_fails_first() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &["--store", "missing/x.sqlite"]);
+
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert_eq!(stdout, "", "{stderr}");
+    assert!(
+        stderr.contains("the folder missing of the store missing/x.sqlite does not exist"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fix: create the folder missing"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("missing").exists());
+}
+
+#[test]
+fn store_in_missing_folder_json_fix() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = petra_command(dir.path())
+        .args(["demo", "--json", "--store", "missing/x.sqlite"])
+        .output()
+        .unwrap();
+    let document = single_json(&output);
+    let fix = document["fix"].as_str().unwrap_or_default();
+
+    assert_eq!(output.status.code(), Some(1), "{document}");
+    assert_eq!(document["exit_code"], 1, "{document}");
+    assert!(fix.contains("--store"), "{document}");
+}
+
+#[test]
+fn store_under_file_fails_first() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a folder").unwrap();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &["--store", "notes.txt/x.sqlite"]);
+
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert_eq!(stdout, "", "{stderr}");
+    assert!(stderr.contains("notes.txt is not a folder"), "{stderr}");
+    assert!(stderr.contains("fix: "), "{stderr}");
+}
+
+#[test]
+fn store_that_is_folder_fails_first() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("stores")).unwrap();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &["--store", "stores"]);
+
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert_eq!(stdout, "", "{stderr}");
+    assert!(stderr.contains("store stores is a folder"), "{stderr}");
+    assert!(
+        stderr.contains("fix: pass --store with a file path"),
+        "{stderr}"
+    );
+}
+
+/// sysfs rejects new files even from root, so the check fails for any user.
+#[cfg(target_os = "linux")]
+#[test]
+fn store_in_read_only_folder_fails_first() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &["--store", "/sys/petra-demo.sqlite"]);
+
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert_eq!(stdout, "", "{stderr}");
+    assert!(stderr.contains("cannot create files in /sys"), "{stderr}");
+    assert!(
+        stderr.contains("fix: pass --store with a path in a folder you can write"),
+        "{stderr}"
+    );
+}

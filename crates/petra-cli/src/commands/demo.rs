@@ -17,7 +17,7 @@ use petra_store::SqliteStore;
 
 use crate::cli::{Cli, DemoArgs};
 use crate::commands::orders::take_lock;
-use crate::commands::{connection, fulfillment_demo, inventory, status};
+use crate::commands::{connection, demo_files, fulfillment_demo, inventory, status};
 use crate::failure::{Exit, Failure};
 use crate::output;
 use crate::output::outln;
@@ -40,6 +40,8 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
             ));
         }
     }
+
+    demo_files::check_store_path(&args.store)?;
 
     // Installed first, because loading a large --feed into the sandbox takes a while.
     let stop = stop::on_signals("stopping the demo after its current step");
