@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
 mod common;
@@ -35,17 +36,26 @@ fn count(document: &Value, field: &str) -> u64 {
 }
 
 #[test]
-fn demo_text_names_both_clocks() {
+fn demo_runs_carry_real_time() {
     let dir = tempfile::tempdir().unwrap();
+    let before = Utc::now() - TimeDelta::seconds(1);
 
-    let output = petra_command(dir.path()).arg("demo").output().unwrap();
+    let (code, document) = demo(dir.path(), None);
 
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
-    assert!(
-        stdout.contains("Get Shipments ran on the sandbox clock, now 2026-"),
-        "{stdout}"
-    );
+    let after = Utc::now() + TimeDelta::seconds(1);
+    assert_eq!(code, 0, "{document}");
+    let operations = document["status"]["operations"].as_array().unwrap();
+    assert_eq!(operations.len(), 3, "{document}");
+    for operation in operations {
+        let started = operation["last_run"]["started_at"]
+            .as_str()
+            .unwrap_or_default();
+        let started: DateTime<Utc> = started.parse().unwrap();
+        assert!(
+            before <= started && started <= after,
+            "{started} is not between {before} and {after}: {operation}"
+        );
+    }
 }
 
 #[test]

@@ -12,7 +12,7 @@ use petra_ops::inventory::{CatalogSource, RunOptions};
 use petra_ops::schedule::lock_name;
 use petra_ops::settings::{Config, Retrieval};
 use petra_sandbox::config::{DEFAULT_PASSWORD, DEFAULT_USERNAME};
-use petra_sandbox::{CatalogSource as SandboxCatalog, Sandbox, SandboxConfig};
+use petra_sandbox::{CatalogSource as SandboxCatalog, ClockConfig, Sandbox, SandboxConfig};
 use petra_store::SqliteStore;
 
 use crate::cli::{Cli, DemoArgs};
@@ -146,16 +146,6 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         }));
     } else {
         outln!();
-        if orders.is_some() {
-            // The order half runs on the sandbox's clock, so its shipments fall in the
-            // window the sandbox ships in. The rest of the status uses this machine's.
-            outln!(
-                "Send Fulfillment Requests and Get Shipments ran on the sandbox clock, now {}; \
-                 the other times are this machine's clock",
-                sandbox.now().format("%Y-%m-%d %H:%M UTC")
-            );
-            outln!();
-        }
         status::print(&config, &store, false).await?;
     }
     // A stop signal during the order half ends the demo early, which is not a success.
@@ -193,10 +183,15 @@ async fn start_sandbox(
         partial_rate: 0.6,
         ..petra_sandbox::ShippingConfig::default()
     };
+    // The operations record their runs by this machine's clock. The sandbox clock starts
+    // at the same time and stays paused until the demo moves it, so the shipments it
+    // lists fall in the window counted back from this machine's clock.
+    let clock = ClockConfig::paused_at(chrono::Utc::now());
     let sandbox_config = |catalog| {
         SandboxConfig::default()
             .with_catalog(catalog)
             .with_shipping(shipping.clone())
+            .with_clock(clock.clone())
     };
     let start_error = |err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}"));
     match Sandbox::start(sandbox_config(catalog)).await {
