@@ -160,6 +160,7 @@ fn truncated_feed_error_line() {
 #[test]
 fn truncated_feed_failure_printed_once() {
     let dir = tempfile::tempdir().unwrap();
+    demo(dir.path(), Some(&real_feed()));
     let truncated = write_truncated_feed(dir.path());
 
     let output = petra_command(dir.path())
@@ -167,12 +168,22 @@ fn truncated_feed_failure_printed_once() {
         .arg(&truncated)
         .output()
         .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
 
     assert_eq!(output.status.code(), Some(5), "{stderr}");
     assert_eq!(error_lines(&stderr), 1, "{stderr}");
     assert!(!stderr.contains("warning:"), "{stderr}");
-    assert_eq!(stderr.matches("looks truncated").count(), 1, "{stderr}");
+    assert_eq!(
+        stdout.matches("looks truncated").count() + stderr.matches("looks truncated").count(),
+        1,
+        "{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("retrieval incomplete: "), "{stdout}");
+    assert!(
+        stderr.contains("the Get Inventory report above"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -191,13 +202,15 @@ fn feed_cut_in_header_is_incomplete() {
         .arg(&cut)
         .output()
         .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
 
     assert_eq!(output.status.code(), Some(5), "{stderr}");
     assert!(
-        stderr.contains("ends inside line 3, before its header row is complete"),
-        "{stderr}"
+        stdout.contains("ends inside line 3, before its header row is complete"),
+        "{stdout}"
     );
+    assert!(!stdout.contains("correct the template"), "{stdout}");
     assert!(!stderr.contains("correct the template"), "{stderr}");
 }
 
@@ -299,4 +312,60 @@ fn store_in_read_only_folder_fails_first() {
         stderr.contains("fix: pass --store with a path in a folder you can write"),
         "{stderr}"
     );
+}
+
+#[test]
+fn other_catalog_refused_without_orders() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, sample) = demo(dir.path(), None);
+    assert_eq!(code, 0, "{sample}");
+
+    let output = petra_command(dir.path())
+        .args(["demo", "--json", "--feed"])
+        .arg(real_feed())
+        .output()
+        .unwrap();
+    let document = single_json(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(6), "{document}");
+    assert!(document["orders"].is_null(), "{document}");
+    assert_eq!(error_lines(&stderr), 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "petra-demo.sqlite contains 1000 active items that this catalog does not list"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--store NEW_FILE"), "{stderr}");
+    assert!(stderr.contains("remove petra-demo.sqlite"), "{stderr}");
+}
+
+#[test]
+fn other_catalog_text_says_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, sample) = demo(dir.path(), None);
+    assert_eq!(code, 0, "{sample}");
+    let feed = real_feed();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &["--feed", feed.to_str().unwrap()]);
+
+    assert_eq!(code, Some(6), "{stdout}\n{stderr}");
+    assert!(
+        !stdout.contains("Send Fulfillment Requests for"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Get Shipments for"), "{stdout}");
+    assert!(
+        stdout.contains("skips its orders and shipments"),
+        "{stdout}"
+    );
+    let both = format!("{stdout}{stderr}");
+    assert_eq!(both.matches("--store NEW_FILE").count(), 1, "{both}");
+    assert_eq!(
+        both.matches("exceeds the archive guard").count(),
+        1,
+        "{both}"
+    );
+    assert_eq!(error_lines(&stderr), 1, "{stderr}");
 }

@@ -1,14 +1,14 @@
 //! `petra demo`: the main job end to end on this machine. It starts the sandbox, creates
-//! a SQLite store in the working directory, tests the connection, runs Get Inventory,
-//! sends sample fulfillment requests for SKUs of the imported catalog, moves the
-//! sandbox clock forward and fetches shipments, partial ones included, and prints the
-//! reports, the orders' states and the status.
+//! a SQLite store in the working directory, and tests the connection. Then it runs Get Inventory, sends sample fulfillment requests for SKUs of
+//! the imported catalog, moves the sandbox clock forward and fetches shipments, partial
+//! ones included. It prints the reports, the orders' states and the status.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use petra_client::PetraClient;
 use petra_ops::history::Operation;
-use petra_ops::inventory::{CatalogSource, RunOptions};
+use petra_ops::inventory::{ArchiveOutcome, CatalogSource, InventoryReport, RunOptions};
 use petra_ops::schedule::lock_name;
 use petra_ops::settings::{Config, Retrieval};
 use petra_sandbox::config::{DEFAULT_PASSWORD, DEFAULT_USERNAME};
@@ -113,13 +113,17 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     let guard = take_lock(&store, &lock).await?;
     let report = inventory::run_inventory(&config, catalog, &store, options, cli.json).await?;
     drop(guard);
+    let exit = inventory::exit_for(&report);
+    let mass_archive_fix = other_catalog_fix(&report, &args.store);
     if !cli.json {
         // The demo reads a local --feed file or the API, so no login is in a URL.
-        output::print_report(&report, None);
+        output::print_report(&report, None, mass_archive_fix.as_deref());
         outln!();
     }
 
-    let orders = if report.retrieval_complete {
+    // After a failed Get Inventory the pool may not contain the sandbox's catalog, and the
+    // sandbox would reject sample orders for SKUs it does not serve.
+    let orders = if exit == Exit::Success {
         // When the import failed, its error line already states what is wrong with the
         // feed, so the fallback matters only to the orders sent now.
         if let Some(error) = &feed_not_served {
@@ -131,6 +135,9 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         }
         Some(fulfillment_demo::run(cli, &config, &client, &store, &sandbox, stop.clone()).await?)
     } else {
+        if !cli.json {
+            outln!("The demo skips its orders and shipments until Get Inventory succeeds.");
+        }
         None
     };
 
@@ -146,20 +153,55 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         }));
     } else {
         outln!();
-        status::print(&config, &store, false).await?;
+        status::print(&config, &store, false, Some(Operation::GetInventory)).await?;
     }
     // A stop signal during the order half ends the demo early, which is not a success.
-    let exit = inventory::exit_for(&report);
     if exit == Exit::Success && stop.is_cancelled() {
         return Err(Failure::after_report(
             Exit::Incomplete,
             "interrupted by a stop signal before the demo's orders and shipments finished",
         ));
     }
-    match inventory::failure_cause(exit, &report) {
-        Some(cause) => Err(Failure::after_report(exit, &cause)),
-        None => Ok(exit),
+    let Some(cause) = inventory::failure_cause(exit, &report) else {
+        return Ok(exit);
+    };
+    // The text report above states the cause and the fix, so the error line only points
+    // there. With --json the error line is the only text, so it carries both.
+    if !cli.json {
+        return Err(Failure::after_report_above(
+            exit,
+            "the Get Inventory report above",
+        ));
     }
+    let failure = Failure::after_report(exit, &cause);
+    Err(match mass_archive_fix {
+        Some(fix) => failure.with_fix(fix),
+        None => failure,
+    })
+}
+
+/// Builds the fix for a mass archive the guard refused in the demo's `store`. The demo
+/// reuses its store, so a refusal there most often means that the store contains another
+/// catalog, such as the generated sample before a `--feed` run.
+fn other_catalog_fix(report: &InventoryReport, store: &Path) -> Option<String> {
+    let ArchiveOutcome::Refused {
+        mass_archive: true,
+        would_archive,
+        ..
+    } = &report.archive
+    else {
+        return None;
+    };
+    let store = store.display();
+    let absent = match would_archive {
+        Some(count) => format!("{count} active {}", output::plural(*count, "item")),
+        None => "active items".to_owned(),
+    };
+    Some(format!(
+        "the store {store} contains {absent} that this catalog does not list, for example \
+         from an earlier demo with another catalog; pass --store NEW_FILE, or remove \
+         {store}, to start clean"
+    ))
 }
 
 /// Starts the sandbox with the --feed file as its catalog, or the generated sample, and
