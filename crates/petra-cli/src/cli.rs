@@ -85,7 +85,9 @@ pub enum Command {
     /// Start a sandbox and run the three operations against it, with a SQLite store here.
     ///
     /// The demo builds its own settings for the sandbox, so it reads no petra.toml and
-    /// ignores --config and PETRA_CONFIG.
+    /// ignores --config and PETRA_CONFIG. It writes them beside the store, in
+    /// petra-demo.toml for petra-demo.sqlite, so `petra --config petra-demo.toml status`
+    /// shows the store later. It never replaces a file that it did not write.
     Demo(DemoArgs),
 }
 

@@ -369,3 +369,59 @@ fn other_catalog_text_says_once() {
     );
     assert_eq!(error_lines(&stderr), 1, "{stderr}");
 }
+
+#[test]
+fn demo_prints_working_status_command() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &[]);
+
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("petra --config petra-demo.toml status"),
+        "{stdout}"
+    );
+    let status = single_json(&common::petra(
+        dir.path(),
+        &["--config", "petra-demo.toml", "--json", "status"],
+    ));
+    assert_eq!(status["connection"], "sandbox", "{status}");
+    for operation in status["operations"].as_array().unwrap() {
+        assert_eq!(operation["connected"]["ok"], true, "{operation}");
+        assert_eq!(operation["configured"]["ok"], true, "{operation}");
+        assert_eq!(operation["last_run"]["status"], "succeeded", "{operation}");
+    }
+}
+
+#[test]
+fn demo_json_names_settings_file() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let (code, document) = demo(dir.path(), None);
+
+    assert_eq!(code, 0, "{document}");
+    assert_eq!(document["config"], "petra-demo.toml", "{document}");
+    assert!(dir.path().join("petra-demo.toml").is_file());
+}
+
+#[test]
+fn demo_keeps_operator_config() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_config(dir.path(), "http://127.0.0.1:9/v1");
+    let config = std::fs::read_to_string(dir.path().join("petra.toml")).unwrap();
+
+    let output = petra_command(dir.path())
+        .args(["demo", "--json", "--store", "petra.sqlite"])
+        .output()
+        .unwrap();
+    let document = single_json(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(0), "{document}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("petra.toml")).unwrap(),
+        config
+    );
+    assert!(document["config"].is_null(), "{document}");
+    assert!(stderr.contains("petra.toml"), "{stderr}");
+}

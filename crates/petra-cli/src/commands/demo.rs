@@ -1,5 +1,6 @@
 //! `petra demo`: the main job end to end on this machine. It starts the sandbox, creates
-//! a SQLite store in the working directory, and tests the connection. Then it runs Get Inventory, sends sample fulfillment requests for SKUs of
+//! a SQLite store in the working directory and a settings file beside it, and tests the
+//! connection. Then it runs Get Inventory, sends sample fulfillment requests for SKUs of
 //! the imported catalog, moves the sandbox clock forward and fetches shipments, partial
 //! ones included. It prints the reports, the orders' states and the status.
 
@@ -20,7 +21,7 @@ use crate::commands::orders::take_lock;
 use crate::commands::{connection, demo_files, fulfillment_demo, inventory, status};
 use crate::failure::{Exit, Failure};
 use crate::output;
-use crate::output::outln;
+use crate::output::{outln, shell_word};
 use crate::stop;
 
 /// Items in the generated sample catalog.
@@ -92,6 +93,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     if !cli.json {
         outln!("store {}", args.store.display());
     }
+    let settings_file = demo_files::write_settings(&config, &args.store)?;
 
     let test = connection::test_and_record(&config, &client, &store).await?;
     // With --json a passed test goes into the demo's one document at the end.
@@ -150,10 +152,18 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
             "report": report,
             "orders": orders,
             "status": status,
+            "config": settings_file,
         }));
     } else {
         outln!();
         status::print(&config, &store, false, Some(Operation::GetInventory)).await?;
+        if let Some(file) = &settings_file {
+            outln!();
+            outln!(
+                "To see this status again: petra --config {} status",
+                shell_word(&file.to_string_lossy())
+            );
+        }
     }
     // A stop signal during the order half ends the demo early, which is not a success.
     if exit == Exit::Success && stop.is_cancelled() {
