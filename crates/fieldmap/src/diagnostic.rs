@@ -139,10 +139,50 @@ impl fmt::Display for Diagnostics {
         } else {
             &self.template
         };
-        write!(f, "template {name} has {} problem(s):", self.items.len())?;
+        let count = self.items.len();
+        let noun = if count == 1 { "problem" } else { "problems" };
+        write!(f, "template {name} has {count} {noun}:")?;
         for item in &self.items {
             write!(f, "\n  {item}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostics(count: usize) -> Diagnostics {
+        let item = Diagnostic {
+            code: Code::UnknownSourceField,
+            path: "fields.brand.source".to_owned(),
+            message: "source \"prodlist\" has no field \"BRAND NAMEX\"".to_owned(),
+            hint: "use one of: BRAND NAME".to_owned(),
+        };
+        Diagnostics {
+            template: "my-inventory".to_owned(),
+            items: vec![item; count],
+        }
+    }
+
+    #[test]
+    fn one_problem_singular() {
+        let text = diagnostics(1).to_string();
+
+        assert!(
+            text.starts_with("template my-inventory has 1 problem:\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn two_problems_plural() {
+        let text = diagnostics(2).to_string();
+
+        assert!(
+            text.starts_with("template my-inventory has 2 problems:\n"),
+            "{text}"
+        );
     }
 }

@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// The configuration file read when neither --config nor PETRA_CONFIG names one.
+pub const DEFAULT_CONFIG: &str = "petra.toml";
+
 /// Dropship integration with Petra Industries: test the connection, import the catalog,
 /// send fulfillment requests, fetch shipments and inspect mapping templates.
 ///
@@ -16,7 +19,7 @@ pub struct Cli {
     #[arg(
         long,
         global = true,
-        default_value = "petra.toml",
+        default_value = DEFAULT_CONFIG,
         env = "PETRA_CONFIG"
     )]
     pub config: PathBuf,
@@ -82,7 +85,9 @@ pub enum Command {
     /// Start a sandbox and run the three operations against it, with a SQLite store here.
     ///
     /// The demo builds its own settings for the sandbox, so it reads no petra.toml and
-    /// ignores --config and PETRA_CONFIG.
+    /// ignores --config and PETRA_CONFIG. It writes them beside the store, in
+    /// petra-demo.toml for petra-demo.sqlite, so `petra --config petra-demo.toml status`
+    /// shows the store later. It never replaces a file that it did not write.
     Demo(DemoArgs),
 }
 
@@ -138,8 +143,8 @@ pub struct MapPreviewArgs {
     #[arg(long)]
     pub input: PathBuf,
 
-    /// Records to map.
-    #[arg(long, default_value_t = 5)]
+    /// Records to map, at least 1.
+    #[arg(long, default_value_t = 5, value_parser = parse_limit)]
     pub limit: usize,
 
     /// Show for each field which rule produced its value.
@@ -224,4 +229,16 @@ fn parse_paused_at(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> 
                  or 2026-06-11T10:00:00-05:00"
             )
         })
+}
+
+/// Parses `--limit` of `map preview`, which must be at least 1, because a preview of no
+/// records would print nothing.
+fn parse_limit(text: &str) -> Result<usize, String> {
+    let limit: usize = text
+        .parse()
+        .map_err(|err| format!("{err}; expected a whole number of records, at least 1"))?;
+    if limit == 0 {
+        return Err("expected at least 1 record to preview".to_owned());
+    }
+    Ok(limit)
 }

@@ -7,18 +7,47 @@ use petra_ops::history::Operation;
 use petra_ops::settings::Config;
 use petra_store::SqliteStore;
 
+use crate::cli::DEFAULT_CONFIG;
 use crate::failure::{settings_fix, Exit, Failure};
+use crate::output::shell_word;
 
-/// Reads `petra.toml`; a missing file points at `petra init`.
+/// Reads `petra.toml`. When the file is missing, the fix names the `petra init` command
+/// that writes it.
 pub fn load_config(path: &Path) -> Result<Config, Failure> {
     if !path.exists() {
         return Err(Failure::new(
             Exit::Config,
             format!("configuration file {} not found", path.display()),
         )
-        .with_fix("run `petra init` to write one, or pass --config PATH"));
+        .with_fix(missing_config_fix(path)));
     }
     Ok(Config::load(path)?)
+}
+
+/// Builds the fix for a missing configuration file at `path`: the `petra init` command
+/// that writes that file, after creating its folder when the folder is missing too.
+fn missing_config_fix(path: &Path) -> String {
+    let init = if path == Path::new(DEFAULT_CONFIG) {
+        "petra init".to_owned()
+    } else {
+        format!(
+            "petra --config {} init",
+            shell_word(&path.to_string_lossy())
+        )
+    };
+    let missing_folder = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty() && !folder.exists());
+    match missing_folder {
+        Some(folder) => format!(
+            "create the folder {} and run `{init}` to write the file, or pass --config \
+             with the path of an existing file",
+            folder.display()
+        ),
+        None => {
+            format!("run `{init}` to write it, or pass --config with the path of an existing file")
+        }
+    }
 }
 
 /// Reads `petra.toml` and checks the settings every operation reads (the connection, the

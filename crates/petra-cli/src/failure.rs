@@ -92,18 +92,38 @@ impl Failure {
         Self::after_report_from(exit, cause, "Petra")
     }
 
+    /// Builds the failure of a run whose text report on stdout states the cause and the
+    /// fix. The line for stderr names the exit code and points at `report`, such as "the
+    /// Get Inventory report above", so the cause is printed once.
+    pub fn after_report_above(exit: Exit, report: &str) -> Self {
+        let what = Self::outcome(exit, "Petra or the feed server");
+        Self {
+            after_report: true,
+            ..Self::new(
+                exit,
+                format!("{what} (exit {}); {report} gives the cause", exit as u8),
+            )
+        }
+    }
+
     fn after_report_from(exit: Exit, cause: &str, server: &str) -> Self {
-        let what = match exit {
+        let what = Self::outcome(exit, server);
+        Self {
+            after_report: true,
+            ..Self::new(exit, format!("{what} (exit {}): {cause}", exit as u8))
+        }
+    }
+
+    /// Returns what went wrong for a run that ended with `exit`, naming `server` when it
+    /// could not be reached.
+    fn outcome(exit: Exit, server: &str) -> String {
+        match exit {
             Exit::Connection => {
                 format!("{server} could not be reached or rejected the credentials")
             }
             Exit::Incomplete => "the run did not finish its work".to_owned(),
             Exit::ArchiveGuard => "the archive guard refused a mass archive".to_owned(),
             _ => "the run failed".to_owned(),
-        };
-        Self {
-            after_report: true,
-            ..Self::new(exit, format!("{what} (exit {}): {cause}", exit as u8))
         }
     }
 

@@ -53,6 +53,20 @@ pub fn plural(count: impl Into<u64>, word: &str) -> String {
     }
 }
 
+/// Returns `text` as one word of a POSIX shell command: unchanged when it contains only
+/// characters no shell treats specially, otherwise in single quotes.
+pub fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
 /// Prints `value` as pretty JSON on stdout.
 pub fn print_json<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
@@ -126,8 +140,13 @@ fn feed_host(retrieved_from: &str) -> Option<String> {
 }
 
 /// Prints a Get Inventory report for people. `feed_url_login` names where the feed URL
-/// was given when the download sent the login written in it.
-pub fn print_report(report: &InventoryReport, feed_url_login: Option<&str>) {
+/// was given when the download sent the login written in it. `mass_archive_fix` replaces
+/// the fix printed after a refused mass archive.
+pub fn print_report(
+    report: &InventoryReport,
+    feed_url_login: Option<&str>,
+    mass_archive_fix: Option<&str>,
+) {
     let mode = if report.dry_run {
         " (dry run: nothing written)"
     } else {
@@ -143,6 +162,14 @@ pub fn print_report(report: &InventoryReport, feed_url_login: Option<&str>) {
     match &report.archive {
         ArchiveOutcome::Disabled => outln!("  archived     0 (archiving is off)"),
         ArchiveOutcome::Applied { count } => outln!("  archived     {count}"),
+        // The line printed below the counts names the retrieval's error, which the
+        // guard's reason repeats.
+        ArchiveOutcome::Refused {
+            mass_archive: false,
+            ..
+        } if report.retrieval_error.is_some() || report.fatal_error.is_some() => {
+            outln!("  archived     0 (refused, because the retrieval was incomplete)");
+        }
         ArchiveOutcome::Refused {
             would_archive,
             reason,
@@ -175,7 +202,9 @@ pub fn print_report(report: &InventoryReport, feed_url_login: Option<&str>) {
         (false, Some(error)) => outln!("  retrieval incomplete: {error}"),
         _ => {}
     }
-    if report.mass_archive_refused() {
+    if let (true, Some(fix)) = (report.mass_archive_refused(), mass_archive_fix) {
+        outln!("  fix: {fix}");
+    } else if report.mass_archive_refused() {
         let saved = if report.dry_run {
             "a dry run writes nothing"
         } else {
@@ -222,6 +251,18 @@ pub fn print_report(report: &InventoryReport, feed_url_login: Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_word_plain_unchanged() {
+        assert_eq!(shell_word("conf/petra-2.toml"), "conf/petra-2.toml");
+    }
+
+    #[test]
+    fn shell_word_quotes_special() {
+        assert_eq!(shell_word("my settings.toml"), "'my settings.toml'");
+        assert_eq!(shell_word("it's.toml"), r"'it'\''s.toml'");
+        assert_eq!(shell_word(""), "''");
+    }
 
     #[test]
     fn progress_step_prints_once() {

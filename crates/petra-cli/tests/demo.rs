@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
 mod common;
@@ -35,17 +36,26 @@ fn count(document: &Value, field: &str) -> u64 {
 }
 
 #[test]
-fn demo_text_names_both_clocks() {
+fn demo_runs_carry_real_time() {
     let dir = tempfile::tempdir().unwrap();
+    let before = Utc::now() - TimeDelta::seconds(1);
 
-    let output = petra_command(dir.path()).arg("demo").output().unwrap();
+    let (code, document) = demo(dir.path(), None);
 
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
-    assert!(
-        stdout.contains("Get Shipments ran on the sandbox clock, now 2026-"),
-        "{stdout}"
-    );
+    let after = Utc::now() + TimeDelta::seconds(1);
+    assert_eq!(code, 0, "{document}");
+    let operations = document["status"]["operations"].as_array().unwrap();
+    assert_eq!(operations.len(), 3, "{document}");
+    for operation in operations {
+        let started = operation["last_run"]["started_at"]
+            .as_str()
+            .unwrap_or_default();
+        let started: DateTime<Utc> = started.parse().unwrap();
+        assert!(
+            before <= started && started <= after,
+            "{started} is not between {before} and {after}: {operation}"
+        );
+    }
 }
 
 #[test]
@@ -150,6 +160,7 @@ fn truncated_feed_error_line() {
 #[test]
 fn truncated_feed_failure_printed_once() {
     let dir = tempfile::tempdir().unwrap();
+    demo(dir.path(), Some(&real_feed()));
     let truncated = write_truncated_feed(dir.path());
 
     let output = petra_command(dir.path())
@@ -157,12 +168,22 @@ fn truncated_feed_failure_printed_once() {
         .arg(&truncated)
         .output()
         .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
 
     assert_eq!(output.status.code(), Some(5), "{stderr}");
     assert_eq!(error_lines(&stderr), 1, "{stderr}");
     assert!(!stderr.contains("warning:"), "{stderr}");
-    assert_eq!(stderr.matches("looks truncated").count(), 1, "{stderr}");
+    assert_eq!(
+        stdout.matches("looks truncated").count() + stderr.matches("looks truncated").count(),
+        1,
+        "{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("retrieval incomplete: "), "{stdout}");
+    assert!(
+        stderr.contains("the Get Inventory report above"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -181,13 +202,15 @@ fn feed_cut_in_header_is_incomplete() {
         .arg(&cut)
         .output()
         .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
 
     assert_eq!(output.status.code(), Some(5), "{stderr}");
     assert!(
-        stderr.contains("ends inside line 3, before its header row is complete"),
-        "{stderr}"
+        stdout.contains("ends inside line 3, before its header row is complete"),
+        "{stdout}"
     );
+    assert!(!stdout.contains("correct the template"), "{stdout}");
     assert!(!stderr.contains("correct the template"), "{stderr}");
 }
 
@@ -200,4 +223,205 @@ fn missing_feed_names_path() {
     assert_eq!(output.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no-such-file.csv"), "{stderr}");
+}
+
+/// Runs `petra demo ARGS` in `dir` as text, and returns the exit code, stdout and stderr.
+fn demo_text(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = petra_command(dir).arg("demo").args(args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), stdout, stderr)
+}
+
+#[test]
+fn store_in_missing_folder_fails_first() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &["--store", "missing/x.sqlite"]);
+
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert_eq!(stdout, "", "{stderr}");
+    assert!(
+        stderr.contains("the folder missing of the store missing/x.sqlite does not exist"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fix: create the folder missing"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("missing").exists());
+}
+
+#[test]
+fn store_in_missing_folder_json_fix() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = petra_command(dir.path())
+        .args(["demo", "--json", "--store", "missing/x.sqlite"])
+        .output()
+        .unwrap();
+    let document = single_json(&output);
+    let fix = document["fix"].as_str().unwrap_or_default();
+
+    assert_eq!(output.status.code(), Some(1), "{document}");
+    assert_eq!(document["exit_code"], 1, "{document}");
+    assert!(fix.contains("--store"), "{document}");
+}
+
+#[test]
+fn store_under_file_fails_first() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a folder").unwrap();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &["--store", "notes.txt/x.sqlite"]);
+
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert_eq!(stdout, "", "{stderr}");
+    assert!(stderr.contains("notes.txt is not a folder"), "{stderr}");
+    assert!(stderr.contains("fix: "), "{stderr}");
+}
+
+#[test]
+fn store_that_is_folder_fails_first() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("stores")).unwrap();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &["--store", "stores"]);
+
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert_eq!(stdout, "", "{stderr}");
+    assert!(stderr.contains("store stores is a folder"), "{stderr}");
+    assert!(
+        stderr.contains("fix: pass --store with a file path"),
+        "{stderr}"
+    );
+}
+
+/// sysfs rejects new files even from root, so the check fails for any user.
+#[cfg(target_os = "linux")]
+#[test]
+fn store_in_read_only_folder_fails_first() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &["--store", "/sys/petra-demo.sqlite"]);
+
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert_eq!(stdout, "", "{stderr}");
+    assert!(stderr.contains("cannot create files in /sys"), "{stderr}");
+    assert!(
+        stderr.contains("fix: pass --store with a path in a folder you can write"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn other_catalog_refused_without_orders() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, sample) = demo(dir.path(), None);
+    assert_eq!(code, 0, "{sample}");
+
+    let output = petra_command(dir.path())
+        .args(["demo", "--json", "--feed"])
+        .arg(real_feed())
+        .output()
+        .unwrap();
+    let document = single_json(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(6), "{document}");
+    assert!(document["orders"].is_null(), "{document}");
+    assert_eq!(error_lines(&stderr), 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "petra-demo.sqlite contains 1000 active items that this catalog does not list"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--store NEW_FILE"), "{stderr}");
+    assert!(stderr.contains("remove petra-demo.sqlite"), "{stderr}");
+}
+
+#[test]
+fn other_catalog_text_says_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, sample) = demo(dir.path(), None);
+    assert_eq!(code, 0, "{sample}");
+    let feed = real_feed();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &["--feed", feed.to_str().unwrap()]);
+
+    assert_eq!(code, Some(6), "{stdout}\n{stderr}");
+    assert!(
+        !stdout.contains("Send Fulfillment Requests for"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Get Shipments for"), "{stdout}");
+    assert!(
+        stdout.contains("skips its orders and shipments"),
+        "{stdout}"
+    );
+    let both = format!("{stdout}{stderr}");
+    assert_eq!(both.matches("--store NEW_FILE").count(), 1, "{both}");
+    assert_eq!(
+        both.matches("exceeds the archive guard").count(),
+        1,
+        "{both}"
+    );
+    assert_eq!(error_lines(&stderr), 1, "{stderr}");
+}
+
+#[test]
+fn demo_prints_working_status_command() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &[]);
+
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("petra --config petra-demo.toml status"),
+        "{stdout}"
+    );
+    let status = single_json(&common::petra(
+        dir.path(),
+        &["--config", "petra-demo.toml", "--json", "status"],
+    ));
+    assert_eq!(status["connection"], "sandbox", "{status}");
+    for operation in status["operations"].as_array().unwrap() {
+        assert_eq!(operation["connected"]["ok"], true, "{operation}");
+        assert_eq!(operation["configured"]["ok"], true, "{operation}");
+        assert_eq!(operation["last_run"]["status"], "succeeded", "{operation}");
+    }
+}
+
+#[test]
+fn demo_json_names_settings_file() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let (code, document) = demo(dir.path(), None);
+
+    assert_eq!(code, 0, "{document}");
+    assert_eq!(document["config"], "petra-demo.toml", "{document}");
+    assert!(dir.path().join("petra-demo.toml").is_file());
+}
+
+#[test]
+fn demo_keeps_operator_config() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_config(dir.path(), "http://127.0.0.1:9/v1");
+    let config = std::fs::read_to_string(dir.path().join("petra.toml")).unwrap();
+
+    let output = petra_command(dir.path())
+        .args(["demo", "--json", "--store", "petra.sqlite"])
+        .output()
+        .unwrap();
+    let document = single_json(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(0), "{document}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("petra.toml")).unwrap(),
+        config
+    );
+    assert!(document["config"].is_null(), "{document}");
+    assert!(stderr.contains("petra.toml"), "{stderr}");
 }

@@ -588,3 +588,59 @@ fn missing_input_names_cause_once() {
     assert_eq!(stderr.matches("missing.csv").count(), 1, "{stderr}");
     assert!(stderr.contains("No such file"), "{stderr}");
 }
+
+/// Returns the fix of `petra --json ARGS status` in `dir`, which has no configuration.
+fn missing_config_fix(dir: &std::path::Path, config_args: &[&str]) -> String {
+    let mut args = config_args.to_vec();
+    args.push("status");
+    let (code, document) = run_json(dir, DEFAULT_PASSWORD, &args);
+    assert_eq!(code, Some(3), "{document}");
+    document["fix"].as_str().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn missing_named_config_fix_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let fix = missing_config_fix(dir.path(), &["--config", "nothere.toml"]);
+
+    assert!(fix.contains("`petra --config nothere.toml init`"), "{fix}");
+    let init = petra(dir.path(), &["--config", "nothere.toml", "init"]);
+    assert_eq!(init.status.code(), Some(0), "{init:?}");
+    assert!(dir.path().join("nothere.toml").is_file());
+}
+
+#[test]
+fn missing_default_config_fix_is_init() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let fix = missing_config_fix(dir.path(), &[]);
+
+    assert!(fix.contains("`petra init`"), "{fix}");
+    assert!(!fix.contains("--config petra.toml"), "{fix}");
+}
+
+#[test]
+fn missing_config_in_spaced_path_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let fix = missing_config_fix(dir.path(), &["--config", "my settings.toml"]);
+
+    assert!(
+        fix.contains("`petra --config 'my settings.toml' init`"),
+        "{fix}"
+    );
+}
+
+#[test]
+fn missing_config_folder_named_in_fix() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let fix = missing_config_fix(dir.path(), &["--config", "conf/petra.toml"]);
+
+    assert!(fix.contains("create the folder conf"), "{fix}");
+    assert!(
+        fix.contains("`petra --config conf/petra.toml init`"),
+        "{fix}"
+    );
+}

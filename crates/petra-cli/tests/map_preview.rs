@@ -1,9 +1,12 @@
 //! `petra map preview` on the sample ProdList: rows the feed reader keeps with a warning,
-//! a truncated template, and feeds cut short or without data rows.
+//! a truncated template, feeds cut short or without data rows, input files that are no
+//! feed, a template that does not compile, and `--limit 0`.
 
 mod common;
 
 use std::path::PathBuf;
+
+use serde_json::Value;
 
 use common::{petra, single_json};
 
@@ -182,4 +185,143 @@ fn header_only_preview_fails() {
     assert_eq!(output.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no data rows"), "{stderr}");
+}
+
+/// Runs `petra --json map preview` in `dir` with `template` on `input`, and returns the
+/// exit code and the one JSON document.
+fn preview_json(dir: &std::path::Path, template: &str, input: &str) -> (Option<i32>, Value) {
+    let output = petra(
+        dir,
+        &[
+            "--json",
+            "map",
+            "preview",
+            "--template",
+            template,
+            "--input",
+            input,
+        ],
+    );
+    (output.status.code(), single_json(&output))
+}
+
+/// Writes the default ProdList template to `template.toml` in `dir`.
+fn export_template(dir: &std::path::Path) -> String {
+    let template = petra(dir, &["templates", "export", "petra-prodlist-inventory"]);
+    assert_eq!(template.status.code(), Some(0));
+    let text = String::from_utf8(template.stdout).unwrap();
+    std::fs::write(dir.join("template.toml"), &text).unwrap();
+    text
+}
+
+#[test]
+fn non_feed_input_says_what_was_found() {
+    let dir = tempfile::tempdir().unwrap();
+    export_template(dir.path());
+    let init = petra(dir.path(), &["init"]);
+    assert_eq!(init.status.code(), Some(0));
+
+    let (code, document) = preview_json(dir.path(), "template.toml", "petra.toml");
+    let error = document["error"].as_str().unwrap_or_default();
+    let fix = document["fix"].as_str().unwrap_or_default();
+
+    assert_eq!(code, Some(3), "{document}");
+    assert!(!error.contains("cannot read"), "{error}");
+    assert!(
+        error.contains("petra.toml is not a Petra ProdList feed"),
+        "{error}"
+    );
+    assert!(
+        error.contains("PETRA SKU, DESCRIPTION, AVAILABLE, PRICE"),
+        "{error}"
+    );
+    assert!(
+        error.contains("its first line is \"# Petra dropship connection."),
+        "{error}"
+    );
+    assert!(fix.contains("--input"), "{fix}");
+}
+
+#[test]
+fn binary_input_first_line_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    export_template(dir.path());
+    std::fs::write(dir.path().join("store.bin"), b"SQLite format 3\0\x01\x02\n").unwrap();
+
+    let (code, document) = preview_json(dir.path(), "template.toml", "store.bin");
+    let error = document["error"].as_str().unwrap_or_default();
+
+    assert_eq!(code, Some(3), "{document}");
+    assert!(
+        error.contains("store.bin is not a Petra ProdList feed"),
+        "{error}"
+    );
+    assert!(
+        error.contains(r#""SQLite format 3\0\u{1}\u{2}""#),
+        "{error}"
+    );
+}
+
+#[test]
+fn empty_input_says_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    export_template(dir.path());
+    std::fs::write(dir.path().join("empty.csv"), "").unwrap();
+
+    let (code, document) = preview_json(dir.path(), "template.toml", "empty.csv");
+    let error = document["error"].as_str().unwrap_or_default();
+
+    assert_eq!(code, Some(3), "{document}");
+    assert!(error.contains("empty.csv is empty"), "{error}");
+    assert!(!error.contains("cannot read"), "{error}");
+}
+
+#[test]
+fn uncompilable_template_has_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = export_template(dir.path());
+    let broken = template.replace("source = \"BRAND NAME\"", "source = \"BRAND NAMEX\"");
+    assert_ne!(broken, template);
+    std::fs::write(dir.path().join("broken.toml"), broken).unwrap();
+    let input = sample_prodlist();
+
+    let (code, document) = preview_json(dir.path(), "broken.toml", input.to_str().unwrap());
+    let error = document["error"].as_str().unwrap_or_default();
+    let fix = document["fix"].as_str().unwrap_or_default();
+
+    assert_eq!(code, Some(3), "{document}");
+    assert!(error.contains("has 1 problem:"), "{error}");
+    assert!(!error.contains("problem(s)"), "{error}");
+    assert!(fix.contains("broken.toml"), "{fix}");
+    assert!(
+        fix.contains("`petra templates export petra-prodlist-inventory`"),
+        "{fix}"
+    );
+}
+
+#[test]
+fn limit_zero_is_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    export_template(dir.path());
+    let input = sample_prodlist();
+
+    let output = petra(
+        dir.path(),
+        &[
+            "map",
+            "preview",
+            "--template",
+            "template.toml",
+            "--input",
+            input.to_str().unwrap(),
+            "--limit",
+            "0",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(output.stdout.is_empty(), "{stderr}");
+    assert!(stderr.contains("--limit"), "{stderr}");
+    assert!(stderr.contains("at least 1"), "{stderr}");
 }

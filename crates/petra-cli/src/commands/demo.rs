@@ -1,26 +1,27 @@
 //! `petra demo`: the main job end to end on this machine. It starts the sandbox, creates
-//! a SQLite store in the working directory, tests the connection, runs Get Inventory,
-//! sends sample fulfillment requests for SKUs of the imported catalog, moves the
-//! sandbox clock forward and fetches shipments, partial ones included, and prints the
-//! reports, the orders' states and the status.
+//! a SQLite store in the working directory and a settings file beside it, and tests the
+//! connection. Then it runs Get Inventory, sends sample fulfillment requests for SKUs of
+//! the imported catalog, moves the sandbox clock forward and fetches shipments, partial
+//! ones included. It prints the reports, the orders' states and the status.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use petra_client::PetraClient;
 use petra_ops::history::Operation;
-use petra_ops::inventory::{CatalogSource, RunOptions};
+use petra_ops::inventory::{ArchiveOutcome, CatalogSource, InventoryReport, RunOptions};
 use petra_ops::schedule::lock_name;
 use petra_ops::settings::{Config, Retrieval};
 use petra_sandbox::config::{DEFAULT_PASSWORD, DEFAULT_USERNAME};
-use petra_sandbox::{CatalogSource as SandboxCatalog, Sandbox, SandboxConfig};
+use petra_sandbox::{CatalogSource as SandboxCatalog, ClockConfig, Sandbox, SandboxConfig};
 use petra_store::SqliteStore;
 
 use crate::cli::{Cli, DemoArgs};
 use crate::commands::orders::take_lock;
-use crate::commands::{connection, fulfillment_demo, inventory, status};
+use crate::commands::{connection, demo_files, fulfillment_demo, inventory, status};
 use crate::failure::{Exit, Failure};
 use crate::output;
-use crate::output::outln;
+use crate::output::{outln, shell_word};
 use crate::stop;
 
 /// Items in the generated sample catalog.
@@ -40,6 +41,8 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
             ));
         }
     }
+
+    demo_files::check_store_path(&args.store)?;
 
     // Installed first, because loading a large --feed into the sandbox takes a while.
     let stop = stop::on_signals("stopping the demo after its current step");
@@ -90,6 +93,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     if !cli.json {
         outln!("store {}", args.store.display());
     }
+    let settings_file = demo_files::write_settings(&config, &args.store)?;
 
     let test = connection::test_and_record(&config, &client, &store).await?;
     // With --json a passed test goes into the demo's one document at the end.
@@ -111,13 +115,17 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     let guard = take_lock(&store, &lock).await?;
     let report = inventory::run_inventory(&config, catalog, &store, options, cli.json).await?;
     drop(guard);
+    let exit = inventory::exit_for(&report);
+    let mass_archive_fix = other_catalog_fix(&report, &args.store);
     if !cli.json {
         // The demo reads a local --feed file or the API, so no login is in a URL.
-        output::print_report(&report, None);
+        output::print_report(&report, None, mass_archive_fix.as_deref());
         outln!();
     }
 
-    let orders = if report.retrieval_complete {
+    // After a failed Get Inventory the pool may not contain the sandbox's catalog, and the
+    // sandbox would reject sample orders for SKUs it does not serve.
+    let orders = if exit == Exit::Success {
         // When the import failed, its error line already states what is wrong with the
         // feed, so the fallback matters only to the orders sent now.
         if let Some(error) = &feed_not_served {
@@ -129,6 +137,9 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         }
         Some(fulfillment_demo::run(cli, &config, &client, &store, &sandbox, stop.clone()).await?)
     } else {
+        if !cli.json {
+            outln!("The demo skips its orders and shipments until Get Inventory succeeds.");
+        }
         None
     };
 
@@ -141,33 +152,66 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
             "report": report,
             "orders": orders,
             "status": status,
+            "config": settings_file,
         }));
     } else {
         outln!();
-        if orders.is_some() {
-            // The order half runs on the sandbox's clock, so its shipments fall in the
-            // window the sandbox ships in. The rest of the status uses this machine's.
-            outln!(
-                "Send Fulfillment Requests and Get Shipments ran on the sandbox clock, now {}; \
-                 the other times are this machine's clock",
-                sandbox.now().format("%Y-%m-%d %H:%M UTC")
-            );
+        status::print(&config, &store, false, Some(Operation::GetInventory)).await?;
+        if let Some(file) = &settings_file {
             outln!();
+            outln!(
+                "To see this status again: petra --config {} status",
+                shell_word(&file.to_string_lossy())
+            );
         }
-        status::print(&config, &store, false).await?;
     }
     // A stop signal during the order half ends the demo early, which is not a success.
-    let exit = inventory::exit_for(&report);
     if exit == Exit::Success && stop.is_cancelled() {
         return Err(Failure::after_report(
             Exit::Incomplete,
             "interrupted by a stop signal before the demo's orders and shipments finished",
         ));
     }
-    match inventory::failure_cause(exit, &report) {
-        Some(cause) => Err(Failure::after_report(exit, &cause)),
-        None => Ok(exit),
+    let Some(cause) = inventory::failure_cause(exit, &report) else {
+        return Ok(exit);
+    };
+    // The text report above states the cause and the fix, so the error line only points
+    // there. With --json the error line is the only text, so it carries both.
+    if !cli.json {
+        return Err(Failure::after_report_above(
+            exit,
+            "the Get Inventory report above",
+        ));
     }
+    let failure = Failure::after_report(exit, &cause);
+    Err(match mass_archive_fix {
+        Some(fix) => failure.with_fix(fix),
+        None => failure,
+    })
+}
+
+/// Builds the fix for a mass archive the guard refused in the demo's `store`. The demo
+/// reuses its store, so a refusal there most often means that the store contains another
+/// catalog, such as the generated sample before a `--feed` run.
+fn other_catalog_fix(report: &InventoryReport, store: &Path) -> Option<String> {
+    let ArchiveOutcome::Refused {
+        mass_archive: true,
+        would_archive,
+        ..
+    } = &report.archive
+    else {
+        return None;
+    };
+    let store = store.display();
+    let absent = match would_archive {
+        Some(count) => format!("{count} active {}", output::plural(*count, "item")),
+        None => "active items".to_owned(),
+    };
+    Some(format!(
+        "the store {store} contains {absent} that this catalog does not list, for example \
+         from an earlier demo with another catalog; pass --store NEW_FILE, or remove \
+         {store}, to start clean"
+    ))
 }
 
 /// Starts the sandbox with the --feed file as its catalog, or the generated sample, and
@@ -191,10 +235,15 @@ async fn start_sandbox(
         partial_rate: 0.6,
         ..petra_sandbox::ShippingConfig::default()
     };
+    // The operations record their runs by this machine's clock. The sandbox clock starts
+    // at the same time and stays paused until the demo moves it, so the shipments it
+    // lists fall in the window counted back from this machine's clock.
+    let clock = ClockConfig::paused_at(chrono::Utc::now());
     let sandbox_config = |catalog| {
         SandboxConfig::default()
             .with_catalog(catalog)
             .with_shipping(shipping.clone())
+            .with_clock(clock.clone())
     };
     let start_error = |err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}"));
     match Sandbox::start(sandbox_config(catalog)).await {

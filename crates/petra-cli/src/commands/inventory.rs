@@ -51,7 +51,7 @@ pub async fn run(cli: &Cli, args: &InventoryRunArgs) -> Result<Exit, Failure> {
     if cli.json {
         output::print_json(&report);
     } else {
-        output::print_report(&report, feed_url_login);
+        output::print_report(&report, feed_url_login, None);
     }
     let exit = exit_for(&report);
     match failure_cause(exit, &report) {

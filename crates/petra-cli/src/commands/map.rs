@@ -1,7 +1,10 @@
 //! `petra map preview`: map the first records of a ProdList file with a template.
 
+use std::io::Read;
+use std::path::Path;
+
 use fieldmap::{compile, schemas, SourceSchema};
-use petra_client::feed::ProdListReader;
+use petra_client::feed::{Column, ProdListReader};
 use petra_ops::inventory::{read_template_file, ProdListRecord};
 use serde_json::json;
 
@@ -22,27 +25,20 @@ pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
              template to start from"
         ))
     })?;
-    let mut reader = ProdListReader::open(&args.input).map_err(|err| {
-        Failure::new(
-            Exit::Config,
-            format!("cannot read {}: {}", args.input.display(), root_cause(&err)),
-        )
-        .with_fix(if args.input.is_file() {
-            "use a Petra ProdList.csv: a header row with PETRA SKU, DESCRIPTION, AVAILABLE and \
-             PRICE, then one row per item"
-        } else {
-            "check the --input path; it must be a ProdList.csv file"
-        })
-    })?;
+    let mut reader =
+        ProdListReader::open(&args.input).map_err(|err| input_failure(&args.input, err))?;
     let schema = SourceSchema::from_columns("prodlist", reader.columns().names());
     let plan = compile(&template, &schema, &schemas::inventory()).map_err(|diagnostics| {
+        let path = args.template.display();
         Failure::new(
             Exit::Config,
-            format!(
-                "template {} does not compile:\n{diagnostics}",
-                args.template.display()
-            ),
+            format!("template {path} does not compile:\n{diagnostics}"),
         )
+        .with_fix(format!(
+            "edit {path} at the path each problem names, as its fix says; `petra \
+             templates export petra-prodlist-inventory` prints a working template to start \
+             from"
+        ))
     })?;
 
     let mut results = Vec::new();
@@ -126,5 +122,85 @@ pub fn preview(cli: &Cli, args: &MapPreviewArgs) -> Result<Exit, Failure> {
     match end_failure {
         Some(failure) => Err(failure),
         None => Ok(Exit::Success),
+    }
+}
+
+/// Builds the failure for an `--input` file that does not open as a ProdList feed. When
+/// the file reads but contains no feed header, the message names the expected header row
+/// and quotes the file's first line.
+fn input_failure(input: &Path, err: petra_client::Error) -> Failure {
+    use petra_client::Error as E;
+
+    let input_name = input.display();
+    let header = format!(
+        "a header row with the columns {}",
+        Column::REQUIRED.map(Column::name).join(", ")
+    );
+    let use_feed = "pass a Petra ProdList.csv with --input: optional lines before the header, \
+                    then a header row that names PETRA SKU, DESCRIPTION, AVAILABLE and PRICE, \
+                    then one row per item";
+    match err {
+        E::FeedHeaderNotFound {
+            rows_searched: 0, ..
+        } => Failure::new(
+            Exit::Config,
+            format!(
+                "{input_name} is empty; expected a Petra ProdList feed, which starts with \
+                 {header}"
+            ),
+        )
+        .with_fix(use_feed),
+        E::FeedHeaderNotFound { rows_searched, .. } => Failure::new(
+            Exit::Config,
+            format!(
+                "{input_name} is not a Petra ProdList feed: expected {header} within its \
+                 first {rows_searched} rows and found none; its first line is {}",
+                first_line(input)
+            ),
+        )
+        .with_fix(use_feed),
+        E::FeedHeaderCut { line } => Failure::new(
+            Exit::Config,
+            format!(
+                "{input_name} ends inside line {line} before {header}, so it is cut short or \
+                 not a Petra ProdList feed; its first line is {}",
+                first_line(input)
+            ),
+        )
+        .with_fix(format!(
+            "download the feed again if it was cut short; otherwise {use_feed}"
+        )),
+        other => Failure::new(
+            Exit::Config,
+            format!("cannot read {input_name}: {}", root_cause(&other)),
+        )
+        .with_fix(if input.exists() {
+            "check that the --input file is a readable file, not a folder"
+        } else {
+            "check the --input path; it must be a ProdList.csv file"
+        }),
+    }
+}
+
+/// Maximum characters of a file's first line that a message quotes.
+const FIRST_LINE_MAX_CHARS: usize = 80;
+
+/// Returns the first line of `path` as a quoted string with control characters escaped,
+/// cut to [`FIRST_LINE_MAX_CHARS`] characters, or a note when it cannot be read.
+fn first_line(path: &Path) -> String {
+    let mut head = Vec::new();
+    let read =
+        std::fs::File::open(path).and_then(|file| file.take(4 * 1024).read_to_end(&mut head));
+    if read.is_err() {
+        return "unreadable".to_owned();
+    }
+    let line = head.split(|&byte| byte == b'\n').next().unwrap_or_default();
+    let line = String::from_utf8_lossy(line);
+    let line = line.strip_suffix('\r').unwrap_or(&line);
+    if line.chars().count() > FIRST_LINE_MAX_CHARS {
+        let start: String = line.chars().take(FIRST_LINE_MAX_CHARS).collect();
+        format!("{start:?} (cut at {FIRST_LINE_MAX_CHARS} characters)")
+    } else {
+        format!("{line:?}")
     }
 }

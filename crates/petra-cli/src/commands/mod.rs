@@ -3,6 +3,7 @@
 pub mod connection;
 pub mod connection_error;
 pub mod demo;
+pub mod demo_files;
 pub mod fulfillment_demo;
 pub mod init;
 pub mod inventory;

@@ -317,18 +317,22 @@ impl GetShipments {
 
         let mut attach = AttachBatch::default();
         for records in by_po.into_values() {
-            let po = records[0].po_number.clone();
-            let entry =
-                context
-                    .requests
-                    .get(source, &po)
-                    .await
-                    .map_err(|source| Error::Requests {
-                        action: "look up a shipment's order",
-                        po: Some(po.to_string()),
-                        source,
-                    })?;
+            let listed_po = records[0].po_number.clone();
+            let entry = context
+                .requests
+                .get(source, &listed_po)
+                .await
+                .map_err(|source| Error::Requests {
+                    action: "look up a shipment's order",
+                    po: Some(listed_po.to_string()),
+                    source,
+                })?;
             let matched = entry.is_some();
+            // Petra lists POs upper-case. The report names an order by the PO as the
+            // merchant wrote it in the request, which is equal as a key.
+            let po = entry
+                .as_ref()
+                .map_or(listed_po, |entry| entry.po_number.clone());
             let stored = context
                 .sink
                 .shipments(source, &po)
@@ -341,7 +345,7 @@ impl GetShipments {
                 .collect();
             for record in records {
                 let key = ShipmentKey {
-                    po_number: record.po_number.clone(),
+                    po_number: po.clone(),
                     tracking_number: record.tracking_number.clone(),
                 };
                 let tracking = record.tracking_number.to_string();

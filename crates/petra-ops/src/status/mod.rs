@@ -83,8 +83,12 @@ pub struct LastRun {
     /// Items the run could not complete: rejected records, rejected orders or orders with
     /// an unknown outcome, rejected or conflicting shipments.
     pub problems: u64,
-    /// The report's main counts in words, for example "0 submitted, 3 rejected, 0 unknown".
+    /// The report's main counts in words, for example "0 submitted, 3 rejected, 0 unknown",
+    /// followed by "; " and the `reason` when there is one.
     pub summary: String,
+    /// Why a failed run failed, from its report: the rejected login, the incomplete
+    /// retrieval, the refused mass archive or the stop. `None` for any other run.
+    pub reason: Option<String>,
 }
 
 impl LastRun {
@@ -143,7 +147,7 @@ impl LastRun {
         let reason = report
             .filter(|_| run.status == RunStatus::Failed)
             .and_then(failure_reason);
-        let summary = match reason {
+        let summary = match &reason {
             Some(reason) => format!("{summary}; {reason}"),
             None => summary,
         };
@@ -162,7 +166,17 @@ impl LastRun {
             done,
             problems,
             summary,
+            reason,
         }
+    }
+
+    /// Returns the summary without its `reason`: the counts, or the report's error.
+    pub fn summary_without_reason(&self) -> &str {
+        self.reason
+            .as_deref()
+            .and_then(|reason| self.summary.strip_suffix(reason))
+            .and_then(|counts| counts.strip_suffix("; "))
+            .unwrap_or(&self.summary)
     }
 
     /// Marks a run recorded as running as one whose process stopped before it recorded
@@ -171,6 +185,7 @@ impl LastRun {
         Self {
             status: RunOutcome::DidNotFinish,
             summary: "the process stopped before the run recorded its end".to_owned(),
+            reason: None,
             ..self
         }
     }
@@ -940,6 +955,29 @@ mod tests {
             run.summary,
             "1 submitted, 0 rejected, 0 unknown; interrupted by a stop signal"
         );
+    }
+
+    #[test]
+    fn failed_run_reason_apart() {
+        let report = serde_json::json!({ "records": 9, "retrieval_error": "feed cut at line 12" });
+
+        let run = LastRun::from_record(&failed_run(Operation::GetInventory, report));
+
+        assert_eq!(
+            run.reason.as_deref(),
+            Some("incomplete: feed cut at line 12")
+        );
+        assert_eq!(run.summary_without_reason(), "9 records, 0 rejected");
+    }
+
+    #[test]
+    fn succeeded_run_has_no_reason() {
+        let report = serde_json::json!({ "records": 9, "rejected": 0 });
+
+        let run = LastRun::from_record(&finished_run(Operation::GetInventory, report));
+
+        assert_eq!(run.reason, None);
+        assert_eq!(run.summary_without_reason(), "9 records, 0 rejected");
     }
 
     #[test]
