@@ -2,9 +2,9 @@
 //! re-import of a copy with 5% of rows changed, then that copy once more, with the bare
 //! CSV parse rate of the generated file.
 //!
-//! `cargo bench -p petra-store --bench import -- ROWS` (default 1,000,000). Prints rows
-//! per second and CPU seconds (user plus system, all threads) for each phase and the
-//! process's peak resident set size. On a machine shared with other work the wall time
+//! `cargo bench -p petra-store --bench import -- ROWS [--batch=N]` (default 1,000,000 rows
+//! and the default `inventory.batch_size`). Prints rows per second and CPU seconds (user
+//! plus system, all threads) for each phase and the process's peak resident set size. On a machine shared with other work the wall time
 //! depends on the load, and the CPU time much less.
 
 use std::path::Path;
@@ -14,7 +14,7 @@ use petra_ops::clock::SystemClock;
 use petra_ops::inventory::{CatalogSource, GetInventory, RunOptions};
 use petra_ops::settings::{InventorySettings, SourceSettings};
 use petra_store::SqliteStore;
-use phase::{report, rows_argument, Started};
+use phase::{report, rows_argument, size_option, Started};
 use support::{bare_parse, peak_rss_kib, write_changed};
 
 mod phase;
@@ -40,9 +40,10 @@ fn main() {
         .validate()
         .expect("default source");
     let mut settings = InventorySettings::default();
-    if let Ok(size) = std::env::var("BENCH_BATCH") {
-        settings.batch_size = size.parse().unwrap();
+    if let Some(size) = size_option("--batch") {
+        settings.batch_size = size;
     }
+    println!("batch size {}", settings.batch_size);
     let operation = GetInventory::new(source, settings);
     let import = |path: &Path| {
         runtime
@@ -56,23 +57,8 @@ fn main() {
             .expect("import")
     };
 
-    let mono = || {
-        let t = nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC).unwrap();
-        format!("{}.{:06}", t.tv_sec(), t.tv_nsec() / 1000)
-    };
-    eprintln!("MONO first-start {}", mono());
     let started = Started::now();
     let first = import(&feed);
-    eprintln!("MONO first-end {}", mono());
-    eprintln!(
-        "IO after first: {}",
-        std::fs::read_to_string("/proc/self/io")
-            .unwrap()
-            .lines()
-            .take(2)
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
     report("first import", first.records, started);
     println!("  created {} rejected {}", first.created, first.rejected);
 

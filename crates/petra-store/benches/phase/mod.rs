@@ -12,6 +12,16 @@ pub fn rows_argument(default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// Returns the value of an option given as `NAME=N`, such as `--batch=5000`.
+// Not every benchmark that shares this module takes options.
+#[allow(dead_code)]
+pub fn size_option(name: &str) -> Option<usize> {
+    std::env::args().skip(1).find_map(|arg| {
+        let value = arg.strip_prefix(name)?.strip_prefix('=')?;
+        value.replace('_', "").parse().ok()
+    })
+}
+
 /// The wall clock and the process's CPU time at the start of a phase.
 pub struct Started {
     wall: Instant,
