@@ -249,6 +249,14 @@ pub fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
 
 impl From<petra_store::Error> for Failure {
     fn from(err: petra_store::Error) -> Self {
-        Failure::new(Exit::Failure, err.to_string())
+        let failure = Failure::new(Exit::Failure, err.to_string());
+        match &err {
+            petra_store::Error::NotADatabase { path } => failure.with_fix(format!(
+                "point the store at a new file (store.path in petra.toml, or --store for \
+                 petra demo), or move {} away if it holds something else",
+                crate::output::shell_word(&path.to_string_lossy())
+            )),
+            _ => failure,
+        }
     }
 }

@@ -269,6 +269,29 @@ fn store_in_missing_folder_json_fix() {
 }
 
 #[test]
+fn store_not_a_database_fails_first() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("notes.sqlite"),
+        "not a database\n".repeat(10),
+    )
+    .unwrap();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &["--store", "notes.sqlite"]);
+
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert_eq!(stdout, "", "{stderr}");
+    assert!(
+        stderr.contains("the store notes.sqlite is not a SQLite database"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fix: point the store at a new file"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn store_under_file_fails_first() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not a folder").unwrap();
@@ -381,6 +404,16 @@ fn demo_prints_working_status_command() {
         stdout.contains("petra --config petra-demo.toml status"),
         "{stdout}"
     );
+    let printed = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("To see this status again: "))
+        .unwrap();
+    let again = std::process::Command::new("sh")
+        .args(["-c", printed])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{printed}: {again:?}");
     let status = single_json(&common::petra(
         dir.path(),
         &["--config", "petra-demo.toml", "--json", "status"],

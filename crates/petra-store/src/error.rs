@@ -13,6 +13,9 @@ pub enum Error {
         source: rusqlite::Error,
     },
 
+    #[error("the store {} is not a SQLite database, or its header is damaged", path.display())]
+    NotADatabase { path: PathBuf },
+
     #[error("schema migration {version} failed: {source}")]
     Migration {
         version: usize,
@@ -63,5 +66,22 @@ pub enum Error {
 impl Error {
     pub(crate) fn sqlite(action: &'static str) -> impl FnOnce(rusqlite::Error) -> Self {
         move |source| Self::Sqlite { action, source }
+    }
+
+    /// Turns an error SQLite gave because the file at `path` is not a database into
+    /// [`Error::NotADatabase`], which names the file.
+    pub(crate) fn naming_file(self, path: &std::path::Path) -> Self {
+        let source = match &self {
+            Self::Sqlite { source, .. }
+            | Self::Open { source, .. }
+            | Self::Migration { source, .. } => source,
+            _ => return self,
+        };
+        match source.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => Self::NotADatabase {
+                path: path.to_owned(),
+            },
+            _ => self,
+        }
     }
 }

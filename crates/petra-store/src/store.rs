@@ -77,9 +77,10 @@ impl SqliteStore {
         };
 
         let mut conn = Connection::open(&path).map_err(open_error)?;
-        schema::tune(&conn)?;
-        schema::migrate(&mut conn)?;
-        let checkpointer = Checkpointer::start(&path)?;
+        let naming_file = |err: Error| err.naming_file(&path);
+        schema::tune(&conn).map_err(naming_file)?;
+        schema::migrate(&mut conn).map_err(naming_file)?;
+        let checkpointer = Checkpointer::start(&path).map_err(naming_file)?;
 
         let connection = StoreConnection {
             conn,
@@ -223,6 +224,21 @@ mod tests {
             .query_row([], |row| row.get::<_, i64>(0))
             .map_err(Error::sqlite("count items"))?;
         Ok(statement.get_status(rusqlite::StatementStatus::RePrepare))
+    }
+
+    #[test]
+    fn text_file_is_not_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.sqlite");
+        std::fs::write(&path, "hello, this is no database\n".repeat(20)).unwrap();
+
+        let err = SqliteStore::open(&path).unwrap_err();
+
+        assert!(
+            matches!(&err, Error::NotADatabase { path: named } if named == &path),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("notes.sqlite"), "{err}");
     }
 
     #[tokio::test]

@@ -4,7 +4,7 @@
 //! the imported catalog, moves the sandbox clock forward and fetches shipments, partial
 //! ones included. It prints the reports, the orders' states and the status.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use petra_client::PetraClient;
@@ -43,6 +43,14 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
     }
 
     demo_files::check_store_path(&args.store)?;
+    // An existing file is opened before the sandbox starts, so one that is no store fails
+    // first. A new store is created only once the sandbox runs, so a demo stopped while
+    // the sandbox loads leaves no file behind.
+    let existing_store = if args.store.exists() {
+        Some(SqliteStore::open(&args.store)?)
+    } else {
+        None
+    };
 
     // Installed first, because loading a large --feed into the sandbox takes a while.
     let stop = stop::on_signals("stopping the demo after its current step");
@@ -89,7 +97,10 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         .map_err(|err| Failure::new(Exit::Failure, err.to_string()))?;
     let client = PetraClient::new(config.client_config(credentials)?)
         .map_err(|err| Failure::new(Exit::Failure, err.to_string()))?;
-    let store = SqliteStore::open(&args.store)?;
+    let store = match existing_store {
+        Some(store) => store,
+        None => SqliteStore::open(&args.store)?,
+    };
     if !cli.json {
         outln!("store {}", args.store.display());
     }
@@ -160,7 +171,8 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<Exit, Failure> {
         if let Some(file) = &settings_file {
             outln!();
             outln!(
-                "To see this status again: petra --config {} status",
+                "To see this status again: {} --config {} status",
+                this_program(),
                 shell_word(&file.to_string_lossy())
             );
         }
@@ -257,4 +269,26 @@ async fn start_sandbox(
         }
         Err(err) => Err(start_error(err)),
     }
+}
+
+/// Returns the command that started this process, as a user can type it again in the
+/// working directory: `target/debug/petra` after `cargo run`, or `petra` from the PATH.
+fn this_program() -> String {
+    let Some(program) = std::env::args_os().next().map(PathBuf::from) else {
+        return "petra".to_owned();
+    };
+    if program.components().count() < 2 {
+        return shell_word(&program.to_string_lossy());
+    }
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|dir| program.strip_prefix(dir).ok().map(Path::to_path_buf))
+        .unwrap_or(program);
+    // A program in the working directory itself runs only with a path.
+    let runnable = if relative.components().count() < 2 {
+        Path::new(".").join(relative)
+    } else {
+        relative
+    };
+    shell_word(&runnable.to_string_lossy())
 }
