@@ -122,3 +122,18 @@ fn sandbox_rejects_bad_fault_spec() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("unknown fault `explode`"), "{stderr}");
 }
+
+#[test]
+fn port_in_use_has_fix() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = petra(dir.path(), &["--json", "sandbox", "--port", &port]);
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let fix = document["fix"].as_str().unwrap_or_default();
+
+    assert_eq!(output.status.code(), Some(1), "{document}");
+    assert!(fix.contains("--port"), "{document}");
+    assert!(fix.contains(&port), "{document}");
+}

@@ -21,9 +21,7 @@ pub async fn run(cli: &Cli, args: &SandboxArgs) -> Result<Exit, Failure> {
     }
     .with_clock(clock)
     .with_faults(args.faults.clone());
-    let sandbox = Sandbox::start(config)
-        .await
-        .map_err(|err| Failure::new(Exit::Failure, format!("cannot start the sandbox: {err}")))?;
+    let sandbox = Sandbox::start(config).await.map_err(start_failure)?;
     let clock_mode = if args.paused_at.is_some() {
         "paused"
     } else {
@@ -65,4 +63,18 @@ pub async fn run(cli: &Cli, args: &SandboxArgs) -> Result<Exit, Failure> {
         .await
         .map_err(|err| Failure::new(Exit::Failure, format!("cannot wait for Ctrl-C: {err}")))?;
     Ok(Exit::Success)
+}
+
+fn start_failure(err: petra_sandbox::Error) -> Failure {
+    match err {
+        petra_sandbox::Error::Bind { addr, source } => Failure::new(
+            Exit::Failure,
+            format!("cannot start the sandbox: cannot listen on {addr}: {source}"),
+        )
+        .with_fix(format!(
+            "pass --port with a free port, or stop the program listening on port {}",
+            addr.port()
+        )),
+        other => Failure::new(Exit::Failure, format!("cannot start the sandbox: {other}")),
+    }
 }
