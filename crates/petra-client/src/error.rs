@@ -351,8 +351,12 @@ fn header_not_found(rows_searched: usize, required: &str) -> String {
                 completely, or download it again"
             .to_owned();
     }
+    let rows = match rows_searched {
+        1 => "its first row".to_owned(),
+        rows => format!("the first {rows} rows"),
+    };
     format!(
-        "ProdList header row not found in the first {rows_searched} rows: expected a row \
-         with the columns {required}; check that the file is a Petra ProdList.csv"
+        "ProdList header row not found in {rows}: expected a row with the columns \
+         {required}; check that the file is a Petra ProdList.csv"
     )
 }

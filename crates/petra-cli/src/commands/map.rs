@@ -153,8 +153,9 @@ fn input_failure(input: &Path, err: petra_client::Error) -> Failure {
         E::FeedHeaderNotFound { rows_searched, .. } => Failure::new(
             Exit::Config,
             format!(
-                "{input_name} is not a Petra ProdList feed: expected {header} within its \
-                 first {rows_searched} rows and found none; its first line is {}",
+                "{input_name} is not a Petra ProdList feed: expected {header} within {} and \
+                 found none; its first line is {}",
+                rows_read(rows_searched),
                 first_line(input)
             ),
         )
@@ -179,6 +180,14 @@ fn input_failure(input: &Path, err: petra_client::Error) -> Failure {
         } else {
             "check the --input path; it must be a ProdList.csv file"
         }),
+    }
+}
+
+/// Names the rows a header search read: the file's only row, or its first rows.
+fn rows_read(rows: usize) -> String {
+    match rows {
+        1 => "its first row".to_owned(),
+        rows => format!("its first {rows} rows"),
     }
 }
 
