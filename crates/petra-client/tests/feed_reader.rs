@@ -207,6 +207,17 @@ fn missing_header_names_columns() {
 }
 
 #[test]
+fn one_row_without_header_says_first_row() {
+    let error = ProdListReader::new(b"name = \"not a feed\"\n".as_slice())
+        .err()
+        .unwrap();
+
+    let message = error.to_string();
+
+    assert!(message.contains("not found in its first row"), "{message}");
+}
+
+#[test]
 fn header_search_window_bounded() {
     let options = ReaderOptions::default().header_search_rows(2);
     let error = ProdListReader::with_options(fixture_bytes("basic.csv").as_slice(), options)
