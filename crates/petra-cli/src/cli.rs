@@ -214,8 +214,8 @@ pub struct DemoArgs {
     #[arg(long, default_value = "petra-demo.sqlite")]
     pub store: PathBuf,
 
-    /// Read the feed as it is but let a run archive more than the guard allows. Without it
-    /// such a run archives nothing and the demo exits 6.
+    /// Archive even when more than the archive guard's share of active items is absent.
+    /// Without it such a run archives nothing and the demo exits 6.
     #[arg(long)]
     pub allow_mass_archive: bool,
 }

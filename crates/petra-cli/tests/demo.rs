@@ -458,3 +458,13 @@ fn demo_keeps_operator_config() {
     assert!(document["config"].is_null(), "{document}");
     assert!(stderr.contains("petra.toml"), "{stderr}");
 }
+
+#[test]
+fn demo_text_single_blank_lines() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let (code, stdout, stderr) = demo_text(dir.path(), &[]);
+
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(!stdout.contains("\n\n\n"), "{stdout}");
+}

@@ -60,8 +60,8 @@ pub async fn run(
     let pos = imported.outcome.added.clone();
 
     let sent = orders::send(config, client, store, &clock, stop.clone()).await?;
+    // The caller ends the Get Inventory report with a blank line.
     if !cli.json {
-        outln!();
         orders::print_send_report(&sent, false);
     }
 
