@@ -63,7 +63,7 @@ impl MappedRecord {
     }
 
     /// Returns the target names in target-schema order. Every record a plan maps shares
-    /// one list, so [`Arc::ptr_eq`] tells whether two records come from the same plan.
+    /// one list, so [`Arc::ptr_eq`] shows whether two records come from the same plan.
     pub fn names(&self) -> &Arc<[Box<str>]> {
         &self.names
     }

@@ -125,8 +125,8 @@ fn sandbox_rejects_bad_fault_spec() {
 
 #[test]
 fn port_in_use_has_fix() {
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = taken.local_addr().unwrap().port().to_string();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
     let dir = tempfile::tempdir().unwrap();
 
     let output = petra(dir.path(), &["--json", "sandbox", "--port", &port]);

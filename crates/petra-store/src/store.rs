@@ -48,11 +48,12 @@ struct StoreConnection {
 impl StoreConnection {
     /// Returns the connection with foreign-key checks in the requested mode.
     fn with_checks(&mut self, on: bool) -> Result<&mut Connection, Error> {
-        if self.checks_off == on {
+        let want_off = !on;
+        if self.checks_off != want_off {
             self.conn
                 .pragma_update(None, "foreign_keys", on)
                 .map_err(Error::sqlite("switch foreign-key checks"))?;
-            self.checks_off = !on;
+            self.checks_off = want_off;
         }
         Ok(&mut self.conn)
     }
@@ -140,7 +141,10 @@ impl SqliteStore {
         let mut guard = self.conn.lock().unwrap_or_else(recover);
         match guard.with_checks(true) {
             Ok(conn) => run_and_signal(conn, &self.checkpointer, work),
-            Err(error) => tracing::warn!(%error, "cannot switch foreign-key checks on"),
+            Err(error) => tracing::warn!(
+                %error,
+                "failed to switch foreign-key checks on, so the work was skipped"
+            ),
         }
     }
 
